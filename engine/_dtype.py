@@ -1,0 +1,71 @@
+"""torch-style dtype objects and torch.Size."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class dtype:  # noqa: N801 - the public name is torch's
+    """A tensor element type, printed as torch prints it (`torch.float32`)."""
+
+    __slots__ = ("name", "numpy", "is_floating_point", "itemsize")
+
+    def __init__(self, name: str, numpy_type: type) -> None:
+        self.name = name
+        self.numpy = np.dtype(numpy_type)
+        self.is_floating_point = self.numpy.kind == "f"
+        self.itemsize = self.numpy.itemsize
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+    def __reduce__(self) -> str:
+        return self.name
+
+
+float32 = dtype("float32", np.float32)
+float64 = dtype("float64", np.float64)
+float16 = dtype("float16", np.float16)
+int64 = dtype("int64", np.int64)
+int32 = dtype("int32", np.int32)
+int16 = dtype("int16", np.int16)
+int8 = dtype("int8", np.int8)
+uint8 = dtype("uint8", np.uint8)
+bool = dtype("bool", np.bool_)  # noqa: A001 - torch.bool
+
+float = float32  # noqa: A001
+double = float64
+half = float16
+long = int64
+int = int32  # noqa: A001
+short = int16
+
+ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool)
+_BY_NUMPY = {d.numpy: d for d in ALL}
+
+
+def from_numpy(numpy_dtype: np.dtype) -> dtype:
+    """The engine dtype for a numpy dtype (the engine keeps only torch's dtypes)."""
+    try:
+        return _BY_NUMPY[np.dtype(numpy_dtype)]
+    except KeyError:
+        raise TypeError(f"can't convert np.ndarray of type {np.dtype(numpy_dtype)}.") from None
+
+
+class Size(tuple):
+    """torch.Size: a tuple of ints that prints as `torch.Size([2, 3])`."""
+
+    def __repr__(self) -> str:
+        return f"torch.Size([{', '.join(str(d) for d in self)}])"
+
+    __str__ = __repr__
+
+    def __getitem__(self, index):  # type: ignore[override]
+        item = tuple.__getitem__(self, index)
+        return Size(item) if isinstance(index, slice) else item
+
+    def numel(self) -> int:
+        count = 1
+        for d in self:
+            count *= d
+        return count

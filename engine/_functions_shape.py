@@ -1,0 +1,3 @@
+"""Placeholder until its ops land."""
+
+__all__: list[str] = []

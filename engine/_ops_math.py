@@ -1,0 +1,210 @@
+"""Op table entries: elementwise arithmetic, unary math, reductions, matrix products.
+
+Each VJP receives the incoming gradient `g` and the context `c` (saved values and attributes) and returns
+the gradient for one input before unbroadcasting. The formula strings are what the graph shows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine._optable import op
+
+
+def _same(g: np.ndarray, c) -> np.ndarray:
+    return g
+
+
+def _negated(g: np.ndarray, c) -> np.ndarray:
+    return -g
+
+
+# -- arithmetic ---------------------------------------------------------------------------------------
+
+@op("add", "AddBackward0", vjps=(_same, lambda g, c: g * c.attrs["alpha"]),
+    formula="a + α·b", local=("1", "α"))
+def _add(a, b, alpha=1):
+    return a + b * alpha if alpha != 1 else a + b
+
+
+@op("sub", "SubBackward0", vjps=(_same, lambda g, c: -g * c.attrs["alpha"]),
+    formula="a − α·b", local=("1", "−α"))
+def _sub(a, b, alpha=1):
+    return a - b * alpha if alpha != 1 else a - b
+
+
+@op("rsub_scalar", "RsubBackward1", vjps=(lambda g, c: -g * c.attrs["alpha"],),
+    formula="s − α·a", local=("−α",))
+def _rsub_scalar(a, other, alpha=1):
+    return np.asarray(other - a * alpha if alpha != 1 else other - a, dtype=a.dtype)
+
+
+@op("mul", "MulBackward0", vjps=(lambda g, c: g * c.other, lambda g, c: g * c.self),
+    saves=(("other",), ("self",)), formula="a · b", local=("b", "a"))
+def _mul(a, b):
+    return a * b
+
+
+@op("div", "DivBackward0", vjps=(lambda g, c: g / c.other, lambda g, c: -g * c.self / (c.other * c.other)),
+    saves=(("other",), ("self", "other")), formula="a / b", local=("1/b", "−a/b²"))
+def _div(a, b):
+    return a / b
+
+
+@op("reciprocal", "ReciprocalBackward0", vjps=(lambda g, c: -g * c.result * c.result,),
+    saves=(("result",),), formula="1 / a", local=("−1/a²",))
+def _reciprocal(a):
+    return np.reciprocal(a)
+
+
+@op("neg", "NegBackward0", vjps=(_negated,), formula="−a", local=("−1",))
+def _neg(a):
+    return -a
+
+
+def _pow_scalar_vjp(g, c):
+    exponent = c.attrs["exponent"]
+    if exponent == 0:
+        return np.zeros_like(g)
+    return g * exponent * c.self ** (exponent - 1)
+
+
+@op("pow_scalar", "PowBackward0", vjps=(_pow_scalar_vjp,), saves=(("self",),),
+    formula="aⁿ", local=("n·aⁿ⁻¹",))
+def _pow_scalar(a, exponent):
+    return np.asarray(a ** exponent, dtype=a.dtype) if a.dtype.kind == "f" else a ** exponent
+
+
+def _pow_base_vjp(g, c):
+    exponent = c.other
+    return np.where(exponent == 0, 0.0, g * exponent * c.self ** np.where(exponent == 0, 1, exponent - 1))
+
+
+@op("pow", "PowBackward1",
+    vjps=(_pow_base_vjp, lambda g, c: g * c.result * np.log(np.where(c.self == 0, 1, c.self))),
+    saves=(("self", "other"), ("self", "result")), formula="aᵇ", local=("b·aᵇ⁻¹", "aᵇ·ln a"))
+def _pow(a, b):
+    return a ** b
+
+
+@op("rpow_scalar", "PowBackward2",
+    vjps=(lambda g, c: g * c.result * np.log(np.asarray(c.attrs["base"], dtype=c.result.dtype)),),
+    saves=(("result",),), formula="sᵃ", local=("sᵃ·ln s",))
+def _rpow_scalar(a, base):
+    return np.asarray(np.power(np.asarray(base, dtype=a.dtype), a), dtype=a.dtype)
+
+
+# -- unary math -----------------------------------------------------------------------------------------
+
+@op("exp", "ExpBackward0", vjps=(lambda g, c: g * c.result,), saves=(("result",),),
+    formula="exp(a)", local=("exp(a)",))
+def _exp(a):
+    return np.exp(a)
+
+
+@op("log", "LogBackward0", vjps=(lambda g, c: g / c.self,), saves=(("self",),),
+    formula="ln(a)", local=("1/a",))
+def _log(a):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(a)
+
+
+@op("sqrt", "SqrtBackward0", vjps=(lambda g, c: g / (2 * c.result),), saves=(("result",),),
+    formula="√a", local=("1/(2√a)",))
+def _sqrt(a):
+    with np.errstate(invalid="ignore"):
+        return np.sqrt(a)
+
+
+@op("abs", "AbsBackward0", vjps=(lambda g, c: g * np.sign(c.self),), saves=(("self",),),
+    formula="|a|", local=("sign(a)",))
+def _abs(a):
+    return np.abs(a)
+
+
+@op("relu", "ReluBackward0", vjps=(lambda g, c: g * (c.result > 0),), saves=(("result",),),
+    formula="max(a, 0)", local=("1 if a > 0 else 0",))
+def _relu(a):
+    return np.maximum(a, np.zeros((), dtype=a.dtype))
+
+
+@op("sigmoid", "SigmoidBackward0", vjps=(lambda g, c: g * c.result * (1 - c.result),), saves=(("result",),),
+    formula="σ(a)", local=("σ(a)·(1 − σ(a))",))
+def _sigmoid(a):
+    with np.errstate(over="ignore"):
+        return (1 / (1 + np.exp(-a))).astype(a.dtype, copy=False)
+
+
+@op("tanh", "TanhBackward0", vjps=(lambda g, c: g * (1 - c.result * c.result),), saves=(("result",),),
+    formula="tanh(a)", local=("1 − tanh²(a)",))
+def _tanh(a):
+    return np.tanh(a)
+
+
+# -- reductions ----------------------------------------------------------------------------------------
+
+def _expand_back(g: np.ndarray, c, dims_key: str = "dim") -> np.ndarray:
+    """Broadcast a reduced gradient back over the input shape."""
+    shape = c.shapes[0]
+    dims = c.attrs.get(dims_key)
+    if dims is not None and not c.attrs.get("keepdim", False):
+        g = np.expand_dims(g, tuple(sorted(dims)))
+    return np.broadcast_to(g, shape)
+
+
+@op("sum", "SumBackward0", vjps=(lambda g, c: np.broadcast_to(g, c.shapes[0]),), formula="Σ a", local=("1",))
+def _sum(a, dtype=None):
+    return np.asarray(a.sum(dtype=dtype))
+
+
+@op("sum_dim", "SumBackward1", vjps=(_expand_back,), formula="Σ a over dim", local=("1",))
+def _sum_dim(a, dim, keepdim=False, dtype=None):
+    return np.asarray(a.sum(axis=dim, keepdims=keepdim, dtype=dtype))
+
+
+def _mean_vjp(g, c):
+    count = max(int(np.prod(c.shapes[0])), 1)
+    return np.broadcast_to(g / np.asarray(count, dtype=g.dtype), c.shapes[0])
+
+
+@op("mean", "MeanBackward0", vjps=(_mean_vjp,), formula="mean(a)", local=("1/n",))
+def _mean(a, dtype=None):
+    return np.asarray(a.mean(dtype=dtype), dtype=dtype or a.dtype)
+
+
+def _mean_dim_vjp(g, c):
+    shape = c.shapes[0]
+    count = max(int(np.prod([shape[d] for d in c.attrs["dim"]])), 1)
+    return _expand_back(g / np.asarray(count, dtype=g.dtype), c)
+
+
+@op("mean_dim", "MeanBackward1", vjps=(_mean_dim_vjp,), formula="mean(a) over dim", local=("1/n",))
+def _mean_dim(a, dim, keepdim=False, dtype=None):
+    return np.asarray(a.mean(axis=dim, keepdims=keepdim, dtype=dtype), dtype=dtype or a.dtype)
+
+
+# -- matrix products -----------------------------------------------------------------------------------
+
+@op("mm", "MmBackward0", vjps=(lambda g, c: g @ c.other.T, lambda g, c: c.self.T @ g),
+    saves=(("other",), ("self",)), formula="A @ B", local=("g @ Bᵀ", "Aᵀ @ g"))
+def _mm(a, b):
+    return a @ b
+
+
+@op("mv", "MvBackward0", vjps=(lambda g, c: np.outer(g, c.other), lambda g, c: c.self.T @ g),
+    saves=(("other",), ("self",)), formula="A @ v", local=("g ⊗ v", "Aᵀ @ g"))
+def _mv(a, v):
+    return a @ v
+
+
+@op("dot", "DotBackward0", vjps=(lambda g, c: g * c.other, lambda g, c: g * c.self),
+    saves=(("other",), ("self",)), formula="a · b (dot)", local=("b", "a"))
+def _dot(a, b):
+    return np.asarray(np.dot(a, b))
+
+
+@op("bmm", "BmmBackward0", vjps=(lambda g, c: g @ np.swapaxes(c.other, -1, -2),
+                                  lambda g, c: np.swapaxes(c.self, -1, -2) @ g),
+    saves=(("other",), ("self",)), formula="A @ B (batched)", local=("g @ Bᵀ", "Aᵀ @ g"))
+def _bmm(a, b):
+    return a @ b

@@ -1,0 +1,130 @@
+"""The backward engine, written as a generator of steps.
+
+`backward_steps` walks the graph from the roots in torch's order and yields one `Step` per node it
+executes. It never touches `.grad`: `Tensor.backward` and `autograd.grad` consume the same steps and
+decide what to do with them, and the visualisation replays them.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine._optable import unbroadcast
+from engine.autograd.graph import AccumulateGrad, Node
+
+SECOND_BACKWARD = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after they "
+    "have already been freed). Saved intermediate values of the graph are freed when you call .backward() "
+    "or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time "
+    "or if you need to access saved tensors after calling backward."
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One executed node: the gradient that reached it and the gradients it sends on."""
+
+    node: Node
+    grad_in: np.ndarray
+    grads_out: tuple[np.ndarray | None, ...]
+
+
+def _dependencies(roots: Sequence[Node]) -> dict[Node, int]:
+    """How many edges lead into each node reachable from the roots."""
+    counts: dict[Node, int] = {root: 0 for root in roots}
+    stack = list(roots)
+    seen = set(roots)
+    while stack:
+        node = stack.pop()
+        for child, _ in node.next_functions:
+            if child is None:
+                continue
+            counts[child] = counts.get(child, 0) + 1
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return counts
+
+
+def _priority(node: Node) -> tuple[int, int]:
+    # Like torch's ready queue: AccumulateGrad runs as soon as it is ready, otherwise the most recently
+    # created node first.
+    return (0 if isinstance(node, AccumulateGrad) else 1, -node.sequence_nr)
+
+
+def _check_saved(node: Node) -> None:
+    if node._freed:
+        raise RuntimeError(SECOND_BACKWARD)
+    for saved in node._saved.values():
+        tensor = saved.tensor
+        if tensor is not None and tensor._version[0] != saved.version:
+            raise RuntimeError(_modified_message(node, saved))
+
+
+def _modified_message(node: Node, saved) -> str:
+    tensor = saved.tensor
+    kind = f"[torch.{_legacy_type(tensor)} [{', '.join(str(d) for d in tensor.shape)}]]"
+    producer = node if saved.is_output else tensor.grad_fn
+    origin = ""
+    if producer is not None:
+        short_name = producer.name().removesuffix("Backward0").removesuffix("Backward1")
+        origin = f", which is output 0 of {short_name},"
+    return (
+        f"one of the variables needed for gradient computation has been modified by an inplace operation: "
+        f"{kind}{origin} is at version {tensor._version[0]}; expected version {saved.version} instead. Hint: "
+        "enable anomaly detection to find the operation that failed to compute its gradient, with "
+        "torch.autograd.set_detect_anomaly(True, check_nan=False)."
+    )
+
+
+def _legacy_type(tensor) -> str:
+    names = {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor", "bool": "BoolTensor",
+             "float16": "HalfTensor", "int32": "IntTensor"}
+    return names.get(tensor.dtype.name, "Tensor")
+
+
+def _outgoing(node: Node, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+    if isinstance(node, AccumulateGrad):
+        return ()
+    ctx = node.context()
+    grads = []
+    for index, (child, _) in enumerate(node.next_functions):
+        vjp = node.spec.vjps[index]
+        if child is None or vjp is None:
+            grads.append(None)
+            continue
+        contribution = np.asarray(vjp(grad, ctx))
+        grads.append(unbroadcast(contribution, node.input_shapes[index]).astype(grad.dtype, copy=False))
+    return tuple(grads)
+
+
+def backward_steps(
+    roots: Sequence[Node], grad_roots: Sequence[np.ndarray], retain_graph: bool
+) -> Iterator[Step]:
+    """Yield the steps of one backward pass from `roots` seeded with `grad_roots`."""
+    pending = _dependencies(roots)
+    buffers: dict[Node, np.ndarray] = {}
+    for root, grad in zip(roots, grad_roots, strict=True):
+        buffers[root] = buffers[root] + grad if root in buffers else grad
+    ready = [(_priority(root), root.sequence_nr, root) for root in dict.fromkeys(roots) if pending[root] == 0]
+    heapq.heapify(ready)
+    while ready:
+        _, _, node = heapq.heappop(ready)
+        grad_in = buffers.pop(node)
+        _check_saved(node)
+        grads_out = _outgoing(node, grad_in)
+        if not retain_graph:
+            node.free_saved()
+        yield Step(node, grad_in, grads_out)
+        for (child, _), grad in zip(node.next_functions, grads_out, strict=False):
+            if child is None:
+                continue
+            if grad is not None:
+                buffers[child] = buffers[child] + grad if child in buffers else grad
+            pending[child] -= 1
+            if pending[child] == 0 and child in buffers:
+                heapq.heappush(ready, (_priority(child), child.sequence_nr, child))

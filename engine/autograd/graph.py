@@ -1,0 +1,88 @@
+"""Nodes of the backward graph: grad_fn objects and AccumulateGrad."""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+from typing import Any
+
+import numpy as np
+
+from engine._optable import Ctx, OpSpec
+
+_sequence = itertools.count()
+
+
+class SavedValue:
+    """A value saved for backward, with the version its tensor had when it was saved."""
+
+    __slots__ = ("array", "tensor", "version", "is_output")
+
+    def __init__(self, array: np.ndarray, tensor: Any, is_output: bool) -> None:
+        self.array = array
+        self.tensor = tensor  # the Tensor (or None for a wrapped Python number)
+        self.version = tensor._version[0] if tensor is not None else 0
+        self.is_output = is_output
+
+
+class Node:
+    """A grad_fn: the record of one differentiable op, named as torch names it."""
+
+    __slots__ = (
+        "spec", "next_functions", "attrs", "sequence_nr", "input_shapes", "_saved",
+        "_freed", "_retained", "metadata", "__weakref__",
+    )
+
+    def __init__(self, spec: OpSpec | None, next_functions: tuple, attrs: dict[str, Any],
+                 input_shapes: tuple) -> None:
+        self.spec = spec
+        self.next_functions = next_functions
+        self.attrs = attrs
+        self.input_shapes = input_shapes
+        self.sequence_nr = next(_sequence)
+        self._saved: dict[str, SavedValue] = {}
+        self._freed = False
+        self._retained: weakref.ref | None = None
+        self.metadata: dict[str, Any] = {}
+
+    def name(self) -> str:
+        return self.spec.node
+
+    @property
+    def saved(self) -> dict[str, np.ndarray]:
+        """The saved values by torch's names (`self`, `other`, `result`); empty once freed."""
+        return {key: value.array for key, value in self._saved.items()}
+
+    @property
+    def has_saved_values(self) -> bool:
+        return bool(self._saved) or self._freed
+
+    def retained_tensor(self) -> Any:
+        return self._retained() if self._retained is not None else None
+
+    def context(self) -> Ctx:
+        return Ctx(self.saved, self.attrs, self.input_shapes)
+
+    def free_saved(self) -> None:
+        if self._saved:
+            self._saved = {}
+            self._freed = True
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+
+class AccumulateGrad(Node):
+    """The node that adds an incoming gradient into a leaf's `.grad`."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable: Any) -> None:
+        super().__init__(None, (), {}, (tuple(variable.shape),))
+        self.variable = variable
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad object at {hex(id(self))}>"
