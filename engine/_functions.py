@@ -318,6 +318,19 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
     return apply("dot", input, tensor)
 
 
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    if input.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if mat2.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    if input.shape[0] != mat2.shape[0] or input.shape[2] != mat2.shape[1]:
+        raise RuntimeError(
+            "Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}]."
+        )
+    return apply("bmm", input, mat2)
+
+
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     """torch.matmul, dispatched to the node torch records for each pair of ranks."""
     _require_tensor(input, "matmul")
@@ -354,7 +367,8 @@ def _bind_methods() -> None:
     methods = {
         "add": add, "sub": sub, "mul": mul, "div": div, "pow": pow, "neg": neg, "negative": neg,
         "exp": exp, "log": log, "sqrt": sqrt, "abs": abs, "relu": relu, "sigmoid": sigmoid, "tanh": tanh,
-        "sum": sum, "mean": mean, "matmul": matmul, "mm": mm, "mv": mv, "dot": dot, "square": square,
+        "sum": sum, "mean": mean, "matmul": matmul, "mm": mm, "mv": mv, "dot": dot, "bmm": bmm,
+        "square": square,
         "reciprocal": reciprocal, "subtract": sub, "multiply": mul, "divide": div, "true_divide": div,
         "__add__": add, "__radd__": _reflected(add), "__sub__": sub, "__rsub__": rsub,
         "__mul__": mul, "__rmul__": _reflected(mul), "__truediv__": div, "__rtruediv__": _reflected(div),
