@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from engine import _grad_mode
-from engine._optable import input_name, lookup
+from engine import _grad_mode, _trace
+from engine._optable import TABLE, input_name, lookup
 from engine.autograd.graph import Node, SavedValue
 
 if TYPE_CHECKING:
@@ -38,20 +38,32 @@ def apply(name: str, *inputs: Tensor, wrapped: tuple[bool, ...] = (), **attrs: A
     `wrapped` marks inputs that stand for Python numbers (torch's wrapped scalars): they take part in
     the op and in `next_functions` as `(None, 0)`, but have no version counter of their own.
     """
-    from engine._tensor import Tensor
-
-    spec = lookup(name)
-    result = Tensor._from_array(np.asarray(spec.forward(*(t._data for t in inputs), **attrs)))
-    if _grad_mode._enabled and any(t._requires_grad for t in inputs):
-        if not result.dtype.is_floating_point:
-            result._trace_created()
-            return result
-        edges = tuple(_edge(t) for t in inputs)
+    spec = TABLE.get(name) or lookup(name)
+    data = spec.forward(*[t._data for t in inputs], **attrs)
+    if type(data) is not np.ndarray:
+        data = np.asarray(data)
+    result = _tensor_class()._from_array(data)
+    if _grad_mode._enabled and data.dtype.kind == "f" and any(t._requires_grad for t in inputs):
+        edges = tuple([_edge(t) for t in inputs])
         node = Node(spec, edges, attrs, tuple(t._data.shape for t in inputs))
         needed = {saved for edge, saves in zip(edges, spec.saves, strict=True) if edge[0] is not None
                   for saved in saves}
         _save(node, needed, inputs, wrapped or (False,) * len(inputs), result)
         result._requires_grad = True
         result.grad_fn = node
-    result._trace_created()
+    if _trace._recorder is not None:
+        _trace._recorder.tensor_created(result)
     return result
+
+
+def _tensor_class() -> type:
+    # Imported on first use: the tensor module itself imports this one.
+    global _TENSOR
+    if _TENSOR is None:
+        from engine._tensor import Tensor
+
+        _TENSOR = Tensor
+    return _TENSOR
+
+
+_TENSOR: type | None = None

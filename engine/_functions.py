@@ -78,6 +78,16 @@ def _cast_view(tensor: Tensor, dtype: np.dtype) -> Tensor:
 
 
 def _binary(name: str, a: Any, b: Any, **attrs: Any) -> Tensor:
+    # Fast path for the common case: two tensors of one dtype, or a float tensor and a Python number.
+    if isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            if a._data.dtype == b._data.dtype:
+                if a._data.shape != b._data.shape:
+                    broadcast_shape(a._data.shape, b._data.shape)
+                return apply(name, a, b, wrapped=_NOT_WRAPPED, **attrs)
+        elif type(b) is float and a._data.dtype.kind == "f" or type(b) is int and a._data.dtype.kind == "f":
+            scalar = Tensor._from_array(np.asarray(b, dtype=a._data.dtype))
+            return apply(name, a, scalar, wrapped=_RIGHT_WRAPPED, **attrs)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(a).__name__}")
     dtype = result_type(a, b)
@@ -85,6 +95,10 @@ def _binary(name: str, a: Any, b: Any, **attrs: Any) -> Tensor:
     left, left_wrapped = _as_operand(a, dtype)
     right, right_wrapped = _as_operand(b, dtype)
     return apply(name, left, right, wrapped=(left_wrapped, right_wrapped), **attrs)
+
+
+_NOT_WRAPPED = (False, False)
+_RIGHT_WRAPPED = (False, True)
 
 
 def _check_broadcast(a: Any, b: Any) -> None:
