@@ -1,3 +1,43 @@
+"""Autograd Explorer: the router. Pages, the shared sidebar (language, about) and session state set-up."""
+
+from __future__ import annotations
+
 import streamlit as st
 
-st.title("Autograd Explorer")
+from explorer.i18n import language_name
+from explorer.state import LANGS, lang_from_locale
+from pages.common import GOTO, PAGE_FILES, init_program, lang, tr
+
+st.set_page_config(page_title="Autograd Explorer", page_icon=":material/account_tree:", layout="wide")
+
+# The language comes from the link (?lang=vi) if there is one, else from the browser's locale; the
+# sidebar picker is bound to the URL, so a switch is kept in the address.
+if "lang" not in st.session_state:
+    from_link = st.query_params.get("lang")
+    st.session_state["lang"] = from_link if from_link in LANGS else lang_from_locale(st.context.locale)
+init_program()
+
+pages = {
+    "learn": st.Page(PAGE_FILES["learn"], title=tr("nav.learn"), icon=":material/school:", default=True,
+                     help=tr("nav.learn.help")),
+    "playground": st.Page(PAGE_FILES["playground"], title=tr("nav.playground"), icon=":material/code:",
+                          url_path="playground", help=tr("nav.playground.help")),
+    "backward": st.Page(PAGE_FILES["backward"], title=tr("nav.backward"), icon=":material/undo:",
+                        url_path="backward", help=tr("nav.backward.help")),
+    "training": st.Page(PAGE_FILES["training"], title=tr("nav.training"), icon=":material/trending_down:",
+                        url_path="training", help=tr("nav.training.help")),
+}
+page = st.navigation(list(pages.values()), position="top")
+
+target = st.session_state.pop(GOTO, None)
+if target in pages:
+    st.switch_page(pages[target])
+
+with st.sidebar:
+    st.selectbox(tr("app.language"), LANGS, key="lang", format_func=language_name, bind="query-params")
+    with st.expander(tr("app.about.title"), icon=":material/info:"):
+        st.write(tr("app.about.body"))
+        st.caption(tr("app.share"))
+    st.caption(f"{tr('app.title')} · {lang()}")
+
+page.run()

@@ -43,6 +43,10 @@ def apply(name: str, *inputs: Tensor, wrapped: tuple[bool, ...] = (), **attrs: A
     if type(data) is not np.ndarray:
         data = np.asarray(data)
     result = _tensor_class()._from_array(data)
+    link_view = spec.extra.get("view")
+    if link_view is not None:
+        # A view shares its input's memory and version counter (engine._ops_shape).
+        link_view(result, inputs[0], attrs)
     if _grad_mode._enabled and data.dtype.kind == "f" and any(t._requires_grad for t in inputs):
         edges = tuple([_edge(t) for t in inputs])
         node = Node(spec, edges, attrs, tuple(t._data.shape for t in inputs))

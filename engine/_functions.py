@@ -32,7 +32,11 @@ def _promote_group(dtypes: list[np.dtype]) -> np.dtype | None:
         return None
     result = dtypes[0]
     for dtype in dtypes[1:]:
-        result = np.promote_types(result, dtype)
+        # Across categories the higher one wins as it is (float32 with int64 stays float32).
+        if _category(dtype) != _category(result):
+            result = dtype if _category(dtype) > _category(result) else result
+        else:
+            result = np.promote_types(result, dtype)
     return result
 
 

@@ -35,7 +35,7 @@ class Tensor:
 
     __slots__ = (
         "_data", "_requires_grad", "grad_fn", "_grad", "_version", "_accumulator", "_id",
-        "_made_in_no_grad", "_detached_from", "_retains_grad", "__weakref__",
+        "_made_in_no_grad", "_detached_from", "_retains_grad", "_view_of", "__weakref__",
     )
 
     # -- construction -------------------------------------------------------------------------------
@@ -53,6 +53,7 @@ class Tensor:
         tensor._made_in_no_grad = not _grad_mode._enabled
         tensor._detached_from = None
         tensor._retains_grad = False
+        tensor._view_of = None  # set for views: engine._ops_shape.ViewOf (base + how to re-derive)
         return tensor
 
     def _trace_created(self) -> Tensor:
@@ -260,7 +261,9 @@ class Tensor:
     def _print_kwargs(self) -> dict[str, Any]:
         return {
             "requires_grad": self._requires_grad and self.grad_fn is None,
-            "grad_fn": self.grad_fn.name() if self.grad_fn is not None else None,
+            # torch prints the node's class name: CopyBackwards, not torch::autograd::CopyBackwards.
+            "grad_fn": self.grad_fn.name().removeprefix("torch::autograd::") if self.grad_fn is not None
+            else None,
             "parameter": False,
         }
 

@@ -1,0 +1,18 @@
+"""Plotly figures: the graph, the backward pass frame by frame, and training charts. Pure functions.
+
+Imports plotly, never streamlit; `import engine` does not import this package.
+"""
+
+from engine.figures.backward_frames import (
+    GradientEdge, StepState, arithmetic, backward_animation, backward_states, backward_step_figure,
+)
+from engine.figures.export import standalone_html
+from engine.figures.graph_figure import graph_figure, hover_card
+from engine.figures.texts import TEXTS, text
+from engine.figures.training_charts import EpochRecord, ledger_from_record, staircase_figure, training_figure
+
+__all__ = [
+    "TEXTS", "EpochRecord", "GradientEdge", "StepState", "arithmetic", "backward_animation", "backward_states",
+    "backward_step_figure", "graph_figure", "hover_card", "ledger_from_record", "staircase_figure",
+    "standalone_html", "text", "training_figure",
+]

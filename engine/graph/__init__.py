@@ -1,0 +1,20 @@
+"""Graphs of a run (networkx): the autograd view, the tensor view, their layout, folding and export.
+
+Imports networkx, never plotly or streamlit; `import engine` does not import this package.
+"""
+
+from engine.graph.backward import BackwardTrace, trace_backward
+from engine.graph.collapse import chain_id, collapse_chains
+from engine.graph.export import to_dot, to_json, to_node_link
+from engine.graph.layout import count_crossings, layered_layout
+from engine.graph.model import (
+    AUTOGRAD, NODE_FIELDS, TENSOR_VIEW, VIEWS, Kind, Style, fn_node, graph_from_backward, graph_from_record,
+    graph_from_snapshot, graph_from_tensors, lineage, no_grad_regions, op_node, preview, tensor_node,
+)
+
+__all__ = [
+    "AUTOGRAD", "NODE_FIELDS", "TENSOR_VIEW", "VIEWS", "BackwardTrace", "Kind", "Style", "chain_id",
+    "collapse_chains", "count_crossings", "fn_node", "graph_from_backward", "graph_from_record",
+    "graph_from_snapshot", "graph_from_tensors", "layered_layout", "lineage", "no_grad_regions", "op_node",
+    "preview", "tensor_node", "to_dot", "to_json", "to_node_link", "trace_backward",
+]

@@ -67,3 +67,57 @@ SAMPLES: dict[str, Sample] = {
     "dot": Sample(lambda lib, a, b: a.dot(b), (ROW, _values(3)), (0, 1)),
     "bmm": Sample(lambda lib, a, b: a.bmm(b), (_values(2, 2, 3), _values(2, 3, 2)), (0, 1)),
 }
+
+
+def _seeded(lib, tensor):
+    # Random fills compare against torch (and against themselves under finite differences) from one seed.
+    lib.manual_seed(0)
+    return tensor
+
+
+# max/min, clamp, softmax, more math, products, spread, norms and the in-place fills (engine/_ops_reduce.py).
+LOW = A - 0.5 * np.sign(A)  # every entry of A lies outside [LOW, HIGH] or well inside it, never on a bound
+HIGH = _values(2, 3, low=0.5, high=1.5, away_from=None)
+SAMPLES.update({
+    "max": Sample(lambda lib, a: a.max(), (A,)),
+    "min": Sample(lambda lib, a: a.min(), (A,)),
+    "max_dim": Sample(lambda lib, a: a.max(1).values, (A,)),
+    "min_dim": Sample(lambda lib, a: a.min(0, keepdim=True)[0], (A,)),
+    "amax": Sample(lambda lib, a: a.amax(1), (A,)),
+    "amin": Sample(lambda lib, a: a.amin((0, 1), keepdim=True), (A,)),
+    "maximum": Sample(lambda lib, a, b: lib.maximum(a, b), (A, B), (0, 1)),
+    "minimum": Sample(lambda lib, a, b: lib.minimum(a, b), (A, ROW), (0, 1)),
+    "clamp": Sample(lambda lib, a: a.clamp(0, 1), (P - 0.25,)),
+    "clamp_min": Sample(lambda lib, a: a.clamp_min(0), (A,)),
+    "clamp_max": Sample(lambda lib, a: a.clamp_max(0), (A,)),
+    "clamp_tensor": Sample(lambda lib, a, lo, hi: a.clamp(lo, hi), (A, LOW, HIGH), (0, 1, 2)),
+    "clamp_min_tensor": Sample(lambda lib, a, lo: a.clamp_min(lo), (A, B), (0, 1)),
+    "clamp_max_tensor": Sample(lambda lib, a, hi: a.clamp_max(hi), (A, B), (0, 1)),
+    "softmax": Sample(lambda lib, a: a.softmax(1), (A,)),
+    "log_softmax": Sample(lambda lib, a: a.log_softmax(0), (A,)),
+    "sin": Sample(lambda lib, a: a.sin(), (A,)),
+    "cos": Sample(lambda lib, a: a.cos(), (A,)),
+    "tan": Sample(lambda lib, a: (a * 0.5).tan(), (A,)),
+    "log1p": Sample(lambda lib, a: a.log1p(), (P,)),
+    "expm1": Sample(lambda lib, a: a.expm1(), (A,)),
+    "log2": Sample(lambda lib, a: a.log2(), (P,)),
+    "log10": Sample(lambda lib, a: a.log10(), (P,)),
+    "sign": Sample(lambda lib, a: a.sign(), (A,)),
+    "floor": Sample(lambda lib, a: a.floor(), (A,)),
+    "ceil": Sample(lambda lib, a: a.ceil(), (A,)),
+    "trunc": Sample(lambda lib, a: a.trunc(), (A,)),
+    "round": Sample(lambda lib, a: a.round(), (A,)),
+    "round_decimals": Sample(lambda lib, a: a.round(decimals=1), (A,)),
+    "frac": Sample(lambda lib, a: a.frac(), (A,)),
+    "prod": Sample(lambda lib, a: a.prod(), (A,)),
+    "prod_dim": Sample(lambda lib, a: a.prod(1, keepdim=True), (A,)),
+    "var": Sample(lambda lib, a: a.var(1), (A,)),
+    "std": Sample(lambda lib, a: a.std(), (A,)),
+    "vector_norm": Sample(lambda lib, a: a.norm(p=3, dim=0), (A,)),
+    "fill": Sample(lambda lib, a: (a * 1).fill_(2.0), (A,)),
+    "fill_tensor": Sample(lambda lib, a, v: (a * 1).fill_(v), (A, np.array(1.5)), (0, 1)),
+    "zero": Sample(lambda lib, a: (a * 1).zero_(), (A,)),
+    "copy": Sample(lambda lib, a, src: (a * 1).copy_(src), (A, ROW), (0, 1)),
+    "uniform": Sample(lambda lib, a: _seeded(lib, a * 1).uniform_(-1, 1), (A,)),
+    "normal": Sample(lambda lib, a: _seeded(lib, a * 1).normal_(0.5, 2.0), (A,)),
+})

@@ -1,0 +1,403 @@
+"""Op table entries: views, copies, indexing, joining, and the nodes in-place writes record.
+
+Views. An op whose `OpSpec.extra` has a "view" entry makes a view: `engine._dispatch.apply` calls
+`extra["view"](result, input, attrs)` right after the forward, and the hook links the result to its
+input the way torch links a view to its base: the two share memory (the forward returns a numpy view)
+and one version counter, and the result remembers its root base plus the chain of view forwards that
+re-derives it from that base (`ViewOf`). `__setitem__` uses that chain to find the region it writes
+and to give the base a `CopySlices` node, as torch does.
+
+Every VJP here is a one-liner over `g` and the context `c`; the engine unbroadcasts results, so
+`expand`'s VJP is simply `g`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from engine._optable import Ctx, OpSpec, lookup, register
+
+Step = tuple[str, dict[str, Any]]  # (op name, attrs) of one view op
+
+
+class ViewOf:
+    """What makes a tensor a view: its root base and the view forwards that re-derive it from the base."""
+
+    __slots__ = ("base", "steps")
+
+    def __init__(self, base: Any, steps: tuple[Step, ...]) -> None:
+        self.base = base
+        self.steps = steps
+
+
+def replay(array: np.ndarray, steps: tuple[Step, ...]) -> np.ndarray:
+    """Apply a view chain to `array` (the base's data, or a gradient laid out like it)."""
+    for name, attrs in steps:
+        array = lookup(name).forward(array, **attrs)
+    return array
+
+
+def _view_hook(name: str) -> Callable[[Any, Any, dict[str, Any]], None]:
+    def link(result: Any, source: Any, attrs: dict[str, Any]) -> None:
+        result._version = source._version
+        parent = source._view_of
+        if parent is None:
+            result._view_of = ViewOf(source, ((name, attrs),))
+        else:
+            result._view_of = ViewOf(parent.base, (*parent.steps, (name, attrs)))
+
+    return link
+
+
+def _declare(name: str, node: str, vjps: tuple, formula: str, local: tuple[str, ...], view: bool = False):
+    def declare(forward: Callable[..., np.ndarray]) -> OpSpec:
+        extra = {"view": _view_hook(name)} if view else {}
+        return register(OpSpec(name, node, forward, vjps, ((),) * len(vjps), formula, local, extra))
+
+    return declare
+
+
+def view_op(name: str, node: str, vjp, formula: str, local: str = "1"):
+    """Declare a one-input op whose result is a view of its input."""
+    return _declare(name, node, (vjp,), formula, (local,), view=True)
+
+
+def copy_op(name: str, node: str, vjps: tuple, formula: str, local: tuple[str, ...]):
+    """Declare an op whose result owns fresh memory."""
+    return _declare(name, node, vjps, formula, local)
+
+
+# -- memory layout ---------------------------------------------------------------------------------
+
+def is_dense(array: np.ndarray) -> bool:
+    """Whether the elements fill one block of memory without gaps or overlap (any dimension order)."""
+    dims = sorted((abs(s), n) for s, n in zip(array.strides, array.shape, strict=True) if n != 1)
+    expected = array.itemsize
+    for stride, size in dims:
+        if stride != expected:
+            return False
+        expected *= size
+    return True
+
+
+def axis_order(array: np.ndarray) -> tuple[int, ...]:
+    """The dimensions from outermost to innermost in memory (row-major for ties)."""
+    return tuple(sorted(range(array.ndim), key=lambda d: (-abs(array.strides[d]), d)))
+
+
+def empty_in_order(shape: tuple[int, ...], order: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """A fresh array of `shape` whose memory runs through the dimensions in `order`."""
+    physical = np.empty(tuple(shape[d] for d in order), dtype=dtype)
+    return physical.transpose(np.argsort(order))
+
+
+def copy_keeping_layout(array: np.ndarray, contiguous: bool) -> np.ndarray:
+    """torch's clone: keep a dense tensor's strides (preserve_format), else copy row-major."""
+    if contiguous or not is_dense(array):
+        return np.array(array, order="C", copy=True)
+    out = empty_in_order(array.shape, axis_order(array), array.dtype)
+    out[...] = array
+    return out
+
+
+def reshape_view(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
+    """`array` seen with a new shape without copying, or None when its strides do not allow it."""
+    try:
+        return np.reshape(array, shape, copy=False)
+    except ValueError:
+        return None
+
+
+# -- VJP helpers ------------------------------------------------------------------------------------
+
+def _placed(g: np.ndarray, shape: tuple[int, ...], where: tuple) -> np.ndarray:
+    """Zeros of `shape` with `g` written at `where` (the gradient of taking a piece)."""
+    out = np.zeros(shape, dtype=g.dtype)
+    out[where] = g
+    return out
+
+
+def _along(dim: int, index: Any) -> tuple:
+    return (slice(None),) * dim + (index,)
+
+
+def _reshaped_back(g: np.ndarray, c: Ctx) -> np.ndarray:
+    return g.reshape(c.shapes[0])
+
+
+def _same(g: np.ndarray, c: Ctx) -> np.ndarray:
+    return g
+
+
+def _zeros(g: np.ndarray, c: Ctx) -> np.ndarray:
+    return np.zeros_like(g)
+
+
+def _grad_laid_out_like_base(g: np.ndarray, c: Ctx) -> np.ndarray:
+    """A writable copy of `g` with the memory order the base had, so reshape views replay on it."""
+    out = empty_in_order(g.shape, c.attrs["base_order"], g.dtype)
+    out[...] = g
+    return out
+
+
+# -- views ------------------------------------------------------------------------------------------
+
+def _view_message() -> str:
+    return ("view size is not compatible with input tensor's size and stride (at least one dimension spans "
+            "across two contiguous subspaces). Use .reshape(...) instead.")
+
+
+@view_op("view", "ViewBackward0", _reshaped_back, "view(a, shape)")
+def _view(a, shape):
+    viewed = reshape_view(a, shape)
+    if viewed is None:
+        raise RuntimeError(_view_message())
+    return viewed
+
+
+@view_op("reshape_alias", "ReshapeAliasBackward0", _reshaped_back, "reshape(a, shape)")
+def _reshape_alias(a, shape):
+    return _view(a, shape)
+
+
+@view_op("alias", "AliasBackward0", _same, "a")
+def _alias(a):
+    return a.view()
+
+
+@view_op("transpose", "TransposeBackward0", lambda g, c: np.swapaxes(g, c.attrs["dim0"], c.attrs["dim1"]),
+         "transpose(a, i, j)")
+def _transpose(a, dim0, dim1):
+    return np.swapaxes(a, dim0, dim1) if a.ndim else a.view()
+
+
+@view_op("t", "TBackward0", lambda g, c: g.T, "aᵀ")
+def _t(a):
+    return a.T
+
+
+@view_op("permute", "PermuteBackward0", lambda g, c: np.transpose(g, np.argsort(c.attrs["dims"])),
+         "permute(a, dims)")
+def _permute(a, dims):
+    return np.transpose(a, dims)
+
+
+@view_op("unsqueeze", "UnsqueezeBackward0", lambda g, c: np.squeeze(g, axis=c.attrs["dim"]),
+         "unsqueeze(a, dim)")
+def _unsqueeze(a, dim):
+    return np.expand_dims(a, dim)
+
+
+@view_op("squeeze", "SqueezeBackward0", _reshaped_back, "squeeze(a)")
+def _squeeze(a):
+    return np.squeeze(a)
+
+
+def _squeeze_dims(a: np.ndarray, dims: tuple[int, ...]) -> np.ndarray:
+    return np.squeeze(a, axis=tuple(d for d in dims if a.shape[d] == 1)) if a.ndim else a.view()
+
+
+@view_op("squeeze_dim", "SqueezeBackward1", _reshaped_back, "squeeze(a, dim)")
+def _squeeze_dim(a, dim):
+    return _squeeze_dims(a, (dim,))
+
+
+@view_op("squeeze_dims", "SqueezeBackward2", _reshaped_back, "squeeze(a, dims)")
+def _squeeze_dims_op(a, dims):
+    return _squeeze_dims(a, dims)
+
+
+@view_op("expand", "ExpandBackward0", _same, "expand(a, shape)", local="1 (summed over new dims)")
+def _expand(a, shape):
+    return np.broadcast_to(a, shape)
+
+
+@view_op("select", "SelectBackward0",
+         lambda g, c: _placed(g, c.shapes[0], _along(c.attrs["dim"], c.attrs["index"])), "a[..., i]")
+def _select(a, dim, index):
+    # The trailing Ellipsis keeps a 0-d result a view instead of a numpy scalar.
+    return a[(*_along(dim, index), Ellipsis)]
+
+
+def _slice_vjp(g: np.ndarray, c: Ctx) -> np.ndarray:
+    a = c.attrs
+    return _placed(g, c.shapes[0], _along(a["dim"], slice(a["start"], a["stop"], a["step"])))
+
+
+@view_op("slice", "SliceBackward0", _slice_vjp, "a[..., start:stop:step]")
+def _slice(a, dim, start, stop, step):
+    return a[_along(dim, slice(start, stop, step))]
+
+
+@view_op("split", "SplitBackward0", _slice_vjp, "split(a)[k]")
+def _split(a, dim, start, stop, step=1):
+    return _slice(a, dim, start, stop, step)
+
+
+@view_op("split_with_sizes", "SplitWithSizesBackward0", _slice_vjp, "split(a, sizes)[k]")
+def _split_with_sizes(a, dim, start, stop, step=1):
+    return _slice(a, dim, start, stop, step)
+
+
+@view_op("unbind", "UnbindBackward0",
+         lambda g, c: _placed(g, c.shapes[0], _along(c.attrs["dim"], c.attrs["index"])), "unbind(a)[k]")
+def _unbind(a, dim, index):
+    return _select(a, dim, index)
+
+
+def _as_strided_vjp(g: np.ndarray, c: Ctx) -> np.ndarray:
+    out = empty_in_order(c.shapes[0], c.attrs["base_order"], g.dtype)
+    out[...] = 0
+    replay(out, c.attrs["steps"])[...] = g
+    return out
+
+
+@view_op("as_strided", "AsStridedBackward0", _as_strided_vjp, "view of the written base")
+def _as_strided(a, steps, base_order):
+    return replay(a, steps)
+
+
+# -- copies -----------------------------------------------------------------------------------------
+
+@copy_op("unsafe_view", "UnsafeViewBackward0", (_reshaped_back,), "reshape(copy of a)", ("1",))
+def _unsafe_view(a, shape):
+    return np.reshape(a, shape)
+
+
+@copy_op("clone", "CloneBackward0", (_same,), "copy of a", ("1",))
+def _clone(a, contiguous=False):
+    return copy_keeping_layout(a, contiguous)
+
+
+@copy_op("to_dtype", "ToCopyBackward0", (_same,), "a converted to dtype", ("1",))
+def _to_dtype(a, dtype):
+    return a.astype(dtype)
+
+
+@copy_op("squeeze_inplace", "SqueezeBackward4", (_reshaped_back,), "squeeze_(a, dim)", ("1",))
+def _squeeze_inplace(a, dim):
+    return _squeeze_dims(a, (dim,))
+
+
+@copy_op("unsqueeze_inplace", "UnsqueezeBackward1", (lambda g, c: np.squeeze(g, axis=c.attrs["dim"]),),
+         "unsqueeze_(a, dim)", ("1",))
+def _unsqueeze_inplace(a, dim):
+    return np.expand_dims(a, dim)
+
+
+def _index_vjp(g: np.ndarray, c: Ctx) -> np.ndarray:
+    out = np.zeros(c.shapes[0], dtype=g.dtype)
+    np.add.at(out, c.attrs["indices"], g)
+    return out
+
+
+@copy_op("index", "IndexBackward0", (_index_vjp,), "a[indices]", ("1 at each picked element (summed)",))
+def _index(a, indices):
+    return a[indices]
+
+
+@copy_op("where", "WhereBackward0",
+         (lambda g, c: np.where(c.attrs["condition"], g, 0), lambda g, c: np.where(c.attrs["condition"], 0, g)),
+         "where(cond, x, y)", ("1 where cond", "1 where not cond"))
+def _where(x, y, condition):
+    return np.where(condition, x, y)
+
+
+# -- joining: one entry per number of inputs, made on first use ---------------------------------------
+
+def _cat_piece_vjp(index: int):
+    def vjp(g: np.ndarray, c: Ctx) -> np.ndarray:
+        start, stop = c.attrs["bounds"][index]
+        if start is None:  # a skipped legacy empty 1-D input
+            return np.zeros((0,), dtype=g.dtype)
+        return g[_along(c.attrs["dim"], slice(start, stop))]
+
+    return vjp
+
+
+def _stack_piece_vjp(index: int):
+    return lambda g, c: np.take(g, index, axis=c.attrs["dim"])
+
+
+def _cat_forward(*arrays, dim, bounds, dtype):
+    return np.concatenate([a for a, b in zip(arrays, bounds, strict=True) if b[0] is not None], axis=dim,
+                          dtype=dtype)
+
+
+def _stack_forward(*arrays, dim, dtype):
+    return np.stack(arrays, axis=dim, dtype=dtype)
+
+
+@cache
+def variadic(kind: str, count: int) -> str:
+    """The table entry for `cat` or `stack` over `count` tensors (one VJP per input)."""
+    name = f"{kind}[{count}]"
+    if kind == "cat":
+        vjps = tuple(_cat_piece_vjp(i) for i in range(count))
+        register(OpSpec(name, "CatBackward0", _cat_forward, vjps, ((),) * count, "cat(a₁, …, aₙ)",
+                        ("its slice of g",) * count))
+    else:
+        vjps = tuple(_stack_piece_vjp(i) for i in range(count))
+        register(OpSpec(name, "StackBackward0", _stack_forward, vjps, ((),) * count, "stack(a₁, …, aₙ)",
+                        ("its slice of g",) * count))
+    return name
+
+
+# -- in-place writes (tensor[index] = value) ------------------------------------------------------------
+
+def _index_put_self_vjp(g: np.ndarray, c: Ctx) -> np.ndarray:
+    out = np.array(g, copy=True)
+    out[c.attrs["indices"]] = 0
+    return out
+
+
+@copy_op("fill_", "FillBackward3", (_zeros, lambda g, c: g.sum()), "a.fill_(v)", ("0", "Σ g"))
+def _fill(a, value):
+    return np.broadcast_to(value, a.shape).copy()
+
+
+@copy_op("copy_", "torch::autograd::CopyBackwards", (_zeros, _same), "a.copy_(b)", ("0", "1"))
+def _copy(a, src):
+    return np.broadcast_to(src, a.shape).astype(a.dtype)
+
+
+@copy_op("index_put_", "IndexPutBackward0", (_index_put_self_vjp, lambda g, c: g[c.attrs["indices"]]),
+         "a[indices] = v", ("0 at written elements, else 1", "1"))
+def _index_put(a, values, indices):
+    out = np.array(a, copy=True)
+    out[indices] = values
+    return out
+
+
+def _region_ctx(region: np.ndarray, c: Ctx) -> Ctx:
+    return Ctx({}, c.attrs["inner_attrs"], (region.shape, c.shapes[1]))
+
+
+def _copy_slices_base_vjp(g: np.ndarray, c: Ctx) -> np.ndarray:
+    out = _grad_laid_out_like_base(g, c)
+    region = replay(out, c.attrs["steps"])
+    region[...] = lookup(c.attrs["inner"]).vjps[0](np.array(region, copy=True), _region_ctx(region, c))
+    return out
+
+
+def _copy_slices_value_vjp(g: np.ndarray, c: Ctx) -> np.ndarray:
+    region = replay(_grad_laid_out_like_base(g, c), c.attrs["steps"])
+    return lookup(c.attrs["inner"]).vjps[1](region, _region_ctx(region, c))
+
+
+def _copy_slices_forward(base, value, steps, inner, inner_attrs, base_order):
+    out = np.array(base, copy=True)
+    region = replay(out, steps)
+    region[...] = lookup(inner).forward(region, value, **inner_attrs)
+    return out
+
+
+register(OpSpec(
+    "copy_slices", "torch::autograd::CopySlices", _copy_slices_forward,
+    (_copy_slices_base_vjp, _copy_slices_value_vjp), ((), ()),
+    "base with a view of it written in place", ("1 outside the written region", "1 inside it"),
+))

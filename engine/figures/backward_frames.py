@@ -1,0 +1,368 @@
+"""The backward pass, replayed step by step from the engine's own step generator.
+
+`backward_states` turns a recorded backward call into one `StepState` per executed node: the gradient
+that reached it (and the contributions it is the sum of, where a tensor fanned out), the gradient it
+sends along each input edge as `upstream × local = contribution` (local derivative text from the op
+table), and every leaf's `.grad` as it grows. `backward_animation` draws them as plotly frames that play
+in the browser; `backward_step_figure` draws one step, for paging on the server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import plotly.graph_objects as go
+
+from engine.figures.graph_figure import (
+    Canvas, arrow_trace, base_layout, edge_segments, edge_traces, make_canvas, node_traces,
+)
+from engine.figures.palette import HIGHLIGHT
+from engine.figures.texts import text
+from engine.graph.model import fn_node, graph_from_backward, local_value, preview, tensor_node
+
+Position = tuple[float, float]
+# The edge from an AccumulateGrad to its leaf carries the gradient unchanged into `.grad += g`, which the
+# leaf's own text already shows, so that edge gets no arithmetic label.
+ACCUMULATE_LOCAL = ".grad += g"
+OVERLAYS = ("executed", "gradient_edges", "edge_labels", "active", "grads")
+
+
+@dataclass(frozen=True)
+class GradientEdge:
+    """The gradient one step sends to one input: `upstream × local = contribution`."""
+
+    source: Hashable
+    target: Hashable
+    slot: int
+    upstream: np.ndarray
+    local: str
+    local_value: np.ndarray | None
+    contribution: np.ndarray
+
+
+@dataclass(frozen=True)
+class StepState:
+    """Everything one frame shows."""
+
+    index: int
+    node: Hashable
+    name: str
+    formula: str
+    grad_in: np.ndarray
+    contributions: tuple[np.ndarray, ...]
+    edges: tuple[GradientEdge, ...]
+    grads: dict[Hashable, np.ndarray]
+    accumulated: Hashable | None
+    added: np.ndarray | None
+    executed: tuple[Hashable, ...]
+
+
+def _call_and_graph(source: Any) -> tuple[Any, nx.DiGraph]:
+    if isinstance(source, nx.DiGraph):
+        call = source.graph.get("backward")
+        if call is None:
+            raise ValueError("this graph has no backward call: build it with graph_from_backward(call)")
+        return call, source
+    return source, graph_from_backward(source)
+
+
+def _shown(graph: nx.DiGraph) -> dict[Hashable, Hashable]:
+    """Where each hidden node is drawn: a member of a collapsed chain is drawn as the chain."""
+    return {member: chain for chain, members in graph.graph.get("collapsed", {}).items() for member in members}
+
+
+def _seed(call: Any) -> np.ndarray:
+    root = call.graph.tensors[call.root]
+    if call.gradient is not None:
+        return np.asarray(call.gradient)
+    return np.ones(root.shape, dtype=root.value.dtype)
+
+
+def _grad_before(call: Any, tensor_id: int) -> np.ndarray | None:
+    before = getattr(call, "grads_before", None) or {}
+    if tensor_id in before:
+        return before[tensor_id]
+    info = call.graph.tensors.get(tensor_id)
+    return None if info is None else info.grad
+
+
+def _start_node(call: Any) -> int:
+    root = call.graph.tensors[call.root]
+    return root.grad_fn if root.grad_fn is not None else -root.id
+
+
+class _Replay:
+    """Walks the recorded steps, keeping the pending contributions and the growing `.grad`s."""
+
+    def __init__(self, call: Any, graph: nx.DiGraph) -> None:
+        self.call = call
+        self.graph = graph
+        self.shown = _shown(graph)
+        self.pending: dict[int, list[np.ndarray]] = {_start_node(call): [_seed(call)]}
+        self.grads: dict[Hashable, np.ndarray] = {}
+        self.executed: list[Hashable] = []
+        self.retained = {info.grad_fn: info.id for info in call.graph.tensors.values()
+                         if info.retains_grad and info.grad_fn is not None}
+
+    def draw_as(self, node: Hashable) -> Hashable:
+        return self.shown.get(node, node)
+
+    def accumulate(self, tensor_id: int, grad: np.ndarray) -> tuple[Hashable, np.ndarray]:
+        node = tensor_node(tensor_id)
+        before = self.grads.get(node)
+        if before is None:
+            before = _grad_before(self.call, tensor_id)
+        self.grads[node] = np.array(grad, copy=True) if before is None else before + grad
+        return node, grad
+
+    def state(self, index: int, step: Any) -> StepState:
+        info = self.call.graph.nodes[step.node]
+        node = fn_node(step.node)
+        contributions = tuple(self.pending.pop(step.node, ()))
+        edges = self.gradient_edges(info, node, step)
+        accumulated = added = None
+        if info.name == "AccumulateGrad" and info.tensor is not None:
+            accumulated, added = self.accumulate(info.tensor, step.grad_in)
+        elif step.node in self.retained:
+            accumulated, added = self.accumulate(self.retained[step.node], step.grad_in)
+        state = StepState(
+            index=index, node=self.draw_as(node), name=info.name, formula=info.formula,
+            grad_in=step.grad_in, contributions=contributions or (step.grad_in,), edges=edges,
+            grads={key: value for key, value in self.grads.items()},
+            accumulated=None if accumulated is None else self.draw_as(accumulated), added=added,
+            executed=tuple(self.executed),
+        )
+        self.executed.append(state.node)
+        return state
+
+    def gradient_edges(self, info: Any, node: str, step: Any) -> tuple[GradientEdge, ...]:
+        inputs = self.graph.nodes[self.draw_as(node)]["inputs"] if self.draw_as(node) == node else ()
+        edges = []
+        for slot, (child, _) in enumerate(info.next):
+            grad = step.grads_out[slot] if slot < len(step.grads_out) else None
+            if grad is None:
+                continue
+            if child is not None:
+                self.pending.setdefault(child, []).append(grad)
+            target = inputs[slot] if slot < len(inputs) else self.draw_as(fn_node(child))
+            if self.draw_as(target) == self.draw_as(node):
+                continue
+            local = info.local[slot] if slot < len(info.local) else "∂"
+            edges.append(GradientEdge(self.draw_as(node), self.draw_as(target), slot, step.grad_in, local,
+                                      local_value(info, slot), grad))
+        if info.name == "AccumulateGrad" and info.tensor is not None:
+            edges.append(GradientEdge(self.draw_as(node), self.draw_as(tensor_node(info.tensor)), 0, step.grad_in,
+                                      ACCUMULATE_LOCAL, None, step.grad_in))
+        return tuple(edge for edge in edges if edge.target in self.graph and edge.source in self.graph)
+
+
+def backward_states(source: Any) -> list[StepState]:
+    """One state per recorded step of a backward call.
+
+    Args:
+        source: a graph from `graph_from_backward`, or the call itself (a BackwardCall of a run record or
+            a BackwardTrace).
+
+    Returns:
+        The states in execution order; the last one's `grads` are the leaves' final `.grad`.
+    """
+    call, graph = _call_and_graph(source)
+    replay = _Replay(call, graph)
+    return [replay.state(index, step) for index, step in enumerate(call.steps)]
+
+
+# -- text -------------------------------------------------------------------------------------------
+
+def _short(array: np.ndarray | None) -> str:
+    return preview(array, limit=3, width=30) or "None"
+
+
+def arithmetic(edge: GradientEdge) -> str:
+    """`upstream × local = contribution`, with the local derivative's value when the op saved it."""
+    local = edge.local
+    if edge.local_value is not None and np.asarray(edge.local_value).size <= 3:
+        local = f"({local}={_short(edge.local_value)})"
+    return f"{_short(edge.upstream)} × {local} = {_short(edge.contribution)}"
+
+
+def fan_in_text(state: StepState, lang: str = "en") -> str:
+    """`sum of 2 contributions: c1 + c2 = total` where gradients from several uses meet, else ``."""
+    if len(state.contributions) < 2:
+        return ""
+    parts = " + ".join(_short(c) for c in state.contributions)
+    return f"{text('anim.fan_in', lang, n=len(state.contributions))}: {parts} = {_short(state.grad_in)}"
+
+
+def start_text(call: Any, lang: str = "en") -> str:
+    """How the backward call was seeded: `backward(gradient=v)` or the implicit 1."""
+    if call.gradient is None:
+        return text("anim.implicit", lang)
+    return text("anim.start", lang, value=_short(call.gradient))
+
+
+def step_title(state: StepState, count: int, call: Any, lang: str = "en") -> str:
+    head = text("anim.step", lang, k=state.index + 1, n=count)
+    formula = f" — {state.formula}" if state.formula else ""
+    lines = [f"<b>{head}: {state.name}</b>{formula} · {text('anim.grad_in', lang)} = {_short(state.grad_in)}"]
+    extra = fan_in_text(state, lang) or (start_text(call, lang) if state.index == 0 else "")
+    if extra:
+        lines.append(f"<span style='font-size:11px'>{extra}</span>")
+    return "<br>".join(lines)
+
+
+# -- overlay traces ---------------------------------------------------------------------------------
+
+def _points(canvas: Canvas, nodes: list[Hashable]) -> tuple[np.ndarray, np.ndarray]:
+    return canvas.xy([node for node in nodes if node in canvas.positions])
+
+
+def _start_edge(call: Any, canvas: Canvas, state: StepState) -> GradientEdge | None:
+    root = tensor_node(call.root)
+    if state.index != 0 or root not in canvas.graph or root == state.node:
+        return None
+    seed = _seed(call)
+    return GradientEdge(root, state.node, 0, seed, "1", None, seed)
+
+
+def overlay_traces(state: StepState | None, canvas: Canvas, call: Any) -> list[go.Scatter]:
+    """The five traces a frame replaces, in OVERLAYS order (empty ones when there is no state)."""
+    theme = canvas.theme
+    edges = [] if state is None else list(state.edges)
+    start = None if state is None else _start_edge(call, canvas, state)
+    labels = [arithmetic(edge) if edge.local != ACCUMULATE_LOCAL else "" for edge in edges]
+    if start is not None:
+        edges.insert(0, start)
+        labels.insert(0, start_text(call, canvas.lang))
+    pairs = [(edge.target, edge.source) for edge in edges]
+    x, y, sizes = edge_segments(canvas, pairs, reverse=True)
+    middle = (np.array([np.add(canvas.positions[u], canvas.positions[v]) / 2 for u, v in pairs])
+              if pairs else np.empty((0, 2)))
+    executed_x, executed_y = _points(canvas, [] if state is None else list(state.executed))
+    active = [] if state is None else [state.node]
+    active_x, active_y = _points(canvas, active)
+    grad_nodes = [] if state is None else [node for node in state.grads if node in canvas.positions]
+    grad_x, grad_y = _points(canvas, grad_nodes)
+    grad_text = [_grad_label(state, node, canvas.lang) for node in grad_nodes]
+    below = "bottom center" if canvas.direction == "LR" else "middle left"
+    return [
+        go.Scatter(x=executed_x, y=executed_y, mode="markers", hoverinfo="skip", showlegend=False,
+                   name=text("anim.executed", canvas.lang), meta={"role": "executed"},
+                   marker={"symbol": "circle-open", "size": 24, "color": theme.muted, "line": {"width": 1.5}}),
+        arrow_trace(x, y, sizes, {"color": HIGHLIGHT, "width": 3, "dash": "solid"},
+                    name=text("edge.gradient", canvas.lang), showlegend=True, meta={"role": "gradient_edges"}),
+        go.Scatter(x=middle[:, 0], y=middle[:, 1], mode="text", text=labels, hoverinfo="skip", showlegend=False,
+                   textposition="bottom center", textfont={"size": 10, "color": theme.gradient_text},
+                   meta={"role": "edge_labels"}),
+        go.Scatter(x=active_x, y=active_y, mode="markers", showlegend=False, hoverinfo="skip",
+                   name=text("anim.active", canvas.lang), meta={"role": "active"},
+                   marker={"symbol": "circle-open", "size": 36, "color": HIGHLIGHT, "line": {"width": 3.5}}),
+        go.Scatter(x=grad_x, y=grad_y, mode="text", text=grad_text, hoverinfo="skip", showlegend=False,
+                   textposition=below, textfont={"size": 10, "color": theme.gradient_text},
+                   meta={"role": "grads"}),
+    ]
+
+
+def _grad_label(state: StepState, node: Hashable, lang: str) -> str:
+    value = f".grad = {_short(state.grads[node])}"
+    if node == state.accumulated:
+        value = f"<b>{text('anim.accumulate', lang, value=_short(state.added))}</b><br>{value}"
+    return value
+
+
+# -- figures ----------------------------------------------------------------------------------------
+
+def _prepare(source: Any, theme: str, direction: str, lang: str, positions: Mapping[Hashable, Position] | None,
+             show_labels: bool | None) -> tuple[Any, Canvas, list[StepState], go.Figure]:
+    call, graph = _call_and_graph(source)
+    canvas = make_canvas(graph, theme=theme, direction=direction, lang=lang, positions=positions,
+                         show_labels=show_labels)
+    states = backward_states(graph)
+    figure = go.Figure(data=[*edge_traces(canvas), *node_traces(canvas)], layout=base_layout(canvas))
+    figure.update_layout(margin={"t": 120}, legend={"y": 1.02})
+    return call, canvas, states, figure
+
+
+def _title(states: list[StepState], index: int | None, call: Any, lang: str) -> dict[str, Any]:
+    content = text("anim.no_steps", lang) if index is None else step_title(states[index], len(states), call, lang)
+    return {"text": content, "x": 0.01, "xanchor": "left", "xref": "paper", "y": 0.985, "yref": "container",
+            "yanchor": "top", "font": {"size": 13}}
+
+
+def backward_step_figure(source: Any, step: int, *, theme: str = "light", direction: str = "LR",
+                         lang: str = "en", positions: Mapping[Hashable, Position] | None = None,
+                         show_labels: bool | None = None) -> go.Figure:
+    """One step of the backward pass as a static figure (for paging on the server).
+
+    Args:
+        source: a graph from `graph_from_backward`, or a backward call.
+        step: 0-based step index; negative counts from the end.
+        theme, direction, lang, positions, show_labels: as for graph_figure.
+
+    Returns:
+        The graph with the running node, the gradients it sends and the `.grad`s so far.
+    """
+    call, canvas, states, figure = _prepare(source, theme, direction, lang, positions, show_labels)
+    if not -len(states) <= step < len(states):
+        raise IndexError(f"step {step} is out of range for a backward pass of {len(states)} steps")
+    state = states[step]
+    figure.add_traces(overlay_traces(state, canvas, call))
+    figure.update_layout(title=_title(states, state.index, call, lang))
+    return figure
+
+
+def backward_animation(source: Any, *, theme: str = "light", direction: str = "LR", lang: str = "en",
+                       positions: Mapping[Hashable, Position] | None = None, show_labels: bool | None = None,
+                       frame_ms: int = 900) -> go.Figure:
+    """The whole backward pass as a figure with one frame per step, play/pause buttons and a slider.
+
+    Args:
+        source: a graph from `graph_from_backward`, or a backward call.
+        theme, direction, lang, positions, show_labels: as for graph_figure.
+        frame_ms: how long each frame shows while playing.
+
+    Returns:
+        A figure whose frames play in the browser, no server round trip.
+    """
+    call, canvas, states, figure = _prepare(source, theme, direction, lang, positions, show_labels)
+    first = len(figure.data)
+    figure.add_traces(overlay_traces(states[0] if states else None, canvas, call))
+    overlay_indices = list(range(first, first + len(OVERLAYS)))
+    figure.frames = [
+        go.Frame(name=str(state.index), data=overlay_traces(state, canvas, call), traces=overlay_indices,
+                 layout={"title": _title(states, state.index, call, lang)})
+        for state in states
+    ]
+    figure.update_layout(title=_title(states, 0 if states else None, call, lang))
+    if states:
+        figure.update_layout(updatemenus=[_play_buttons(frame_ms, lang)], sliders=[_slider(states, lang)])
+        figure.update_layout(margin={"b": 90})
+    return figure
+
+
+def _frame_args(duration: int) -> dict[str, Any]:
+    return {"frame": {"duration": duration, "redraw": True}, "mode": "immediate", "fromcurrent": True,
+            "transition": {"duration": 0}}
+
+
+def _play_buttons(frame_ms: int, lang: str) -> dict[str, Any]:
+    return {
+        "type": "buttons", "direction": "left", "showactive": False, "x": 0.0, "y": 0, "xanchor": "left",
+        "yanchor": "top", "pad": {"t": 40, "r": 10},
+        "buttons": [
+            {"label": "▶ " + text("anim.play", lang), "method": "animate", "args": [None, _frame_args(frame_ms)]},
+            {"label": "❚❚ " + text("anim.pause", lang), "method": "animate", "args": [[None], _frame_args(0)]},
+        ],
+    }
+
+
+def _slider(states: list[StepState], lang: str) -> dict[str, Any]:
+    return {
+        "active": 0, "x": 0.18, "len": 0.82, "y": 0, "yanchor": "top", "pad": {"t": 30},
+        "currentvalue": {"prefix": text("anim.slider", lang)},
+        "steps": [{"label": str(state.index + 1), "method": "animate",
+                   "args": [[str(state.index)], _frame_args(0)]} for state in states],
+    }

@@ -1,0 +1,45 @@
+"""Light and dark themes: backgrounds, text, edges, muted nodes and shaded regions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+THEMES_AVAILABLE = ("light", "dark")
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Colours that depend on the background."""
+
+    name: str
+    template: str
+    background: str
+    text: str
+    edge: str
+    muted: str
+    region_fill: str
+    region_line: str
+    ring: str
+    gradient_text: str
+
+
+THEMES: dict[str, Theme] = {
+    "light": Theme(
+        name="light", template="plotly_white", background="#FFFFFF", text="#1F1F1F", edge="#6E6E6E",
+        muted="#B4B4B4", region_fill="rgba(120, 120, 120, 0.10)", region_line="#9A9A9A", ring="#1F1F1F",
+        gradient_text="#A04000",
+    ),
+    "dark": Theme(
+        name="dark", template="plotly_dark", background="#0E1117", text="#E8E8E8", edge="#9A9A9A",
+        muted="#5C5C5C", region_fill="rgba(200, 200, 200, 0.10)", region_line="#7A7A7A", ring="#F2F2F2",
+        gradient_text="#FFB27A",
+    ),
+}
+
+
+def get_theme(name: str) -> Theme:
+    """The theme called `name` ("light" or "dark")."""
+    try:
+        return THEMES[name]
+    except KeyError:
+        raise ValueError(f"theme must be one of {THEMES_AVAILABLE}, got {name!r}") from None

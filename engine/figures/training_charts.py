@@ -1,0 +1,153 @@
+"""Training over time: loss, gradients and weights per epoch, and the `.grad` staircase.
+
+The staircase is the seed lesson's section 4: without `.grad.zero_()` every `backward()` adds to the
+last gradient (5, 10, 15, ...); with it each epoch starts again from zero (5, 5, 5, ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from engine.figures.palette import OKABE_ITO
+from engine.figures.texts import text
+from engine.figures.theme import get_theme
+
+Number = float | int | np.ndarray
+# Arrays with at most this many elements get one line per element; bigger ones one line for their mean.
+ELEMENT_LINES = 4
+
+
+@dataclass(frozen=True)
+class EpochRecord:
+    """One row of the ledger: what one training step left behind."""
+
+    epoch: int
+    loss: float | None
+    grads: Mapping[str, Number | None] = field(default_factory=dict)
+    weights: Mapping[str, Number] = field(default_factory=dict)
+
+
+def _series(name: str, value: Number | None) -> list[tuple[str, float]]:
+    """Named scalar lines for one value: itself, one per element, or the mean of a large array."""
+    if value is None:
+        return []
+    array = np.asarray(value, dtype=float)
+    if array.size == 1:
+        return [(name, float(array.reshape(())))]
+    if array.size <= ELEMENT_LINES:
+        flat = array.reshape(-1)
+        indices = np.ndindex(array.shape)
+        return [(f"{name}[{', '.join(map(str, index))}]", float(v)) for index, v in zip(indices, flat)]
+    return [(f"mean({name})", float(array.mean()))]
+
+
+def _lines(ledger: Sequence[EpochRecord], attribute: str) -> dict[str, tuple[list[int], list[float]]]:
+    lines: dict[str, tuple[list[int], list[float]]] = {}
+    for row in ledger:
+        for name, value in getattr(row, attribute).items():
+            for label, number in _series(name, value):
+                epochs, values = lines.setdefault(label, ([], []))
+                epochs.append(row.epoch)
+                values.append(number)
+    return lines
+
+
+def ledger_from_record(record: Any) -> list[EpochRecord]:
+    """One EpochRecord per successful backward call of a run record.
+
+    Args:
+        record: a sandbox RunRecord (its events that have `steps` are backward calls).
+
+    Returns:
+        Rows numbered from 1: the root's value as loss (when it is a single number), and each named
+        leaf's `.grad` after the call and value at the call.
+    """
+    ledger = []
+    calls = [event for event in record.events if hasattr(event, "steps") and not getattr(event, "error", None)]
+    for number, call in enumerate(calls, start=1):
+        root = call.graph.tensors.get(call.root)
+        loss = float(root.value.reshape(())) if root is not None and root.value.size == 1 else None
+        grads, weights = {}, {}
+        for tensor_id, grad in call.grads_after.items():
+            info = call.graph.tensors.get(tensor_id)
+            if info is None or info.label is None:
+                continue
+            grads[info.label] = grad
+            weights[info.label] = info.value
+        ledger.append(EpochRecord(number, loss, grads, weights))
+    return ledger
+
+
+def _style(figure: go.Figure, theme: str, height: int) -> go.Figure:
+    colours = get_theme(theme)
+    figure.update_layout(
+        template=colours.template, paper_bgcolor=colours.background, plot_bgcolor=colours.background,
+        font={"color": colours.text}, height=height, margin={"l": 50, "r": 10, "t": 50, "b": 40},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}, hovermode="x unified",
+        colorway=list(OKABE_ITO),
+    )
+    return figure
+
+
+def training_figure(ledger: Iterable[EpochRecord], *, theme: str = "light", lang: str = "en") -> go.Figure:
+    """Loss, gradients and weights per epoch, as three stacked line charts sharing the epoch axis.
+
+    Args:
+        ledger: rows in epoch order (see EpochRecord and ledger_from_record).
+        theme: "light" or "dark".
+        lang: "en" or "vi".
+
+    Returns:
+        The figure; every line is a trace named after its tensor (elements as `w[0]`).
+    """
+    rows = list(ledger)
+    titles = (text("chart.loss", lang), text("chart.grad", lang), text("chart.weight", lang))
+    figure = make_subplots(rows=3, cols=1, shared_xaxes=True, subplot_titles=titles, vertical_spacing=0.08)
+    losses = [(row.epoch, row.loss) for row in rows if row.loss is not None]
+    if losses:
+        epochs, values = zip(*losses)
+        figure.add_trace(go.Scatter(x=np.array(epochs), y=np.array(values), mode="lines+markers",
+                                    name=titles[0], legendgroup="loss"), row=1, col=1)
+    for row_number, attribute in ((2, "grads"), (3, "weights")):
+        for name, (epochs, values) in _lines(rows, attribute).items():
+            label = f"{name}.grad" if attribute == "grads" else name
+            figure.add_trace(go.Scatter(x=np.array(epochs), y=np.array(values), mode="lines+markers",
+                                        name=label, legendgroup=attribute), row=row_number, col=1)
+    figure.update_xaxes(title_text=text("chart.epoch", lang), row=3, col=1, dtick=1)
+    return _style(figure, theme, height=620)
+
+
+def _scalar(value: Number) -> float:
+    return float(np.asarray(value, dtype=float).mean())
+
+
+def staircase_figure(with_zero: Sequence[Number], without_zero: Sequence[Number], *, theme: str = "light",
+                     lang: str = "en") -> go.Figure:
+    """`.grad` after each backward(), with and without `.grad.zero_()`, as two step lines.
+
+    Args:
+        with_zero: `.grad` after each call when it is zeroed between calls (arrays are averaged).
+        without_zero: the same without zeroing: it climbs a staircase.
+        theme: "light" or "dark".
+        lang: "en" or "vi".
+
+    Returns:
+        The figure: a flat line against a staircase.
+    """
+    figure = go.Figure()
+    for values, key, dash in ((without_zero, "chart.without_zero", "solid"), (with_zero, "chart.with_zero", "dash")):
+        calls = np.arange(1, len(values) + 1)
+        figure.add_trace(go.Scatter(
+            x=calls, y=np.array([_scalar(v) for v in values]), mode="lines+markers", line_shape="hv",
+            name=text(key, lang), line={"dash": dash, "width": 2.5},
+        ))
+    figure.update_layout(title={"text": text("chart.staircase", lang)})
+    figure.update_xaxes(title_text=text("chart.backward_call", lang), dtick=1)
+    figure.update_yaxes(title_text=".grad")
+    return _style(figure, theme, height=380)

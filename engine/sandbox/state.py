@@ -1,0 +1,100 @@
+"""The mutable state of one run: the step budget, the clock, the current line, the printed output."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+from engine.sandbox.errors import LimitExceeded, SandboxAbort
+from engine.sandbox.limits import Limits
+
+# Between two full checks (clock, memory) the interpreter only increments a counter.
+CHECK_EVERY = 256
+
+try:
+    _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+    _STATM = "/proc/self/statm"
+    _HAS_STATM = os.path.exists(_STATM)
+except (AttributeError, ValueError, OSError):  # pragma: no cover - not Linux
+    _PAGE_SIZE, _STATM, _HAS_STATM = 4096, "", False
+
+
+def resident_bytes() -> int:
+    """The process' resident memory, or 0 where /proc is not available."""
+    if not _HAS_STATM:
+        return 0
+    with open(_STATM, "rb") as handle:
+        return int(handle.read().split()[1]) * _PAGE_SIZE
+
+
+class RunState:
+    """Counters and flags shared by the interpreter, the builtins and the recorder during one run."""
+
+    def __init__(self, limits: Limits, lines: list[str]) -> None:
+        self.limits = limits
+        self.lines = lines
+        self.line: int | None = None
+        self.steps = 0
+        self.next_check = 0
+        self.depth = 0
+        self.active = True
+        self.aborted: SandboxAbort | None = None
+        self.output: list[str] = []
+        self.output_size = 0
+        # Loops currently running: [loop_line, body_line, index, index_already_recorded].
+        self.loops: list[list[Any]] = []
+        self.recorder: Any = None
+        self.deadline = time.monotonic() + limits.max_seconds
+        self.memory_base = resident_bytes()
+
+    # -- the step budget --------------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        self.steps += 1
+        if self.steps >= self.next_check:
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """Check the step budget, the clock and memory; called every CHECK_EVERY steps."""
+        if self.aborted is not None:
+            # Once stopped, every later step (a `finally` block, an engine callback) stops again.
+            raise self.aborted
+        limits = self.limits
+        if self.steps > limits.max_steps:
+            self.abort("limit_steps", "max_steps", limits.max_steps)
+        if time.monotonic() > self.deadline:
+            self.abort("limit_time", "max_seconds", limits.max_seconds)
+        self.check_memory()
+        self.next_check = min(self.steps + CHECK_EVERY, limits.max_steps + 1)
+
+    def check_memory(self) -> None:
+        if self.memory_base and resident_bytes() - self.memory_base > self.limits.max_memory_bytes:
+            self.abort("limit_memory", "max_memory_bytes", self.limits.max_memory_bytes)
+
+    def abort(self, message_id: str, limit_name: str, limit: Any, **params: Any) -> None:
+        """Stop the run with a LimitExceeded error naming `limit_name`."""
+        error = LimitExceeded(message_id, self.line, limit=limit, limit_name=limit_name, **params)
+        self.stop(error)
+
+    def stop(self, error: SandboxAbort) -> None:
+        if error.line is None:
+            error.line = self.line
+        self.aborted = error
+        self.next_check = 0
+        raise error
+
+    # -- output ---------------------------------------------------------------------------------------
+
+    def write(self, text: str) -> None:
+        room = self.limits.max_output_chars - self.output_size
+        if len(text) > room:
+            if room > 0:
+                self.output.append(text[:room])
+                self.output_size += room
+            self.abort("limit_output", "max_output_chars", self.limits.max_output_chars)
+        self.output.append(text)
+        self.output_size += len(text)
+
+    def output_room(self) -> int:
+        return self.limits.max_output_chars - self.output_size

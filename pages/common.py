@@ -1,0 +1,191 @@
+"""Streamlit pieces every page shares: language, the shared program, cached runs, output and graph panels.
+
+Not a page itself (app.py lists the pages explicitly). The logic behind these pieces lives in explorer/
+and engine/; this module only wires it to widgets and caches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from engine import sandbox
+from engine.figures import graph_figure, standalone_html
+from engine.graph import collapse_chains, graph_from_record, to_dot, to_json
+from explorer.i18n import t
+from explorer.presets import DEFAULT_PRESET, preset_code
+from explorer.state import LANGS, MAX_SOURCE_CHARS, decode_source, encode_source
+
+PROGRAM = "program"            # the program the Playground and the Backward page share (plain session state)
+CODE_WIDGET = "pg_code"        # the Playground's text box
+HISTORY = "program_history"    # earlier versions, for "undo"
+LAST_DIFF = "program_diff"     # what the last toggle / form / preset changed
+GOTO = "goto_page"             # a page to switch to, asked for by a callback
+MAX_HISTORY = 30
+
+PAGE_FILES = {
+    "learn": "pages/learn.py",
+    "playground": "pages/playground.py",
+    "backward": "pages/backward.py",
+    "training": "pages/training.py",
+}
+
+
+# --- language ----------------------------------------------------------------------------------------
+
+def lang() -> str:
+    """The language the page is shown in."""
+    value = st.session_state.get("lang")
+    return value if value in LANGS else "en"
+
+
+def tr(key: str, **params: object) -> str:
+    """A catalogue text in the current language."""
+    return t(key, lang(), **params)
+
+
+def theme() -> str:
+    """The figures' theme, following the viewer's light/dark setting."""
+    kind = getattr(st.context.theme, "type", None)
+    return "dark" if kind == "dark" else "light"
+
+
+# --- the shared program ------------------------------------------------------------------------------
+
+def init_program() -> None:
+    """Start the session's program from the link (?code=...) or the default preset; once per session."""
+    if PROGRAM in st.session_state:
+        return
+    token = st.query_params.get("code")
+    source = decode_source(token) if token else None
+    if token and source is None:
+        st.session_state["bad_link"] = True
+    st.session_state[PROGRAM] = source if source is not None else preset_code(DEFAULT_PRESET)
+    st.session_state[HISTORY] = []
+
+
+def program() -> str:
+    return st.session_state.get(PROGRAM, "")
+
+
+def set_program(source: str, *, change: str | None = None) -> None:
+    """Replace the shared program (from a callback), remembering the old one for undo.
+
+    Args:
+        source: the new program.
+        change: a diff to show the learner (what a toggle or the form builder changed).
+    """
+    old = program()
+    if source != old:
+        history = st.session_state.setdefault(HISTORY, [])
+        history.append(old)
+        del history[:-MAX_HISTORY]
+    st.session_state[PROGRAM] = source
+    st.session_state[CODE_WIDGET] = source
+    st.session_state[LAST_DIFF] = change
+
+
+def undo_program() -> None:
+    history = st.session_state.get(HISTORY) or []
+    if history:
+        previous = history.pop()
+        st.session_state[PROGRAM] = previous
+        st.session_state[CODE_WIDGET] = previous
+        st.session_state[LAST_DIFF] = None
+
+
+def publish_program() -> None:
+    """Put the program in the URL so the address can be shared."""
+    token = encode_source(program())
+    if st.query_params.get("code") != token:
+        st.query_params["code"] = token
+
+
+def open_in_playground(source: str) -> None:
+    """Callback: load `source` into the Playground and go there."""
+    from explorer.codeedit import diff
+
+    set_program(source, change=diff(program(), source) if program() else None)
+    st.session_state[GOTO] = "playground"
+
+
+def goto(page: str) -> None:
+    """Callback: switch to another page after this run's callbacks."""
+    st.session_state[GOTO] = page
+
+
+# --- running -----------------------------------------------------------------------------------------
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def run_source(source: str) -> Any:
+    """The sandbox's RunRecord of `source` (cached: a record is never mutated, so it can be shared)."""
+    return sandbox.run(source, seed=0)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def graph_of(source: str, view: str, expanded: tuple[str, ...] = ()) -> Any:
+    """The graph view of a program's run, long repeated chains folded unless `expanded`."""
+    return collapse_chains(graph_from_record(run_source(source), view=view), expanded=expanded)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def figure_of(source: str, view: str, selected: str | None, theme_name: str, lang_name: str,
+              expanded: tuple[str, ...] = ()) -> Any:
+    """The plotly figure of a program's graph, with `selected` highlighted."""
+    return graph_figure(graph_of(source, view, expanded), selected=selected, theme=theme_name, lang=lang_name)
+
+
+def too_long(source: str) -> bool:
+    if len(source) > MAX_SOURCE_CHARS:
+        st.error(tr("common.too_long", limit=MAX_SOURCE_CHARS))
+        return True
+    return False
+
+
+# --- output ------------------------------------------------------------------------------------------
+
+def error_title(error: Any) -> str:
+    if error.line is not None:
+        return tr("common.error_at", kind=error.kind, line=error.line)
+    return tr("common.error", kind=error.kind)
+
+
+def show_error(error: Any, source: str) -> None:
+    """A run's error the way a notebook shows it: kind, line, the offending code and the message."""
+    lines = source.splitlines()
+    body = error.text(lang())
+    if error.line is not None and 1 <= error.line <= len(lines):
+        body = f"{body}\n\n```python\n{error.line:>3} | {lines[error.line - 1]}\n```"
+    st.error(body, title=error_title(error), icon=":material/error:")
+
+
+def show_output(record: Any, source: str) -> None:
+    """The printed output of a run, then its error if it stopped with one."""
+    with st.container(border=True):
+        st.caption(tr("common.output"))
+        if record.output:
+            st.code(record.output.rstrip("\n"), language="text")
+        elif record.error is None:
+            st.caption(tr("common.no_output"))
+        if record.error is not None:
+            show_error(record.error, source)
+
+
+# --- downloads ---------------------------------------------------------------------------------------
+
+def download_buttons(source: str, graph: Any, figure_maker: Callable[[], Any], key: str) -> None:
+    """Download the program (.py) and the graph (JSON, DOT, standalone HTML); files are made on click."""
+    with st.container(horizontal=True):
+        st.download_button(tr("common.download_py"), source, file_name="program.py", mime="text/x-python",
+                           key=f"{key}_py", icon=":material/download:", on_click="ignore")
+        st.download_button(tr("common.download_json"), lambda: to_json(graph, indent=2),
+                           file_name="graph.json", mime="application/json", key=f"{key}_json",
+                           icon=":material/download:", on_click="ignore")
+        st.download_button(tr("common.download_dot"), lambda: to_dot(graph), file_name="graph.dot",
+                           mime="text/vnd.graphviz", key=f"{key}_dot", icon=":material/download:",
+                           on_click="ignore")
+        st.download_button(tr("common.download_html"), lambda: standalone_html(figure_maker()),
+                           file_name="graph.html", mime="text/html", key=f"{key}_html",
+                           icon=":material/download:", on_click="ignore")
