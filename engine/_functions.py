@@ -363,10 +363,6 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         return mv(input, other)
     if input.ndim == 2 and other.ndim == 2:
         return mm(input, other)
-    if input.ndim == 1 and other.ndim == 2:
-        from engine import _functions_shape as shape_ops
-
-        return shape_ops.squeeze(mm(shape_ops.unsqueeze(input, 0), other), 0)
     from engine import _functions_shape as shape_ops
 
     return shape_ops.batched_matmul(input, other)

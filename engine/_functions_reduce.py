@@ -12,6 +12,7 @@ and, when the op is recorded, the tensor's history is rebased onto the new node 
 from __future__ import annotations
 
 import builtins
+import operator
 import warnings
 import weakref
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from engine import (
     _ops_reduce,  # noqa: F401 - registers op-table entries
     _trace,
 )
-from engine._dispatch import apply
+from engine._dispatch import _edge, apply
 from engine._functions import (
     _as_operand,
     _cast_view,
@@ -50,8 +51,11 @@ from engine._functions import (
 )
 from engine._functions import abs as _abs
 from engine._functions import log as _log
+from engine._functions_shape import OVERLAPPING_WRITE, VIEW_OF_LEAF_INPLACE, _scalar_name
+from engine._ops_shape import axis_order
+from engine._optable import lookup
 from engine._tensor import LEAF_INPLACE, Tensor, _normalize_dim
-from engine.autograd.graph import SavedValue
+from engine.autograd.graph import Node, SavedValue
 
 __all__ = [
     "all", "allclose", "amax", "amin", "any", "argmax", "argmin", "bitwise_and", "bitwise_not", "bitwise_or",
@@ -62,20 +66,11 @@ __all__ = [
     "sign", "sin", "softmax", "std", "tan", "trunc", "var",
 ]
 
-# torch's short dtype names, as its error messages print them.
-_SCALAR_NAMES = {
-    "float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-    "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
-}
 DOF_WARNING = (
     "{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction factor "
     "(input numel divided by output numel). (Triggered internally at "
     "/__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1861.)"
 )
-
-
-def _scalar_name(dtype: np.dtype) -> str:
-    return _SCALAR_NAMES[np.dtype(dtype).name]
 
 
 def _is_float(tensor: Tensor) -> bool:
@@ -87,7 +82,7 @@ def _result(array: np.ndarray) -> Tensor:
     return Tensor._from_array(np.asarray(array))._trace_created()
 
 
-def _dim_tuple(dim: Any, ndim: int, name: str) -> tuple[int, ...] | None:
+def _dim_tuple(dim: Any, ndim: int) -> tuple[int, ...] | None:
     """Reduced dims as a sorted tuple (None: every dim), with torch's errors."""
     if dim is None:
         return None
@@ -169,11 +164,11 @@ def _extreme(name: str, input: Tensor, dim: Any, keepdim: bool, other: Tensor | 
                 "reduction dim with the 'dim' argument."
             )
         return apply(name, input)
-    if not isinstance(dim, int) or isinstance(dim, bool):
+    if isinstance(dim, bool) or not hasattr(dim, "__index__"):
         raise TypeError(
             f"{name}() received an invalid combination of arguments - got (Tensor, {type(dim).__name__})"
         )
-    return _extreme_along(name, input, dim, keepdim)
+    return _extreme_along(name, input, operator.index(dim), keepdim)
 
 
 def _non_empty_dim(name: str, input: Tensor, dim: int) -> int:
@@ -235,7 +230,7 @@ def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
 
 def _amax_amin(name: str, input: Tensor, dim: Any, keepdim: bool) -> Tensor:
     _require_tensor(input, name)
-    dims = _dim_tuple(dim, input.ndim, name)
+    dims = _dim_tuple(dim, input.ndim)
     if dims is None and input._data.size == 0:
         raise RuntimeError(
             f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction "
@@ -429,10 +424,9 @@ def frac(input: Tensor) -> Tensor:
 def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Product of all entries (ProdBackward0) or along one dim (ProdBackward1)."""
     _require_tensor(input, "prod")
-    target = None
-    if dtype is not None:
-        input = _cast_to(input, dtype.numpy)
-    elif not _is_float(input):
+    # torch multiplies in the requested dtype without recording a cast (unlike softmax's dtype).
+    target = dtype.numpy if dtype is not None else None
+    if target is None and not _is_float(input):
         target = np.dtype(np.int64)
     if dim is None:
         return apply("prod", input, dtype=target)
@@ -465,7 +459,7 @@ def _spread(name: str, input: Tensor, dim: Any, unbiased: bool | None, keepdim: 
         correction = 0 if unbiased is False else 1
     if not _is_float(input):
         raise RuntimeError("std and var only support floating point and complex dtypes")
-    dims = _dim_tuple(dim, input.ndim, name)
+    dims = _dim_tuple(dim, input.ndim)
     count = input._data.size if dims is None else int(np.prod([input._data.shape[d] for d in dims]))
     if count - correction <= 0:
         warnings.warn(DOF_WARNING.format(name=name), UserWarning, stacklevel=3)
@@ -486,7 +480,7 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
             "linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
             f"{_scalar_name(input._data.dtype)}"
         )
-    dims = _dim_tuple(dim, input.ndim, "norm")
+    dims = _dim_tuple(dim, input.ndim)
     return apply("vector_norm", input, ord=p, dim=dims, keepdim=keepdim)
 
 
@@ -522,13 +516,23 @@ not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
 
 
 def _comparison_operator(compare: Callable[[np.ndarray, np.ndarray], np.ndarray]):
-    def operator(self: Tensor, other: Any) -> Any:
+    def compare_operator(self: Tensor, other: Any) -> Any:
         # Anything that is not a tensor or a number lets Python decide (`x == None` is False).
         if not isinstance(other, Tensor | int | float | bool | np.number):
             return NotImplemented
         return _compare(compare, self, other)
 
-    return operator
+    return compare_operator
+
+
+def _contains(self: Tensor, element: Any) -> bool:
+    """`element in tensor`: whether any entry equals it."""
+    if not isinstance(element, Tensor | int | float | bool):
+        raise RuntimeError(
+            "Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+            f"{type(element)}."
+        )
+    return bool(np.any(_compare(np.equal, self, element)._data))
 
 
 # -- logical and bitwise --------------------------------------------------------------------------------
@@ -602,7 +606,7 @@ def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noq
 
 def _truth(name: str, reduce: Callable[..., Any], input: Tensor, dim: Any, keepdim: bool) -> Tensor:
     _require_tensor(input, name)
-    dims = _dim_tuple(dim, input.ndim, name)
+    dims = _dim_tuple(dim, input.ndim)
     return _result(np.asarray(reduce(input._data, axis=dims, keepdims=keepdim and dim is not None)))
 
 
@@ -622,22 +626,22 @@ def isfinite(input: Tensor) -> Tensor:
 
 
 def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
-             equal_nan: bool = False) -> builtins.bool:
+             equal_nan: bool = False) -> bool:
     """|input − other| ≤ atol + rtol·|other| everywhere (a Python bool)."""
     _require_tensor(input, "allclose")
     _require_tensor(other, "allclose")
     broadcast_shape(input._data.shape, other._data.shape)
-    return builtins.bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
-def equal(input: Tensor, other: Tensor) -> builtins.bool:
+def equal(input: Tensor, other: Tensor) -> bool:
     """Same shape and the same values (a Python bool)."""
     _require_tensor(input, "equal")
     _require_tensor(other, "equal")
-    return input._data.shape == other._data.shape and builtins.bool(np.array_equal(input._data, other._data))
+    return input._data.shape == other._data.shape and bool(np.array_equal(input._data, other._data))
 
 
-def nonzero(input: Tensor, *, as_tuple: builtins.bool = False) -> Any:
+def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     """Indices of the non-zero entries: one row per entry, or one tensor per dim with `as_tuple`."""
     _require_tensor(input, "nonzero")
     data = input._data if input.ndim else input._data.reshape(1)
@@ -650,16 +654,16 @@ def nonzero(input: Tensor, *, as_tuple: builtins.bool = False) -> Any:
 
 # -- in-place ops ---------------------------------------------------------------------------------------
 
-def _can_cast(source: np.dtype, target: np.dtype) -> builtins.bool:
+def _can_cast(source: np.dtype, target: np.dtype) -> bool:
     # torch refuses to write floats into integers, and anything but bool into bool.
     if source.kind == "f" and target.kind in "biu":
         return False
     return not (source.kind != "b" and target.kind == "b")
 
 
-def _check_leaf(tensor: Tensor) -> None:
-    if _grad_mode._enabled and tensor._requires_grad and tensor.grad_fn is None:
-        raise RuntimeError(LEAF_INPLACE)
+def _check_leaf(root: Tensor, through_view: bool) -> None:
+    if _grad_mode._enabled and root._requires_grad and root.grad_fn is None:
+        raise RuntimeError(VIEW_OF_LEAF_INPLACE if through_view else LEAF_INPLACE)
 
 
 def _stand_in(tensor: Tensor) -> Tensor:
@@ -668,17 +672,18 @@ def _stand_in(tensor: Tensor) -> Tensor:
     The op records this copy as its input, so values it saves for backward are the ones from before the
     write (what torch keeps for `self` of an in-place op) and are not invalidated by the version bump.
     """
-    twin = Tensor._from_array(tensor._data.copy())
+    twin = Tensor._from_array(tensor._data.copy(order="K"))
     twin._requires_grad = tensor._requires_grad
     twin.grad_fn = tensor.grad_fn
     twin._accumulator = tensor._accumulator
     return twin
 
 
-def _in_place(tensor: Tensor, compute: Callable[..., Tensor], *others: Any, check_cast: builtins.bool = True,
-              legacy_target_name: builtins.bool = False) -> Tensor:
+def _in_place(tensor: Tensor, compute: Callable[..., Tensor], *others: Any, check_cast: bool = True,
+              legacy_target_name: bool = False) -> Tensor:
     """Run `compute(tensor, *others)` out of place, then write the result into `tensor` itself."""
-    _check_leaf(tensor)
+    view = tensor._view_of
+    _check_leaf(tensor if view is None else view.base, through_view=view is not None)
     recording = _grad_mode._enabled and builtins.any(
         isinstance(t, Tensor) and t._requires_grad for t in (tensor, *others))
     source = _stand_in(tensor) if recording else tensor
@@ -687,19 +692,20 @@ def _in_place(tensor: Tensor, compute: Callable[..., Tensor], *others: Any, chec
         result = compute(source, *others)
     _check_fits(tensor, result, check_cast, legacy_target_name)
     if not tensor._data.flags.writeable:
-        raise RuntimeError(
-            "unsupported operation: more than one element of the written-to tensor refers to a single "
-            "memory location. Please clone() the tensor before performing the operation."
-        )
+        raise RuntimeError(OVERLAPPING_WRITE)
     np.copyto(tensor._data, result._data, casting="unsafe")
     tensor._version[0] += 1
     if result.grad_fn is not None:
-        _rebase_history(tensor, result)
+        _repoint_saved_result(result, tensor)
+        if view is None:
+            _rebase_history(tensor, result.grad_fn)
+        else:
+            _rebase_view_history(tensor, view, result.grad_fn)
     return tensor
 
 
-def _check_fits(tensor: Tensor, result: Tensor, check_cast: builtins.bool,
-                legacy_target_name: builtins.bool) -> None:
+def _check_fits(tensor: Tensor, result: Tensor, check_cast: bool,
+                legacy_target_name: bool) -> None:
     if result._data.shape != tensor._data.shape:
         raise RuntimeError(
             f"output with shape {list(tensor._data.shape)} doesn't match the broadcast shape "
@@ -713,12 +719,15 @@ def _check_fits(tensor: Tensor, result: Tensor, check_cast: builtins.bool,
         )
 
 
-def _rebase_history(tensor: Tensor, result: Tensor) -> None:
-    """Make the op's node the tensor's grad_fn; its old grad_fn stays reachable as the node's input."""
-    node = result.grad_fn
-    for key, saved in node._saved.items():
+def _repoint_saved_result(result: Tensor, tensor: Tensor) -> None:
+    # The op's output is the written tensor itself: a saved result is checked against its version.
+    for key, saved in result.grad_fn._saved.items():
         if saved.tensor is result:
-            node._saved[key] = SavedValue(tensor._data, tensor, is_output=True)
+            result.grad_fn._saved[key] = SavedValue(tensor._data, tensor, is_output=True)
+
+
+def _rebase_history(tensor: Tensor, node: Node) -> None:
+    """Make the op's node the tensor's grad_fn; its old grad_fn stays reachable as the node's input."""
     previous = tensor.grad_fn
     tensor.grad_fn = node
     tensor._requires_grad = True
@@ -726,6 +735,26 @@ def _rebase_history(tensor: Tensor, result: Tensor) -> None:
         # torch moves retain_grad() to the new grad_fn: .grad is the gradient of the final value.
         previous._retained = None
         node._retained = weakref.ref(tensor)
+
+
+def _rebase_view_history(tensor: Tensor, view: Any, inner: Node) -> None:
+    """An op on a view rewrites part of its base: the base gets a CopySlices node wrapping the op.
+
+    CopySlices takes the base's old history and the op's other operands as inputs and adopts the op's
+    saved values; the view then derives from the rewritten base (AsStridedBackward0), as in torch.
+    """
+    base = view.base
+    order = axis_order(base._data)
+    attrs = {"inner": inner.spec.name, "inner_attrs": inner.attrs, "inner_shapes": inner.input_shapes,
+             "steps": view.steps, "base_order": order}
+    node = Node(lookup("view_write"), (_edge(base), *inner.next_functions[1:]), attrs,
+                (tuple(base.shape), *inner.input_shapes[1:]))
+    node._saved, inner._saved = inner._saved, {}
+    base.grad_fn = node
+    base._requires_grad = True
+    tensor.grad_fn = Node(lookup("as_strided"), ((node, 0),), {"steps": view.steps, "base_order": order},
+                          (tuple(base.shape),))
+    tensor._requires_grad = True
 
 
 def _in_place_method(function: Callable[..., Tensor], **options: Any) -> Callable[..., Tensor]:
@@ -754,7 +783,7 @@ def zero_(self: Tensor) -> Tensor:
     return self
 
 
-def copy_(self: Tensor, src: Tensor, non_blocking: builtins.bool = False) -> Tensor:
+def copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
     """Copy `src` (broadcast to this shape, cast to this dtype) into this tensor."""
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
@@ -770,11 +799,14 @@ def uniform_(self: Tensor, low: float = 0.0, high: float = 1.0, *, generator: An
              **bounds: float) -> Tensor:
     """Fill with samples from U[low, high) (torch also accepts the keywords `from` and `to`)."""
     low, high = bounds.pop("from", low), bounds.pop("to", high)
+    if bounds:
+        raise TypeError(f"uniform_() got an unexpected keyword argument '{next(iter(bounds))}'")
     if not _is_float(self):
         raise NotImplementedError(
             f"\"check_uniform_bounds\" not implemented for '{_scalar_name(self._data.dtype)}'")
     if low > high:
-        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low} > to={high}")
+        raise RuntimeError(
+            f"uniform_ expects to return a [from, to) range, but found from={low:g} > to={high:g}")
     attrs = {"low": low, "high": high, **({"generator": generator} if generator is not None else {})}
     return _in_place(self, lambda source: apply("uniform", source, **attrs))
 
@@ -785,7 +817,7 @@ def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: Any
         raise NotImplementedError(
             f"\"normal_kernel_cpu\" not implemented for '{_scalar_name(self._data.dtype)}'")
     if std < 0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     attrs = {"mean": mean, "std": std, **({"generator": generator} if generator is not None else {})}
     return _in_place(self, lambda source: apply("normal", source, **attrs))
 
@@ -793,37 +825,37 @@ def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: Any
 # -- new_* constructors ---------------------------------------------------------------------------------
 
 def new_tensor(self: Tensor, data: Any, dtype: Any = None, device: Any = None,
-               requires_grad: builtins.bool = False) -> Tensor:
+               requires_grad: bool = False) -> Tensor:
     return _creation.tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
 
 def new_zeros(self: Tensor, *size: Any, dtype: Any = None, device: Any = None,
-              requires_grad: builtins.bool = False) -> Tensor:
+              requires_grad: bool = False) -> Tensor:
     return _creation.zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
 
 def new_ones(self: Tensor, *size: Any, dtype: Any = None, device: Any = None,
-             requires_grad: builtins.bool = False) -> Tensor:
+             requires_grad: bool = False) -> Tensor:
     return _creation.ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
 
 def new_full(self: Tensor, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
-             requires_grad: builtins.bool = False) -> Tensor:
+             requires_grad: bool = False) -> Tensor:
     return _creation.full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
 
 def new_empty(self: Tensor, *size: Any, dtype: Any = None, device: Any = None,
-              requires_grad: builtins.bool = False) -> Tensor:
+              requires_grad: bool = False) -> Tensor:
     return _creation.empty(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
 
 # -- Tensor methods and operators -----------------------------------------------------------------------
 
 def _reflected(function: Callable[[Any, Any], Tensor]) -> Callable[[Tensor, Any], Tensor]:
-    def operator(self: Tensor, other: Any) -> Tensor:
+    def reflected(self: Tensor, other: Any) -> Tensor:
         return function(other, self)
 
-    return operator
+    return reflected
 
 
 _OUT_OF_PLACE = {
@@ -865,8 +897,8 @@ def _bind_methods() -> None:
         setattr(Tensor, name, _in_place_method(function))
     # torch names the integer target the C way in clamp_'s cast error ("long int").
     Tensor.clamp_ = Tensor.clip_ = _in_place_method(clamp, legacy_target_name=True)
-    for operator, method in _IN_PLACE_OPERATORS.items():
-        setattr(Tensor, operator, getattr(Tensor, method))
+    for dunder, method in _IN_PLACE_OPERATORS.items():
+        setattr(Tensor, dunder, getattr(Tensor, method))
     for name, function in {"fill_": fill_, "zero_": zero_, "copy_": copy_, "uniform_": uniform_,
                            "normal_": normal_}.items():
         setattr(Tensor, name, function)
@@ -874,6 +906,7 @@ def _bind_methods() -> None:
                    "__gt__": np.greater, "__ge__": np.greater_equal}
     for name, compare in comparisons.items():
         setattr(Tensor, name, _comparison_operator(compare))
+    Tensor.__contains__ = _contains
     Tensor.__invert__ = bitwise_not
     Tensor.__and__, Tensor.__rand__ = bitwise_and, _reflected(bitwise_and)
     Tensor.__or__, Tensor.__ror__ = bitwise_or, _reflected(bitwise_or)

@@ -13,7 +13,8 @@ import math
 import numpy as np
 
 from engine import _random
-from engine._optable import op
+from engine._ops_shape import empty_in_order, replay
+from engine._optable import Ctx, OpSpec, lookup, op, register, unbroadcast
 
 
 def _zero(g: np.ndarray, c) -> np.ndarray:
@@ -128,6 +129,18 @@ def _amin(a, dim=None, keepdim=False):
     return np.asarray(np.min(a, axis=dim, keepdims=keepdim))
 
 
+def _larger(a, b):
+    """torch's maximum: NaN wins from either side, and equal values keep `a` (-0.0 stays -0.0)."""
+    picked = np.where(a < b, b, a)
+    return np.where(np.isnan(b), b, picked) if picked.dtype.kind == "f" else picked
+
+
+def _smaller(a, b):
+    """torch's minimum: NaN wins from either side, and equal values keep `a`."""
+    picked = np.where(a > b, b, a)
+    return np.where(np.isnan(b), b, picked) if picked.dtype.kind == "f" else picked
+
+
 def _split_ties(g, a, b):
     return np.where(a == b, g / 2, g)
 
@@ -138,7 +151,7 @@ def _split_ties(g, a, b):
     saves=(("self", "other"), ("self", "other")), formula="max(a, b)",
     local=("1 if a > b, ½ if a = b", "1 if b > a, ½ if a = b"))
 def _maximum(a, b):
-    return np.maximum(a, b)
+    return _larger(a, b)
 
 
 @op("minimum", "MinimumBackward0",
@@ -147,7 +160,7 @@ def _maximum(a, b):
     saves=(("self", "other"), ("self", "other")), formula="min(a, b)",
     local=("1 if a < b, ½ if a = b", "1 if b < a, ½ if a = b"))
 def _minimum(a, b):
-    return np.minimum(a, b)
+    return _smaller(a, b)
 
 
 # -- clamp ---------------------------------------------------------------------------------------------
@@ -159,9 +172,9 @@ def _bound(value, dtype):
 def _clip(a, low, high):
     # max first, then min: with low > high every entry becomes `high`, as in torch.
     if low is not None:
-        a = np.maximum(a, low)
+        a = _larger(a, low)
     if high is not None:
-        a = np.minimum(a, high)
+        a = _smaller(a, high)
     return a
 
 
@@ -184,13 +197,13 @@ def _clamp(a, min=None, max=None):  # noqa: A002 - torch's argument names
 @op("clamp_min", "ClampMinBackward0", vjps=(lambda g, c: g * (c.self >= c.attrs["min"]),),
     saves=(("self",),), formula="max(a, min)", local=("1 if a ≥ min, else 0",))
 def _clamp_min(a, min):  # noqa: A002
-    return np.maximum(a, np.asarray(min, dtype=a.dtype))
+    return _larger(a, np.asarray(min, dtype=a.dtype))
 
 
 @op("clamp_max", "ClampMaxBackward0", vjps=(lambda g, c: g * (c.self <= c.attrs["max"]),),
     saves=(("self",),), formula="min(a, max)", local=("1 if a ≤ max, else 0",))
 def _clamp_max(a, max):  # noqa: A002
-    return np.minimum(a, np.asarray(max, dtype=a.dtype))
+    return _smaller(a, np.asarray(max, dtype=a.dtype))
 
 
 def _tensor_bounds(c):
@@ -226,14 +239,14 @@ def _clamp_tensor(a, low, high, has_min, has_max):
     vjps=(lambda g, c: g * (c.self >= c.other), lambda g, c: g * (c.self < c.other)),
     saves=(("self", "other"),) * 2, formula="max(a, lo)", local=("1 if a ≥ lo", "1 if a < lo"))
 def _clamp_min_tensor(a, low):
-    return np.maximum(a, low)
+    return _larger(a, low)
 
 
 @op("clamp_max_tensor", "ClampMaxBackward1",
     vjps=(lambda g, c: g * (c.self <= c.other), lambda g, c: g * (c.self > c.other)),
     saves=(("self", "other"),) * 2, formula="min(a, hi)", local=("1 if a ≤ hi", "1 if a > hi"))
 def _clamp_max_tensor(a, high):
-    return np.minimum(a, high)
+    return _smaller(a, high)
 
 
 # -- softmax -------------------------------------------------------------------------------------------
@@ -325,7 +338,8 @@ def _log10(a):
 
 @op("sign", "SignBackward0", vjps=(_zero,), formula="sign(a)", local=("0",))
 def _sign(a):
-    return np.sign(a) if a.dtype != np.bool_ else a.copy()
+    # torch gives 0 for NaN where numpy keeps NaN.
+    return np.where(np.isnan(a), np.zeros((), a.dtype), np.sign(a)) if a.dtype.kind == "f" else np.sign(a)
 
 
 @op("floor", "FloorBackward0", vjps=(_zero,), formula="⌊a⌋", local=("0",))
@@ -393,7 +407,7 @@ def _prod_vjp(g, c):
 @op("prod", "ProdBackward0", vjps=(_prod_vjp,), saves=(("self", "result"),),
     formula="∏ a", local=("∏ of the other entries",))
 def _prod(a, dtype=None):
-    return np.asarray(a.prod(dtype=dtype))
+    return np.asarray(a.astype(dtype or a.dtype, copy=False).prod(dtype=dtype))
 
 
 def _prod_dim_vjp(g, c):
@@ -407,8 +421,9 @@ def _prod_dim_vjp(g, c):
 @op("prod_dim", "ProdBackward1", vjps=(_prod_dim_vjp,), saves=(("self", "result"),),
     formula="∏ a over dim", local=("∏ of the other entries",))
 def _prod_dim(a, dim, keepdim=False, dtype=None):
+    a = a.astype(dtype or a.dtype, copy=False)
     if a.ndim == 0:
-        return a.astype(dtype or a.dtype)
+        return a.copy()
     return np.asarray(a.prod(axis=dim, keepdims=keepdim, dtype=dtype))
 
 
@@ -426,11 +441,12 @@ def _degrees_of_freedom(shape: tuple[int, ...], dims: tuple[int, ...] | None, co
 
 @_quiet
 def _variance(a, dim=None, correction=1, keepdim=False):
-    # With no degrees of freedom left torch divides by zero: inf, or nan for a zero sum.
-    centered = a - a.mean(axis=dim, keepdims=True)
+    # Accumulated in double like torch's CPU kernels. With no degrees of freedom left torch divides by
+    # zero: inf, or nan for a zero sum.
+    wide = a.astype(np.float64)
+    centered = wide - wide.mean(axis=dim, keepdims=True)
     total = (centered * centered).sum(axis=dim, keepdims=keepdim)
-    divisor = np.asarray(_degrees_of_freedom(a.shape, dim, correction), dtype=a.dtype)
-    return np.asarray(total / divisor, dtype=a.dtype)
+    return np.asarray(total / _degrees_of_freedom(a.shape, dim, correction), dtype=a.dtype)
 
 
 @_quiet
@@ -458,13 +474,19 @@ def _std_vjp(g, c):
     formula="std(a)", local=("(a − mean)/((N − correction)·std)",))
 @_quiet
 def _std(a, dim=None, correction=1, keepdim=False):
-    return np.sqrt(_variance(a, dim, correction, keepdim))
+    wide = _variance(a.astype(np.float64), dim, correction, keepdim)
+    return np.sqrt(wide).astype(a.dtype)
 
 
 # -- vector norm ---------------------------------------------------------------------------------------
 
 @_quiet
 def _vector_norm(a, ord, dim=None, keepdim=False):  # noqa: A002 - torch's argument name
+    # Accumulated in double like torch's CPU kernels: squares of tiny float32 values would underflow.
+    return _vector_norm_double(a.astype(np.float64), ord, dim, keepdim).astype(a.dtype)
+
+
+def _vector_norm_double(a, ord, dim, keepdim):  # noqa: A002
     magnitude = np.abs(a)
     if ord == math.inf:
         return np.asarray(magnitude.max(axis=dim, keepdims=keepdim, initial=0))
@@ -505,9 +527,10 @@ def _vector_norm_op(a, ord, dim=None, keepdim=False):  # noqa: A002
     return _vector_norm(a, ord, dim, keepdim)
 
 
-# -- in-place fills ------------------------------------------------------------------------------------
-# What an in-place op leaves behind depends only on its arguments, so the gradient to the old value of
-# the tensor is zero; torch still records a node for each.
+# -- in-place writes -----------------------------------------------------------------------------------
+# What a fill or copy leaves behind depends only on its arguments, so the gradient to the old value of
+# the tensor is zero; torch still records a node for each. `tensor[index] = value` uses `copy` and
+# `fill_tensor` too (engine._functions_shape).
 
 @op("fill", "FillBackward2", vjps=(_zero,), formula="fill(v)", local=("0",))
 def _fill(a, value):
@@ -519,23 +542,71 @@ def _fill_tensor(a, value):
     return np.full_like(a, value)
 
 
-@op("zero", "ZeroBackward0", vjps=(_zero,), formula="0", local=("0",))
-def _zero_forward(a):
-    return np.zeros_like(a)
-
-
 @op("copy", "torch::autograd::CopyBackwards", vjps=(_zero, _same), formula="copy(src)", local=("0", "1"))
 def _copy(a, src):
     return np.array(np.broadcast_to(src, a.shape), dtype=a.dtype)
 
 
+@op("zero", "ZeroBackward0", vjps=(_zero,), formula="0", local=("0",))
+def _zero_forward(a):
+    return np.zeros_like(a)
+
+
+def _inner_context(c) -> Ctx:
+    """The context of the op written into the view: its own saved values, attributes and shapes."""
+    return Ctx(c.values, c.attrs["inner_attrs"], c.attrs["inner_shapes"])
+
+
+def _region_of_grad(g: np.ndarray, c) -> tuple[np.ndarray, np.ndarray]:
+    """A copy of the base's gradient, laid out like the base, and the written view's region of it."""
+    grad = empty_in_order(g.shape, c.attrs["base_order"], g.dtype)
+    grad[...] = g
+    return grad, replay(grad, c.attrs["steps"])
+
+
+def _view_write_base_vjp(g, c):
+    # Outside the view the old base passes the gradient straight through; inside it the op's own VJP
+    # for its first input (the view's old value) decides.
+    grad, region = _region_of_grad(g, c)
+    inner_vjp = lookup(c.attrs["inner"]).vjps[0]
+    inside = np.array(region, copy=True)
+    region[...] = 0 if inner_vjp is None else unbroadcast(inner_vjp(inside, _inner_context(c)), region.shape)
+    return grad
+
+
+def _view_write_operand_vjp(index: int):
+    def vjp(g, c):
+        _, region = _region_of_grad(g, c)
+        inner_vjp = lookup(c.attrs["inner"]).vjps[index]
+        return np.zeros(c.shapes[index], g.dtype) if inner_vjp is None else inner_vjp(
+            np.array(region, copy=True), _inner_context(c))
+
+    return vjp
+
+
+# torch's CopySlices: an in-place op on a view, recorded on the view's base. Its inputs are the base and
+# the op's other operands (up to two, for clamp_ with tensor bounds); its VJPs delegate to the op's.
+def _view_write_forward(base, *operands, inner, inner_attrs, steps, **layout):
+    written = np.array(base, copy=True)
+    region = replay(written, steps)
+    region[...] = lookup(inner).forward(np.array(region, copy=True), *operands, **inner_attrs)
+    return written
+
+
+register(OpSpec(
+    "view_write", "torch::autograd::CopySlices", _view_write_forward,
+    (_view_write_base_vjp, _view_write_operand_vjp(1), _view_write_operand_vjp(2)), ((), (), ()),
+    "base with a view of it changed in place", ("the op's derivative inside the view, 1 outside",
+                                                 "the op's derivative", "the op's derivative"),
+))
+
+
 @op("uniform", "UniformBackward0", vjps=(_zero,), formula="U(low, high)", local=("0",))
 def _uniform(a, low=0.0, high=1.0, generator=None):
-    generator = generator or _random.default_generator
-    return np.asarray(generator.uniform(a.shape, a.dtype, low, high), dtype=a.dtype)
+    # Filled in the tensor's memory order, the order torch draws in (it differs for transposed tensors).
+    return _random.init_uniform_(np.empty_like(a), low, high, generator)
 
 
 @op("normal", "NormalBackward0", vjps=(_zero,), formula="N(mean, std²)", local=("0",))
 def _normal(a, mean=0.0, std=1.0, generator=None):
-    generator = generator or _random.default_generator
-    return np.asarray(generator.normal(a.shape, a.dtype, mean, std), dtype=a.dtype)
+    return _random.init_normal_(np.empty_like(a), mean, std, generator)

@@ -112,7 +112,7 @@ def reshape_view(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None
         return None
 
 
-# -- VJP helpers ------------------------------------------------------------------------------------
+# -- VJP helpers -----------------------------------------------------------------------------------
 
 def _placed(g: np.ndarray, shape: tuple[int, ...], where: tuple) -> np.ndarray:
     """Zeros of `shape` with `g` written at `where` (the gradient of taking a piece)."""
@@ -144,24 +144,28 @@ def _grad_laid_out_like_base(g: np.ndarray, c: Ctx) -> np.ndarray:
     return out
 
 
-# -- views ------------------------------------------------------------------------------------------
+# -- views -----------------------------------------------------------------------------------------
 
 def _view_message() -> str:
     return ("view size is not compatible with input tensor's size and stride (at least one dimension spans "
             "across two contiguous subspaces). Use .reshape(...) instead.")
 
 
-@view_op("view", "ViewBackward0", _reshaped_back, "view(a, shape)")
-def _view(a, shape):
+def _viewed(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     viewed = reshape_view(a, shape)
     if viewed is None:
         raise RuntimeError(_view_message())
     return viewed
 
 
+@view_op("view", "ViewBackward0", _reshaped_back, "view(a, shape)")
+def _view(a, shape):
+    return _viewed(a, shape)
+
+
 @view_op("reshape_alias", "ReshapeAliasBackward0", _reshaped_back, "reshape(a, shape)")
 def _reshape_alias(a, shape):
-    return _view(a, shape)
+    return _viewed(a, shape)
 
 
 @view_op("alias", "AliasBackward0", _same, "a")
@@ -169,10 +173,14 @@ def _alias(a):
     return a.view()
 
 
-@view_op("transpose", "TransposeBackward0", lambda g, c: np.swapaxes(g, c.attrs["dim0"], c.attrs["dim1"]),
+def _swapped(a: np.ndarray, dim0: int, dim1: int) -> np.ndarray:
+    return np.swapaxes(a, dim0, dim1) if a.ndim else a.view()
+
+
+@view_op("transpose", "TransposeBackward0", lambda g, c: _swapped(g, c.attrs["dim0"], c.attrs["dim1"]),
          "transpose(a, i, j)")
 def _transpose(a, dim0, dim1):
-    return np.swapaxes(a, dim0, dim1) if a.ndim else a.view()
+    return _swapped(a, dim0, dim1)
 
 
 @view_op("t", "TBackward0", lambda g, c: g.T, "aᵀ")
@@ -219,6 +227,10 @@ def _expand(a, shape):
 @view_op("select", "SelectBackward0",
          lambda g, c: _placed(g, c.shapes[0], _along(c.attrs["dim"], c.attrs["index"])), "a[..., i]")
 def _select(a, dim, index):
+    return _selected(a, dim, index)
+
+
+def _selected(a: np.ndarray, dim: int, index: int) -> np.ndarray:
     # The trailing Ellipsis keeps a 0-d result a view instead of a numpy scalar.
     return a[(*_along(dim, index), Ellipsis)]
 
@@ -235,18 +247,18 @@ def _slice(a, dim, start, stop, step):
 
 @view_op("split", "SplitBackward0", _slice_vjp, "split(a)[k]")
 def _split(a, dim, start, stop, step=1):
-    return _slice(a, dim, start, stop, step)
+    return a[_along(dim, slice(start, stop, step))]
 
 
 @view_op("split_with_sizes", "SplitWithSizesBackward0", _slice_vjp, "split(a, sizes)[k]")
 def _split_with_sizes(a, dim, start, stop, step=1):
-    return _slice(a, dim, start, stop, step)
+    return a[_along(dim, slice(start, stop, step))]
 
 
 @view_op("unbind", "UnbindBackward0",
          lambda g, c: _placed(g, c.shapes[0], _along(c.attrs["dim"], c.attrs["index"])), "unbind(a)[k]")
 def _unbind(a, dim, index):
-    return _select(a, dim, index)
+    return _selected(a, dim, index)
 
 
 def _as_strided_vjp(g: np.ndarray, c: Ctx) -> np.ndarray:
@@ -261,7 +273,7 @@ def _as_strided(a, steps, base_order):
     return replay(a, steps)
 
 
-# -- copies -----------------------------------------------------------------------------------------
+# -- copies ----------------------------------------------------------------------------------------
 
 @copy_op("unsafe_view", "UnsafeViewBackward0", (_reshaped_back,), "reshape(copy of a)", ("1",))
 def _unsafe_view(a, shape):
@@ -278,9 +290,19 @@ def _to_dtype(a, dtype):
     return a.astype(dtype)
 
 
+@copy_op("squeeze_all_inplace", "SqueezeBackward3", (_reshaped_back,), "squeeze_(a)", ("1",))
+def _squeeze_all_inplace(a):
+    return np.squeeze(a)
+
+
 @copy_op("squeeze_inplace", "SqueezeBackward4", (_reshaped_back,), "squeeze_(a, dim)", ("1",))
 def _squeeze_inplace(a, dim):
     return _squeeze_dims(a, (dim,))
+
+
+@copy_op("squeeze_dims_inplace", "SqueezeBackward5", (_reshaped_back,), "squeeze_(a, dims)", ("1",))
+def _squeeze_dims_inplace(a, dims):
+    return _squeeze_dims(a, dims)
 
 
 @copy_op("unsqueeze_inplace", "UnsqueezeBackward1", (lambda g, c: np.squeeze(g, axis=c.attrs["dim"]),),
@@ -301,13 +323,14 @@ def _index(a, indices):
 
 
 @copy_op("where", "WhereBackward0",
-         (lambda g, c: np.where(c.attrs["condition"], g, 0), lambda g, c: np.where(c.attrs["condition"], 0, g)),
+         (lambda g, c: np.where(c.attrs["condition"], g, 0),
+          lambda g, c: np.where(c.attrs["condition"], 0, g)),
          "where(cond, x, y)", ("1 where cond", "1 where not cond"))
-def _where(x, y, condition):
-    return np.where(condition, x, y)
+def _where(x, y, condition, dtype):
+    return np.where(condition, x, y).astype(dtype, copy=False)
 
 
-# -- joining: one entry per number of inputs, made on first use ---------------------------------------
+# -- joining: one entry per number of inputs, made on first use ------------------------------------
 
 def _cat_piece_vjp(index: int):
     def vjp(g: np.ndarray, c: Ctx) -> np.ndarray:
@@ -347,7 +370,10 @@ def variadic(kind: str, count: int) -> str:
     return name
 
 
-# -- in-place writes (tensor[index] = value) ------------------------------------------------------------
+# -- in-place writes --------------------------------------------------------------------------------
+# `tensor[index] = value` runs torch's `copy_` / `fill_` (declared with the other in-place ops in
+# engine/_ops_reduce.py) or `index_put_` on the indexed region. When that region is a view of a base,
+# the base records CopySlices around the op's node, and the view re-derives from the base.
 
 def _index_put_self_vjp(g: np.ndarray, c: Ctx) -> np.ndarray:
     out = np.array(g, copy=True)
@@ -355,49 +381,51 @@ def _index_put_self_vjp(g: np.ndarray, c: Ctx) -> np.ndarray:
     return out
 
 
-@copy_op("fill_", "FillBackward3", (_zeros, lambda g, c: g.sum()), "a.fill_(v)", ("0", "Σ g"))
-def _fill(a, value):
-    return np.broadcast_to(value, a.shape).copy()
-
-
-@copy_op("copy_", "torch::autograd::CopyBackwards", (_zeros, _same), "a.copy_(b)", ("0", "1"))
-def _copy(a, src):
-    return np.broadcast_to(src, a.shape).astype(a.dtype)
-
-
-@copy_op("index_put_", "IndexPutBackward0", (_index_put_self_vjp, lambda g, c: g[c.attrs["indices"]]),
-         "a[indices] = v", ("0 at written elements, else 1", "1"))
+@copy_op("index_put", "IndexPutBackward0", (_index_put_self_vjp, lambda g, c: g[c.attrs["indices"]]),
+         "a[indices] = v", ("0 at written elements, else 1", "1 (summed over repeats)"))
 def _index_put(a, values, indices):
     out = np.array(a, copy=True)
     out[indices] = values
     return out
 
 
-def _region_ctx(region: np.ndarray, c: Ctx) -> Ctx:
-    return Ctx({}, c.attrs["inner_attrs"], (region.shape, c.shapes[1]))
-
-
 def _copy_slices_base_vjp(g: np.ndarray, c: Ctx) -> np.ndarray:
+    inner = c.attrs["inner"]
     out = _grad_laid_out_like_base(g, c)
     region = replay(out, c.attrs["steps"])
-    region[...] = lookup(c.attrs["inner"]).vjps[0](np.array(region, copy=True), _region_ctx(region, c))
+    vjp = inner.spec.vjps[0]
+    region[...] = 0 if vjp is None else vjp(np.array(region, copy=True), inner.context())
     return out
 
 
-def _copy_slices_value_vjp(g: np.ndarray, c: Ctx) -> np.ndarray:
-    region = replay(_grad_laid_out_like_base(g, c), c.attrs["steps"])
-    return lookup(c.attrs["inner"]).vjps[1](region, _region_ctx(region, c))
+def _copy_slices_input_vjp(index: int):
+    def vjp(g: np.ndarray, c: Ctx) -> np.ndarray:
+        inner = c.attrs["inner"]
+        region = replay(_grad_laid_out_like_base(g, c), c.attrs["steps"])
+        return inner.spec.vjps[index](region, inner.context())
+
+    return vjp
 
 
-def _copy_slices_forward(base, value, steps, inner, inner_attrs, base_order):
+def _copy_slices_forward(base, *others, steps, inner, base_order):
     out = np.array(base, copy=True)
     region = replay(out, steps)
-    region[...] = lookup(inner).forward(region, value, **inner_attrs)
+    region[...] = inner.spec.forward(np.array(region, copy=True), *others, **inner.attrs)
     return out
 
 
-register(OpSpec(
-    "copy_slices", "torch::autograd::CopySlices", _copy_slices_forward,
-    (_copy_slices_base_vjp, _copy_slices_value_vjp), ((), ()),
-    "base with a view of it written in place", ("1 outside the written region", "1 inside it"),
-))
+@cache
+def copy_slices(count: int) -> str:
+    """CopySlices around an in-place op with `count` inputs (the first being the written view)."""
+    name = f"copy_slices[{count}]"
+    vjps = (_copy_slices_base_vjp, *(_copy_slices_input_vjp(i) for i in range(1, count)))
+    register(OpSpec(name, "torch::autograd::CopySlices", _copy_slices_forward, vjps, ((),) * count,
+                    "base with a view of it written in place",
+                    ("1 outside the written view", *("through the in-place op",) * (count - 1))))
+    return name
+
+
+# The arities tensor[index] = value uses, declared up front so the op-table checks see them.
+copy_slices(2)
+variadic("cat", 2)
+variadic("stack", 2)

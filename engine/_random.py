@@ -26,6 +26,7 @@ import struct
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
@@ -107,19 +108,50 @@ def _split(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return high, a - high
 
 
-def _fma_float64(a: np.ndarray, b: float, c: float) -> np.ndarray:
-    """float64 a*b+c with a single rounding (Boldo-Melquiond emulation through round-to-odd)."""
+def _fma_float64(a: npt.ArrayLike, b: float, c: float) -> np.ndarray:
+    """float64 a*b+c with a single rounding (Boldo-Melquiond emulation through round-to-odd).
+
+    The emulation splits a and b into halves whose products must neither overflow nor underflow; the
+    rare elements outside that range (|a*b| below 2**-900, values beyond 2**900) are computed exactly
+    with fractions instead.
+    """
     a = np.asarray(a, np.float64)
-    scale = 1.0
-    if max(abs(b), abs(c)) > 2.0**900:  # keep the Veltkamp split away from overflow
-        scale, b, c = 2.0**128, b / 2.0**128, c / 2.0**128
+    b, c = float(b), float(c)
+    if not (math.isfinite(b) and math.isfinite(c)):
+        return a * b + c
+    if max(abs(b), abs(c)) > 2.0**900:
+        return _fma_float64_by_fractions(a, b, c)
     product = a * b
     a_high, a_low = _split(a)
     b_high, b_low = _split(np.float64(b))
     product_error = ((a_high * b_high - product) + a_high * b_low + a_low * b_high) + a_low * b_low
     high, low = _two_sum(np.full_like(product, c), product)
     low_sum, low_error = _two_sum(low, product_error)
-    return (high + _round_to_odd(low_sum, low_error)) * scale
+    result = np.asarray(high + _round_to_odd(low_sum, low_error))
+    # An exact zero takes its sign from a*b and c (-0 only if both are -0), which the correction terms,
+    # all +0 then, would lose; plain arithmetic is exact in that case and gets the sign right.
+    result = np.where(result == 0, product + c, result)
+    out_of_range = (np.abs(a) > 2.0**900) | ((a != 0) & (b != 0) & (np.abs(product) < 2.0**-900))
+    if out_of_range.any():
+        result = result.copy()
+        result[out_of_range] = _fma_float64_by_fractions(a[out_of_range], b, c)
+    return result
+
+
+def _fma_float64_by_fractions(a: np.ndarray, b: float, c: float) -> np.ndarray:
+    """a*b+c through exact rational arithmetic (finite b and c): slow, for values near float64's ends."""
+    b_exact, c_exact = Fraction(b), Fraction(c)
+
+    def rounded(x: float) -> float:
+        exact = Fraction(x) * b_exact + c_exact
+        if exact == 0:
+            return x * b + c  # an exact zero: float arithmetic gets its sign right
+        try:
+            return float(exact)
+        except OverflowError:
+            return math.copysign(math.inf, exact)
+
+    return np.fromiter(map(rounded, a.reshape(-1).tolist()), np.float64, a.size).reshape(a.shape)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -318,6 +350,12 @@ _RANDPERM_INT_NAMES = {
     np.dtype(np.uint8): "uint8_t", np.dtype(np.int8): "int8_t", np.dtype(np.int16): "int16_t",
     np.dtype(np.int32): "int", np.dtype(np.int64): "int64_t",
 }  # fmt: skip
+# Largest n whose permutation a float dtype holds exactly (torch's text, limit, type name).
+_RANDPERM_FLOAT_LIMITS = {
+    np.dtype(np.float16): ("2049", 2049, "Half"),
+    np.dtype(np.float32): ("2^24+1", 2**24 + 1, "Float"),
+    np.dtype(np.float64): ("2^53+1", 2**53 + 1, "Double"),
+}
 
 
 def _check_seed(seed: object) -> int:
@@ -388,12 +426,12 @@ def _check_randperm(n: int, dtype: np.dtype) -> None:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     if dtype == np.bool_:
         raise NotImplementedError("\"randperm\" not implemented for 'Bool'")
-    if dtype.kind == "f":
-        limits = {np.dtype(np.float32): ("2^24+1", 2**24 + 1), np.dtype(np.float64): ("2^53+1", 2**53 + 1)}
-        text, limit = limits[dtype]
+    if dtype in _RANDPERM_FLOAT_LIMITS:
+        text, limit, name = _RANDPERM_FLOAT_LIMITS[dtype]
         if n > limit:
-            kind = "Float" if dtype == np.float32 else "Double"
-            raise RuntimeError(f"n cannot be greater than {text} for {kind} type.")
+            raise RuntimeError(f"n cannot be greater than {text} for {name} type.")
+    elif dtype not in _RANDPERM_INT_NAMES:
+        raise TypeError(f"randperm does not support {dtype}")
     elif n - 1 > np.iinfo(dtype).max:
         raise RuntimeError(f"value cannot be converted to type {_RANDPERM_INT_NAMES[dtype]} without overflow")
 
@@ -563,7 +601,7 @@ class Generator:
             raise RuntimeError(
                 f"uniform_ expects to return a [from, to) range, but found from={low:g} > to={high:g}"
             )
-        if high - low > np.finfo(dtype).max:
+        if high - low > float(np.finfo(dtype).max):
             raise RuntimeError(
                 "uniform_ expects to-from <= std::numeric_limits<Float>::max(), but found "
                 f"to={high:g} and from={low:g} which result in to-from to exceed the limit"
@@ -663,8 +701,10 @@ class Generator:
             raise RuntimeError(
                 f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
             )
+        if dtype not in _C_TYPE_NAMES:
+            raise TypeError(f"randint does not support {dtype}")
         if dtype.kind == "f":
-            low, high = _float_randint_bounds(low, high, _float_dtype(dtype, "randint"))
+            low, high = _float_randint_bounds(low, high, dtype)
         else:
             _check_int_randint_bounds(low, high, dtype)
         span = high - low
@@ -675,7 +715,7 @@ class Generator:
         return values.astype(dtype).reshape(dims)
 
     def randperm(self, n: int, dtype: npt.DTypeLike = np.int64) -> np.ndarray:
-        """torch.randperm(n): a random permutation of 0..n-1, as `dtype`."""
+        """torch.randperm(n): a random permutation of 0..n-1, as `dtype` (integer or float, not bool)."""
         n, dtype = int(n), np.dtype(dtype)
         _check_randperm(n, dtype)
         if n == 0:

@@ -4,7 +4,12 @@ Imports plotly, never streamlit; `import engine` does not import this package.
 """
 
 from engine.figures.backward_frames import (
-    GradientEdge, StepState, arithmetic, backward_animation, backward_states, backward_step_figure,
+    GradientEdge,
+    StepState,
+    arithmetic,
+    backward_animation,
+    backward_states,
+    backward_step_figure,
 )
 from engine.figures.export import standalone_html
 from engine.figures.graph_figure import graph_figure, hover_card
@@ -12,7 +17,7 @@ from engine.figures.texts import TEXTS, text
 from engine.figures.training_charts import EpochRecord, ledger_from_record, staircase_figure, training_figure
 
 __all__ = [
-    "TEXTS", "EpochRecord", "GradientEdge", "StepState", "arithmetic", "backward_animation", "backward_states",
-    "backward_step_figure", "graph_figure", "hover_card", "ledger_from_record", "staircase_figure",
-    "standalone_html", "text", "training_figure",
+    "TEXTS", "EpochRecord", "GradientEdge", "StepState", "arithmetic", "backward_animation",
+    "backward_states", "backward_step_figure", "graph_figure", "hover_card", "ledger_from_record",
+    "staircase_figure", "standalone_html", "text", "training_figure",
 ]

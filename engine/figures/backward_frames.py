@@ -18,7 +18,14 @@ import numpy as np
 import plotly.graph_objects as go
 
 from engine.figures.graph_figure import (
-    Canvas, arrow_trace, base_layout, edge_segments, edge_traces, make_canvas, node_traces,
+    Canvas,
+    arrow_trace,
+    base_layout,
+    edge_midpoints,
+    edge_segments,
+    edge_traces,
+    make_canvas,
+    node_traces,
 )
 from engine.figures.palette import HIGHLIGHT
 from engine.figures.texts import text
@@ -72,7 +79,8 @@ def _call_and_graph(source: Any) -> tuple[Any, nx.DiGraph]:
 
 def _shown(graph: nx.DiGraph) -> dict[Hashable, Hashable]:
     """Where each hidden node is drawn: a member of a collapsed chain is drawn as the chain."""
-    return {member: chain for chain, members in graph.graph.get("collapsed", {}).items() for member in members}
+    collapsed = graph.graph.get("collapsed", {})
+    return {member: chain for chain, members in collapsed.items() for member in members}
 
 
 def _seed(call: Any) -> np.ndarray:
@@ -155,8 +163,9 @@ class _Replay:
             edges.append(GradientEdge(self.draw_as(node), self.draw_as(target), slot, step.grad_in, local,
                                       local_value(info, slot), grad))
         if info.name == "AccumulateGrad" and info.tensor is not None:
-            edges.append(GradientEdge(self.draw_as(node), self.draw_as(tensor_node(info.tensor)), 0, step.grad_in,
-                                      ACCUMULATE_LOCAL, None, step.grad_in))
+            leaf = self.draw_as(tensor_node(info.tensor))
+            edges.append(GradientEdge(self.draw_as(node), leaf, 0, step.grad_in, ACCUMULATE_LOCAL, None,
+                                      step.grad_in))
         return tuple(edge for edge in edges if edge.target in self.graph and edge.source in self.graph)
 
 
@@ -239,8 +248,7 @@ def overlay_traces(state: StepState | None, canvas: Canvas, call: Any) -> list[g
         labels.insert(0, start_text(call, canvas.lang))
     pairs = [(edge.target, edge.source) for edge in edges]
     x, y, sizes = edge_segments(canvas, pairs, reverse=True)
-    middle = (np.array([np.add(canvas.positions[u], canvas.positions[v]) / 2 for u, v in pairs])
-              if pairs else np.empty((0, 2)))
+    middle = edge_midpoints(canvas, pairs)
     executed_x, executed_y = _points(canvas, [] if state is None else list(state.executed))
     active = [] if state is None else [state.node]
     active_x, active_y = _points(canvas, active)
@@ -248,15 +256,16 @@ def overlay_traces(state: StepState | None, canvas: Canvas, call: Any) -> list[g
     grad_x, grad_y = _points(canvas, grad_nodes)
     grad_text = [_grad_label(state, node, canvas.lang) for node in grad_nodes]
     below = "bottom center" if canvas.direction == "LR" else "middle left"
+    ring = {"symbol": "circle-open", "size": 24, "color": theme.muted, "line": {"width": 1.5}}
     return [
         go.Scatter(x=executed_x, y=executed_y, mode="markers", hoverinfo="skip", showlegend=False,
-                   name=text("anim.executed", canvas.lang), meta={"role": "executed"},
-                   marker={"symbol": "circle-open", "size": 24, "color": theme.muted, "line": {"width": 1.5}}),
+                   name=text("anim.executed", canvas.lang), meta={"role": "executed"}, marker=ring),
         arrow_trace(x, y, sizes, {"color": HIGHLIGHT, "width": 3, "dash": "solid"},
-                    name=text("edge.gradient", canvas.lang), showlegend=True, meta={"role": "gradient_edges"}),
-        go.Scatter(x=middle[:, 0], y=middle[:, 1], mode="text", text=labels, hoverinfo="skip", showlegend=False,
-                   textposition="bottom center", textfont={"size": 10, "color": theme.gradient_text},
-                   meta={"role": "edge_labels"}),
+                    name=text("edge.gradient", canvas.lang), showlegend=True,
+                    meta={"role": "gradient_edges"}),
+        go.Scatter(x=middle[:, 0], y=middle[:, 1], mode="text", text=labels, hoverinfo="skip",
+                   showlegend=False, textposition="bottom center",
+                   textfont={"size": 10, "color": theme.gradient_text}, meta={"role": "edge_labels"}),
         go.Scatter(x=active_x, y=active_y, mode="markers", showlegend=False, hoverinfo="skip",
                    name=text("anim.active", canvas.lang), meta={"role": "active"},
                    marker={"symbol": "circle-open", "size": 36, "color": HIGHLIGHT, "line": {"width": 3.5}}),
@@ -275,7 +284,8 @@ def _grad_label(state: StepState, node: Hashable, lang: str) -> str:
 
 # -- figures ----------------------------------------------------------------------------------------
 
-def _prepare(source: Any, theme: str, direction: str, lang: str, positions: Mapping[Hashable, Position] | None,
+def _prepare(source: Any, theme: str, direction: str, lang: str,
+             positions: Mapping[Hashable, Position] | None,
              show_labels: bool | None) -> tuple[Any, Canvas, list[StepState], go.Figure]:
     call, graph = _call_and_graph(source)
     canvas = make_canvas(graph, theme=theme, direction=direction, lang=lang, positions=positions,
@@ -287,9 +297,12 @@ def _prepare(source: Any, theme: str, direction: str, lang: str, positions: Mapp
 
 
 def _title(states: list[StepState], index: int | None, call: Any, lang: str) -> dict[str, Any]:
-    content = text("anim.no_steps", lang) if index is None else step_title(states[index], len(states), call, lang)
-    return {"text": content, "x": 0.01, "xanchor": "left", "xref": "paper", "y": 0.985, "yref": "container",
-            "yanchor": "top", "font": {"size": 13}}
+    if index is None:
+        content = text("anim.no_steps", lang)
+    else:
+        content = step_title(states[index], len(states), call, lang)
+    return {"text": content, "x": 0.01, "xanchor": "left", "xref": "paper", "y": 1.0, "yref": "container",
+            "yanchor": "top", "pad": {"t": 14}, "font": {"size": 13}}
 
 
 def backward_step_figure(source: Any, step: int, *, theme: str = "light", direction: str = "LR",
@@ -353,8 +366,10 @@ def _play_buttons(frame_ms: int, lang: str) -> dict[str, Any]:
         "type": "buttons", "direction": "left", "showactive": False, "x": 0.0, "y": 0, "xanchor": "left",
         "yanchor": "top", "pad": {"t": 40, "r": 10},
         "buttons": [
-            {"label": "▶ " + text("anim.play", lang), "method": "animate", "args": [None, _frame_args(frame_ms)]},
-            {"label": "❚❚ " + text("anim.pause", lang), "method": "animate", "args": [[None], _frame_args(0)]},
+            {"label": "▶ " + text("anim.play", lang), "method": "animate",
+             "args": [None, _frame_args(frame_ms)]},
+            {"label": "❚❚ " + text("anim.pause", lang), "method": "animate",
+             "args": [[None], _frame_args(0)]},
         ],
     }
 

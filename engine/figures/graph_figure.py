@@ -25,9 +25,16 @@ from engine.graph.model import Kind, Style, lineage, no_grad_regions
 Position = tuple[float, float]
 # Past this many nodes the labels are left to the hover cards, so the drawing stays light.
 LABEL_LIMIT = 400
+# A deeper graph opens on its last layers (where the output is) instead of squeezing every layer in.
+VISIBLE_LAYERS = 30
 ARROW_SIZE = 9
-_FLAG_FIELDS = (("no_grad", "flag.no_grad"), ("detached", "flag.detached"), ("is_parameter", "flag.parameter"),
-                ("retains_grad", "flag.retains_grad"))
+# Edges that skip a layer bow out by this many node gaps, sampled at CURVE_POINTS points.
+BEND = 0.45
+CURVE_POINTS = 9
+_FLAG_FIELDS = (
+    ("no_grad", "flag.no_grad"), ("detached", "flag.detached"), ("is_parameter", "flag.parameter"),
+    ("retains_grad", "flag.retains_grad"),
+)
 
 
 @dataclass
@@ -94,7 +101,8 @@ def hover_card(data: Mapping[str, Any], lang: str = "en") -> str:
     if flags:
         lines.append("<i>" + " · ".join(flags) + "</i>")
     if data.get("members"):
-        lines.append(f"{text('field.members', lang)}: {len(data['members'])} · <i>{text('field.expand', lang)}</i>")
+        count = len(data["members"])
+        lines.append(f"{text('field.members', lang)}: {count} · <i>{text('field.expand', lang)}</i>")
     return "<br>".join(lines)
 
 
@@ -143,7 +151,8 @@ def node_traces(canvas: Canvas) -> list[go.Scatter]:
         data = [graph.nodes[node] for node in nodes]
         muted = np.array([bool(d["muted"]) for d in data])
         colours = np.where(muted, theme.muted, style.colour) if muted.any() else style.colour
-        opacity = np.array([0.25 if node in canvas.dimmed else (0.6 if m else 1.0) for node, m in zip(nodes, muted)])
+        opacity = np.array([0.25 if node in canvas.dimmed else (0.6 if is_muted else 1.0)
+                            for node, is_muted in zip(nodes, muted)])
         x, y = canvas.xy(nodes)
         traces.append(go.Scatter(
             x=x, y=y, mode="markers+text" if canvas.show_labels else "markers",
@@ -160,22 +169,78 @@ def node_traces(canvas: Canvas) -> list[go.Scatter]:
     return traces
 
 
-def edge_segments(canvas: Canvas, edges: list[tuple[Hashable, Hashable]],
-                  reverse: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """x, y and marker sizes of `edges` as `start, arrow tip, gap` triples, tips stopping short of the node."""
-    if not edges:
-        return np.array([]), np.array([]), np.array([])
-    start = np.array([canvas.positions[v if reverse else u] for u, v in edges], dtype=float)
-    end = np.array([canvas.positions[u if reverse else v] for u, v in edges], dtype=float)
+def _bend(canvas: Canvas, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """How far each edge bows out: edges that skip layers curve, so they do not run through the nodes
+    of the layers in between (a straightened chain lies on one line)."""
+    layer_gap, node_gap = DEFAULT_GAPS[canvas.direction]
+    along = 0 if canvas.direction == "LR" else 1
+    spans = np.rint(np.abs(end[:, along] - start[:, along]) / layer_gap)
+    return np.where(spans >= 2, BEND * node_gap, 0.0)
+
+
+def edge_paths(canvas: Canvas, edges: list[tuple[Hashable, Hashable]]) -> tuple[np.ndarray, np.ndarray]:
+    """Points along each edge (E × CURVE_POINTS × 2, from source to target) and each path's midpoint.
+
+    Straight edges are sampled too (evenly), so every path has the same length and one numpy pass
+    draws them all; `edge_segments` drops the samples a straight edge does not need.
+    """
+    start = np.array([canvas.positions[u] for u, _ in edges], dtype=float).reshape(-1, 2)
+    end = np.array([canvas.positions[v] for _, v in edges], dtype=float).reshape(-1, 2)
     delta = end - start
     length = np.maximum(np.hypot(delta[:, 0], delta[:, 1]), 1e-9)
-    shrink = np.minimum(0.3 * canvas.gap, 0.4 * length)
-    tip = end - delta * (shrink / length)[:, None]
-    gaps = np.full(len(edges), np.nan)
-    x = np.column_stack([start[:, 0], tip[:, 0], gaps]).ravel()
-    y = np.column_stack([start[:, 1], tip[:, 1], gaps]).ravel()
-    sizes = np.tile(np.array([0.0, ARROW_SIZE, 0.0]), len(edges))
-    return x, y, sizes
+    # Bow away from the labels, which sit above (LR) or right of (TB) their nodes.
+    normal = np.column_stack([delta[:, 1], -delta[:, 0]]) / length[:, None]
+    # A quadratic Bézier whose control point sits 2·bend off the chord peaks at `bend` in the middle.
+    control = (start + end) / 2 + normal * (2 * _bend(canvas, start, end))[:, None]
+    t = np.linspace(0.0, 1.0, CURVE_POINTS)[None, :, None]
+    paths = ((1 - t) ** 2 * start[:, None, :] + 2 * (1 - t) * t * control[:, None, :]
+             + t ** 2 * end[:, None, :])
+    middle = 0.25 * start + 0.5 * control + 0.25 * end
+    return paths, middle
+
+
+def edge_segments(canvas: Canvas, edges: list[tuple[Hashable, Hashable]],
+                  reverse: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """x, y and marker sizes of `edges` as polylines with a gap after each; an arrowhead (size > 0)
+    sits at each tip, which stops short of the node. `reverse` draws each edge target -> source."""
+    if not edges:
+        return np.array([]), np.array([]), np.array([])
+    paths, _ = edge_paths(canvas, edges)
+    if reverse:
+        paths = paths[:, ::-1, :]
+    curved = _bend(canvas, paths[:, 0, :], paths[:, -1, :]) > 0
+    xs, ys, sizes = [], [], []
+    for group, points in ((curved, paths), (~curved, paths[:, [0, -1], :])):
+        if group.any():
+            x, y, size = _polylines(canvas, points[group])
+            xs.append(x)
+            ys.append(y)
+            sizes.append(size)
+    return np.concatenate(xs), np.concatenate(ys), np.concatenate(sizes)
+
+
+def _polylines(canvas: Canvas, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Flatten paths of equal length into plotly's gap-separated form, pulling each tip back."""
+    count, length, _ = points.shape
+    last_step = points[:, -1, :] - points[:, -2, :]
+    step_length = np.maximum(np.hypot(last_step[:, 0], last_step[:, 1]), 1e-9)
+    total = np.hypot(*(points[:, -1, :] - points[:, 0, :]).T)
+    shrink = np.minimum(0.3 * canvas.gap, 0.4 * total)
+    points = points.copy()
+    points[:, -1, :] -= last_step * (np.minimum(shrink, 0.9 * step_length) / step_length)[:, None]
+    gap = np.full((count, 1), np.nan)
+    x = np.hstack([points[:, :, 0], gap]).ravel()
+    y = np.hstack([points[:, :, 1], gap]).ravel()
+    size = np.zeros(length + 1)
+    size[length - 1] = ARROW_SIZE
+    return x, y, np.tile(size, count)
+
+
+def edge_midpoints(canvas: Canvas, edges: list[tuple[Hashable, Hashable]]) -> np.ndarray:
+    """Where an edge's label goes: the middle of its drawn path (E × 2)."""
+    if not edges:
+        return np.empty((0, 2))
+    return edge_paths(canvas, edges)[1]
 
 
 def _edge_look(style: str, theme: Theme) -> dict[str, Any]:
@@ -188,7 +253,8 @@ def _edge_look(style: str, theme: Theme) -> dict[str, Any]:
 
 
 def arrow_trace(x: np.ndarray, y: np.ndarray, sizes: np.ndarray, line: Mapping[str, Any], *,
-                name: str = "", showlegend: bool = False, meta: Mapping[str, Any] | None = None) -> go.Scatter:
+                name: str = "", showlegend: bool = False,
+                meta: Mapping[str, Any] | None = None) -> go.Scatter:
     """Lines with an arrowhead at each tip (`angleref="previous"` turns it along its segment)."""
     return go.Scatter(
         x=x, y=y, mode="lines+markers", name=name, showlegend=showlegend, hoverinfo="skip",
@@ -219,7 +285,7 @@ def edge_traces(canvas: Canvas) -> list[go.Scatter]:
 
 
 def _edge_label_trace(canvas: Canvas, edges: list[tuple[Hashable, Hashable]]) -> go.Scatter:
-    middle = np.array([np.add(canvas.positions[u], canvas.positions[v]) / 2 for u, v in edges])
+    middle = edge_midpoints(canvas, edges)
     labels = [canvas.graph.edges[u, v]["label"] for u, v in edges]
     return go.Scatter(
         x=middle[:, 0], y=middle[:, 1], mode="text", text=labels, showlegend=False, hoverinfo="skip",
@@ -270,7 +336,8 @@ def selection_traces(canvas: Canvas, selected: Hashable) -> list[go.Scatter]:
 # -- the figure -------------------------------------------------------------------------------------
 
 def make_canvas(graph: nx.DiGraph, *, theme: str = "light", direction: str = "LR", lang: str = "en",
-                positions: Mapping[Hashable, Position] | None = None, show_labels: bool | None = None) -> Canvas:
+                positions: Mapping[Hashable, Position] | None = None,
+                show_labels: bool | None = None) -> Canvas:
     """Lay the graph out (unless `positions` are given) and fix the drawing settings."""
     text("kind.leaf", lang)  # fails early on an unknown language
     return Canvas(
@@ -284,21 +351,25 @@ def make_canvas(graph: nx.DiGraph, *, theme: str = "light", direction: str = "LR
 
 
 def _extent(canvas: Canvas) -> tuple[list[float], list[float]]:
-    """Axis ranges holding every node with room for its label."""
+    """Axis ranges: every node with room for its label, or, for a graph too deep to read at once, the
+    VISIBLE_LAYERS layers nearest the output (pan to see the rest)."""
     if not canvas.positions:
         return [-1.0, 1.0], [-1.0, 1.0]
     x, y = canvas.xy(canvas.graph)
-    across_pad, along_pad = (1.2, 0.9) if canvas.direction == "LR" else (1.6, 0.9)
-    return [x.min() - across_pad, x.max() + across_pad], [y.min() - along_pad, y.max() + along_pad]
+    along, across = (x, y) if canvas.direction == "LR" else (-y, x)
+    window = VISIBLE_LAYERS * DEFAULT_GAPS[canvas.direction][0]
+    shown = along >= along.max() - window
+    along_range = [along[shown].min() - 0.9, along.max() + 0.9]
+    across_range = [across[shown].min() - 1.2, across[shown].max() + 1.2]
+    if canvas.direction == "LR":
+        return along_range, across_range
+    return across_range, [-along_range[1], -along_range[0]]
 
 
-def _height(canvas: Canvas) -> int:
-    if not canvas.positions:
-        return 420
-    _, y = canvas.xy(canvas.graph)
+def _height(canvas: Canvas, y_range: list[float]) -> int:
     vertical_unit = 1.0 if canvas.direction == "LR" else DEFAULT_GAPS["TB"][0]
-    rows = (y.max() - y.min()) / vertical_unit + 1
-    return int(min(1100, max(420, 220 + 70 * rows)))
+    rows = (y_range[1] - y_range[0]) / vertical_unit
+    return int(min(1100, max(420, 160 + 60 * rows)))
 
 
 def base_layout(canvas: Canvas) -> dict[str, Any]:
@@ -319,7 +390,7 @@ def base_layout(canvas: Canvas) -> dict[str, Any]:
         "hovermode": "closest",
         "clickmode": "event+select",
         "dragmode": "pan",
-        "height": _height(canvas),
+        "height": _height(canvas, y_range),
         "uirevision": canvas.graph.graph.get("view", "graph"),
         "shapes": shapes,
         "annotations": annotations,

@@ -69,7 +69,8 @@ def ledger_from_record(record: Any) -> list[EpochRecord]:
         leaf's `.grad` after the call and value at the call.
     """
     ledger = []
-    calls = [event for event in record.events if hasattr(event, "steps") and not getattr(event, "error", None)]
+    calls = [event for event in record.events
+             if hasattr(event, "steps") and not getattr(event, "error", None)]
     for number, call in enumerate(calls, start=1):
         root = call.graph.tensors.get(call.root)
         loss = float(root.value.reshape(())) if root is not None and root.value.size == 1 else None
@@ -141,7 +142,8 @@ def staircase_figure(with_zero: Sequence[Number], without_zero: Sequence[Number]
         The figure: a flat line against a staircase.
     """
     figure = go.Figure()
-    for values, key, dash in ((without_zero, "chart.without_zero", "solid"), (with_zero, "chart.with_zero", "dash")):
+    runs = ((without_zero, "chart.without_zero", "solid"), (with_zero, "chart.with_zero", "dash"))
+    for values, key, dash in runs:
         calls = np.arange(1, len(values) + 1)
         figure.add_trace(go.Scatter(
             x=calls, y=np.array([_scalar(v) for v in values]), mode="lines+markers", line_shape="hv",

@@ -8,8 +8,22 @@ from engine.graph.collapse import chain_id, collapse_chains
 from engine.graph.export import to_dot, to_json, to_node_link
 from engine.graph.layout import count_crossings, layered_layout
 from engine.graph.model import (
-    AUTOGRAD, NODE_FIELDS, TENSOR_VIEW, VIEWS, Kind, Style, fn_node, graph_from_backward, graph_from_record,
-    graph_from_snapshot, graph_from_tensors, lineage, no_grad_regions, op_node, preview, tensor_node,
+    AUTOGRAD,
+    NODE_FIELDS,
+    TENSOR_VIEW,
+    VIEWS,
+    Kind,
+    Style,
+    fn_node,
+    graph_from_backward,
+    graph_from_record,
+    graph_from_snapshot,
+    graph_from_tensors,
+    lineage,
+    no_grad_regions,
+    op_node,
+    preview,
+    tensor_node,
 )
 
 __all__ = [

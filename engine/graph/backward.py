@@ -62,10 +62,9 @@ class _StepRecorder:
 
 def _leaf_grads(root: Any) -> dict[int, np.ndarray | None]:
     start = [root.grad_fn] if root.grad_fn is not None else []
-    return {
-        node.variable._id: None if node.variable._grad is None else np.array(node.variable._grad._data, copy=True)
-        for node in reachable_nodes(start) if isinstance(node, AccumulateGrad)
-    }
+    leaves = [node.variable for node in reachable_nodes(start) if isinstance(node, AccumulateGrad)]
+    return {leaf._id: None if leaf._grad is None else np.array(leaf._grad._data, copy=True)
+            for leaf in leaves}
 
 
 def trace_backward(root: Any, gradient: Any = None, retain_graph: bool | None = None,

@@ -35,7 +35,7 @@ def _main(graph: nx.DiGraph, nodes: Iterable[Hashable]) -> list[Hashable]:
 
 
 def _paths(graph: nx.DiGraph) -> list[list[Hashable]]:
-    """Maximal paths whose every link is the single main exit of one node and single main entry of the next."""
+    """Maximal paths; each link is the only main exit of one node and the only main entry of the next."""
     link: dict[Hashable, Hashable] = {}
     linked_into: set[Hashable] = set()
     for node in graph:
@@ -56,7 +56,7 @@ def _paths(graph: nx.DiGraph) -> list[list[Hashable]]:
 
 
 def _runs(signatures: list[tuple[str, str]], min_repeats: int) -> list[tuple[int, int, int]]:
-    """(start, stop, period) of the longest repeating runs, left to right, each at least `min_repeats` long."""
+    """(start, stop, period) of the longest runs, left to right, that repeat at least `min_repeats` times."""
     runs = []
     start = 0
     while start < len(signatures):

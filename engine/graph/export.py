@@ -18,9 +18,10 @@ from engine.graph.model import Kind, Style, no_grad_regions
 _GRAPH_KEYS = ("view", "roots", "collapsed")
 
 _DOT_SHAPES = {
-    Kind.GRAD_FN: ("box", "lightgrey"), Kind.ACCUMULATE: ("box", "lightblue"), Kind.LEAF: ("box", "lightblue"),
-    Kind.ROOT: ("box", "darkolivegreen1"), Kind.TENSOR: ("box", "white"), Kind.CONSTANT: ("plaintext", "white"),
-    Kind.SAVED: ("box", "orange"), Kind.OP: ("ellipse", "lightgrey"), Kind.COLLAPSED: ("box3d", "lightgrey"),
+    Kind.GRAD_FN: ("box", "lightgrey"), Kind.ACCUMULATE: ("box", "lightblue"),
+    Kind.LEAF: ("box", "lightblue"), Kind.ROOT: ("box", "darkolivegreen1"), Kind.TENSOR: ("box", "white"),
+    Kind.CONSTANT: ("plaintext", "white"), Kind.SAVED: ("box", "orange"), Kind.OP: ("ellipse", "lightgrey"),
+    Kind.COLLAPSED: ("box3d", "lightgrey"),
 }
 _DOT_EDGE_STYLES = {
     Style.FLOW: "", Style.VARIABLE: "", Style.OUTPUT: "", Style.CONSTANT: "style=dotted",

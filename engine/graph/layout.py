@@ -97,32 +97,46 @@ def _count_inversions(values: list[int]) -> int:
     return inversions
 
 
-def count_crossings(graph: nx.DiGraph, layers: Sequence[Sequence[Hashable]]) -> int:
-    """Crossings between edges joining adjacent layers (longer edges are not counted)."""
+Neighbours = dict[Hashable, list[Hashable]]
+
+
+def _adjacency(graph: nx.DiGraph) -> tuple[Neighbours, Neighbours]:
+    """Predecessor and successor lists, read once: networkx's views cost too much in the inner loops."""
+    return ({node: list(graph.predecessors(node)) for node in graph},
+            {node: list(graph.successors(node)) for node in graph})
+
+
+def _crossings(successors: Neighbours, layers: Sequence[Sequence[Hashable]]) -> int:
     rank = {node: i for nodes in layers for i, node in enumerate(nodes)}
     layer_of = {node: k for k, nodes in enumerate(layers) for node in nodes}
     total = 0
     for k in range(len(layers) - 1):
-        pairs = sorted(
-            (rank[u], rank[v]) for u in layers[k] for v in graph.successors(u) if layer_of[v] == k + 1
-        )
-        total += _count_inversions([target for _, target in pairs])
+        pairs = sorted((rank[u], rank[v]) for u in layers[k] for v in successors[u] if layer_of[v] == k + 1)
+        if len(pairs) > 1:
+            total += _count_inversions([target for _, target in pairs])
     return total
+
+
+def count_crossings(graph: nx.DiGraph, layers: Sequence[Sequence[Hashable]]) -> int:
+    """Crossings between edges joining adjacent layers (longer edges are not counted)."""
+    return _crossings(_adjacency(graph)[1], layers)
 
 
 def _coordinates(layers: Sequence[Sequence[Hashable]]) -> dict[Hashable, float]:
     return {node: i - (len(nodes) - 1) / 2 for nodes in layers for i, node in enumerate(nodes)}
 
 
-def _sweep(layers: list[list[Hashable]], neighbours, coordinate: dict[Hashable, float],
+def _sweep(layers: list[list[Hashable]], neighbours: Neighbours, coordinate: dict[Hashable, float],
            reverse: bool) -> None:
     """Reorder each layer by the barycenter of its neighbours on the side already placed."""
     indices = range(len(layers) - 1, -1, -1) if reverse else range(len(layers))
     for k in indices:
         nodes = layers[k]
+        if len(nodes) == 1:
+            continue
         keys = []
         for i, node in enumerate(nodes):
-            around = [coordinate[n] for n in neighbours(node)]
+            around = [coordinate[n] for n in neighbours[node]]
             keys.append((sum(around) / len(around) if around else coordinate[node], i))
         order = sorted(range(len(nodes)), key=keys.__getitem__)
         layers[k] = [nodes[i] for i in order]
@@ -143,16 +157,22 @@ def order_layers(graph: nx.DiGraph, layer: dict[Hashable, int], sweeps: int = 4,
     Returns:
         The nodes of each layer, in order.
     """
+    return _order_layers(graph, _adjacency(graph), layer, sweeps, initial)
+
+
+def _order_layers(graph: nx.DiGraph, adjacency: tuple[Neighbours, Neighbours], layer: dict[Hashable, int],
+                  sweeps: int, initial: Sequence[Sequence[Hashable]] | None) -> list[list[Hashable]]:
+    predecessors, successors = adjacency
     layers = [list(nodes) for nodes in initial] if initial is not None else _initial_layers(graph, layer)
     best = [list(nodes) for nodes in layers]
-    best_crossings = count_crossings(graph, best)
+    best_crossings = _crossings(successors, best)
     coordinate = _coordinates(layers)
     for _ in range(sweeps):
         if best_crossings == 0:
             break
-        _sweep(layers, graph.predecessors, coordinate, reverse=False)
-        _sweep(layers, graph.successors, coordinate, reverse=True)
-        crossings = count_crossings(graph, layers)
+        _sweep(layers, predecessors, coordinate, reverse=False)
+        _sweep(layers, successors, coordinate, reverse=True)
+        crossings = _crossings(successors, layers)
         if crossings < best_crossings:
             best, best_crossings = [list(nodes) for nodes in layers], crossings
     return best
@@ -181,19 +201,23 @@ def _place_layer(nodes: Sequence[Hashable], wanted: list[float], gap: float) -> 
     return [s + i * gap for i, s in enumerate(shifted)]
 
 
-def _straighten(graph: nx.DiGraph, layers: Sequence[Sequence[Hashable]], gap: float,
+def _straighten(adjacency: tuple[Neighbours, Neighbours], layers: Sequence[Sequence[Hashable]], gap: float,
                 passes: int = 3) -> dict[Hashable, float]:
     """Pull each node toward its neighbours' mean, layer by layer, keeping order and spacing."""
+    predecessors, successors = adjacency
     coordinate = {node: gap * c for node, c in _coordinates(layers).items()}
     for _ in range(passes):
-        for neighbours, indices in ((graph.predecessors, range(len(layers))),
-                                    (graph.successors, range(len(layers) - 1, -1, -1))):
+        for neighbours, indices in ((predecessors, range(len(layers))),
+                                    (successors, range(len(layers) - 1, -1, -1))):
             for k in indices:
                 nodes = layers[k]
                 wanted = []
                 for node in nodes:
-                    around = [coordinate[n] for n in neighbours(node)]
+                    around = [coordinate[n] for n in neighbours[node]]
                     wanted.append(sum(around) / len(around) if around else coordinate[node])
+                if len(nodes) == 1:
+                    coordinate[nodes[0]] = wanted[0]
+                    continue
                 for node, value in zip(nodes, _place_layer(nodes, wanted, gap)):
                     coordinate[node] = value
     return coordinate
@@ -221,8 +245,9 @@ def layered_layout(graph: nx.DiGraph, direction: str = "LR", *, layer_gap: float
     if graph.number_of_nodes() == 0:
         return {}
     layer = assign_layers(graph)
-    layers = order_layers(graph, layer, sweeps)
-    across = _straighten(graph, layers, node_gap)
+    adjacency = _adjacency(graph)
+    layers = _order_layers(graph, adjacency, layer, sweeps, None)
+    across = _straighten(adjacency, layers, node_gap)
     if direction == "LR":
         return {node: (layer[node] * layer_gap, -across[node]) for node in graph}
     return {node: (across[node], -layer[node] * layer_gap) for node in graph}

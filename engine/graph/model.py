@@ -56,6 +56,13 @@ class Style:
     ALL = (FLOW, VARIABLE, OUTPUT, CONSTANT, SAVED, DETACH)
 
 
+# Every node has all of these keys (None / False / empty when they do not apply):
+#   kind, label (name shown), caption (extra lines shown under it), line and source (from the run record),
+#   shape, dtype, value and grad (short previews), requires_grad, is_leaf, grad_fn (node name), no_grad
+#   (made under no_grad), detached (made by detach()), muted (does not require grad), retains_grad,
+#   is_parameter, tensor (TensorInfo id), fn (NodeInfo id), formula and local (op-table texts), attrs,
+#   saved (name -> shape text), inputs (graph ids feeding each next_functions slot, in order), members
+#   (what a collapsed node stands for), variable (name of the tensor the node is or made).
 NODE_FIELDS = (
     "kind", "label", "caption", "line", "source", "shape", "dtype", "value", "grad", "requires_grad",
     "is_leaf", "grad_fn", "no_grad", "detached", "muted", "retains_grad", "is_parameter", "tensor", "fn",
@@ -103,6 +110,12 @@ def op_node(node_id: int) -> str:
 
 # -- value text -------------------------------------------------------------------------------------
 
+def _number(value: float) -> str:
+    """Four significant digits, with torch's trailing dot on whole numbers (`3.`, `0.3333`, `2048.`)."""
+    text = f"{value:.4g}"
+    return text + "." if text.lstrip("-").isdigit() else text
+
+
 def preview(array: np.ndarray | None, limit: int = 6, width: int = 60) -> str | None:
     """A short one-line text of an array's values (None stays None).
 
@@ -117,8 +130,8 @@ def preview(array: np.ndarray | None, limit: int = 6, width: int = 60) -> str | 
     if array is None:
         return None
     values = np.asarray(array)
-    text = np.array2string(values, precision=4, threshold=limit, edgeitems=max(1, limit // 2),
-                           separator=", ", max_line_width=10**6)
+    text = np.array2string(values, threshold=limit, edgeitems=max(1, limit // 2), separator=", ",
+                           max_line_width=10**6, formatter={"float_kind": _number})
     text = re.sub(r"\s*\n\s*", " ", text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -175,7 +188,7 @@ def _constant_value(info: NodeInfo, slot: int) -> np.ndarray | None:
 
 
 def local_value(info: NodeInfo, slot: int) -> np.ndarray | None:
-    """The saved value a local derivative is, when its op-table text is just `a` or `b` (mul: d(a·b)/da = b)."""
+    """The saved value a local derivative is, when its op-table text is just `a` or `b` (d(a·b)/da = b)."""
     if slot >= len(info.local):
         return None
     name = _LOCAL_SYMBOLS.get(info.local[slot].strip())
@@ -264,7 +277,8 @@ class _Builder:
         attrs = _blank(Kind.CONSTANT, "constant")
         value = _constant_value(info, slot)
         if value is not None:
-            attrs.update(value=preview(value), shape=tuple(value.shape), caption=preview(value, limit=3, width=24))
+            attrs.update(value=preview(value), shape=tuple(value.shape),
+                         caption=preview(value, limit=3, width=24))
         attrs["muted"] = True
         self.graph.add_node(node, **attrs)
         return node
@@ -315,7 +329,9 @@ class _AutogradBuilder(_Builder):
             variable = self.snap.tensors.get(info.tensor) if info.tensor is not None else None
             if variable is not None:
                 attrs.update(_tensor_fields(variable, None))
-            attrs.update(fn=info.id, formula=info.formula, grad_fn="AccumulateGrad", is_leaf=None)
+            # The node belongs to the graph recorded from the leaf, whatever mode the leaf was made in.
+            attrs.update(fn=info.id, formula=info.formula, grad_fn="AccumulateGrad", is_leaf=None,
+                         no_grad=False, detached=False)
         else:
             attrs = _blank(Kind.GRAD_FN, info.name)
             made = self.makers.get(info.id, [])
@@ -358,14 +374,15 @@ class _AutogradBuilder(_Builder):
         """Roots, outputs, retained and cut tensors; untracked leaves only when they have a name."""
         shown = []
         for info in self.snap.tensors.values():
-            if info.grad_fn in self.fn_set:
-                keep = (info.id in self.roots or info.grad_fn not in self.consumed or info.retains_grad
-                        or info.made_in_no_grad)
+            if info.id in self.roots:
+                keep = True
+            elif info.grad_fn in self.fn_set:
+                keep = info.grad_fn not in self.consumed or info.retains_grad or info.made_in_no_grad
             elif info.grad_fn is None and not self.reachable_only:
                 keep = (info.label is not None or info.requires_grad or info.made_in_no_grad
                         or info.detached_from is not None)
             else:
-                keep = info.id in self.roots
+                keep = False
             if keep:
                 shown.append(info.id)
         return shown
@@ -528,7 +545,8 @@ def graph_from_record(record: RecordLike, view: str = AUTOGRAD, *, show_saved: b
     return graph_from_snapshot(record.graph, view, show_saved=show_saved, show_attrs=show_attrs)
 
 
-def graph_from_backward(call: BackwardLike, *, show_saved: bool = False, show_attrs: bool = False) -> nx.DiGraph:
+def graph_from_backward(call: BackwardLike, *, show_saved: bool = False,
+                        show_attrs: bool = False) -> nx.DiGraph:
     """The autograd view of what one backward call walked, with the call kept for the animation.
 
     Args:
@@ -548,12 +566,24 @@ def graph_from_backward(call: BackwardLike, *, show_saved: bool = False, show_at
 # -- queries figures use ----------------------------------------------------------------------------
 
 def no_grad_regions(graph: nx.DiGraph) -> list[list[str]]:
-    """Groups of connected nodes made under no_grad, each drawn as one shaded region."""
+    """Groups of nodes made under no_grad, each drawn as one shaded region.
+
+    Two no_grad nodes share a region when an edge joins them, or when they are tensors made one after
+    the other (no tensor of the graph made between them outside no_grad): that is one `with` block,
+    even where nothing inside it was recorded as a graph edge.
+    """
     order = {node: index for index, node in enumerate(graph.nodes)}
     members = [node for node, data in graph.nodes(data=True) if data.get("no_grad")]
-    groups = nx.weakly_connected_components(graph.subgraph(members))
-    regions = [sorted(group, key=order.__getitem__) for group in groups]
-    return sorted(regions, key=lambda region: order[region[0]])
+    regions = nx.utils.UnionFind(members)
+    for source, target in graph.subgraph(members).edges:
+        regions.union(source, target)
+    tensors = sorted((data["tensor"], node) for node, data in graph.nodes(data=True)
+                     if data["kind"] in Kind.TENSORS and data.get("tensor") is not None)
+    for (_, earlier), (_, later) in zip(tensors, tensors[1:]):
+        if graph.nodes[earlier].get("no_grad") and graph.nodes[later].get("no_grad"):
+            regions.union(earlier, later)
+    groups = [sorted(group, key=order.__getitem__) for group in regions.to_sets()]
+    return sorted(groups, key=lambda group: order[group[0]])
 
 
 def lineage(graph: nx.DiGraph, node: str) -> tuple[set[str], set[str]]:

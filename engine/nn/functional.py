@@ -17,8 +17,9 @@ from engine import (
     _ops_nn,  # noqa: F401 - registers the nn op-table entries
     _random,
 )
-from engine._dispatch import apply
-from engine._functions import broadcast_shape, result_type
+from engine._dispatch import apply as _apply
+from engine._functions import broadcast_shape as _broadcast_shape
+from engine._functions import result_type as _result_type
 from engine._tensor import Tensor
 
 __all__ = [
@@ -60,7 +61,8 @@ def _scalar_name(tensor: Tensor) -> str:
 def _check_tensor(value: Any, function: str, argument: str, position: int) -> None:
     if not isinstance(value, Tensor):
         raise TypeError(
-            f"{function}(): argument '{argument}' (position {position}) must be Tensor, not {type(value).__name__}"
+            f"{function}(): argument '{argument}' (position {position}) must be Tensor, "
+            f"not {type(value).__name__}"
         )
 
 
@@ -73,7 +75,7 @@ def _check_reduction(reduction: str) -> None:
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
-    return engine.relu(input)
+    return input.relu_() if inplace else engine.relu(input)
 
 
 def sigmoid(input: Tensor) -> Tensor:
@@ -120,14 +122,17 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if bias is None:
         return engine.matmul(input, weight.t())
     if input.ndim == 2:
-        return addmm(bias, input, weight.t())
+        return _addmm(bias, input, weight.t())
+    if not input.is_contiguous():
+        # torch can only fold a contiguous input into a matrix without copying; otherwise it adds the bias.
+        return engine.add(engine.matmul(input, weight.t()), bias)
     # Any other rank is folded into a matrix, multiplied, and unfolded again.
     rows = input.view(-1, input.shape[-1])
-    product = addmm(bias, rows, weight.t())
+    product = _addmm(bias, rows, weight.t())
     return product.view(*input.shape[:-1], product.shape[-1])
 
 
-def addmm(input: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
+def _addmm(input: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
     """input + mat1 @ mat2 as one AddmmBackward0 node, with torch's argument checks."""
     for name, matrix in (("mat1", mat1), ("mat2", mat2)):
         if matrix.ndim != 2:
@@ -146,7 +151,7 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
             f"self and mat2 must have the same dtype, but got {_scalar_name(input)} and {_scalar_name(mat2)}"
         )
     _check_expandable(input, (mat1.shape[0], mat2.shape[1]))
-    return apply("addmm", input, mat1, mat2)
+    return _apply("addmm", input, mat1, mat2)
 
 
 def _check_expandable(tensor: Tensor, target: tuple[int, ...]) -> None:
@@ -154,8 +159,9 @@ def _check_expandable(tensor: Tensor, target: tuple[int, ...]) -> None:
     shape = tuple(tensor.shape)
     if len(shape) > len(target):
         raise RuntimeError(
-            f"expand(torch.{_scalar_name(tensor)}Tensor{{{list(shape)}}}, size={list(target)}): the number of "
-            f"sizes provided ({len(target)}) must be greater or equal to the number of dimensions in the tensor "
+            f"expand(torch.{_scalar_name(tensor)}Tensor{{{list(shape)}}}, size={list(target)}): the "
+            f"number of sizes provided ({len(target)}) must be greater or equal to the number of dimensions "
+            "in the tensor "
             f"({len(shape)})"
         )
     offset = len(target) - len(shape)
@@ -183,10 +189,10 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         mask = np.zeros(input._data.shape, dtype=dtype)
     else:
         keep = 1.0 - p
-        mask = _random.default_generator.bernoulli(input._data.shape, keep, dtype) / np.asarray(
-            keep, dtype=dtype
-        )
-    return engine.mul(input, Tensor._from_array(mask.astype(dtype, copy=False)))
+        drawn = _random.default_generator.bernoulli(input._data.shape, keep, dtype)
+        mask = drawn / np.asarray(keep, dtype=dtype)
+    mask_tensor = Tensor._from_array(mask.astype(dtype, copy=False))
+    return input.mul_(mask_tensor) if inplace else engine.mul(input, mask_tensor)
 
 
 # -- regression losses --------------------------------------------------------------------------------
@@ -196,7 +202,8 @@ def _warn_target_size(input: Tensor, target: Tensor) -> None:
     if target.shape != input.shape:
         warnings.warn(
             f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). This "
-            "will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
+            "will likely lead to incorrect results due to broadcasting. Please ensure they have the same "
+            "size.",
             UserWarning,
             stacklevel=3,
         )
@@ -204,7 +211,7 @@ def _warn_target_size(input: Tensor, target: Tensor) -> None:
 
 def _broadcast_pair(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
     """Both tensors expanded to their common shape (ExpandBackward0 on the ones that grow)."""
-    shape = broadcast_shape(tuple(input.shape), tuple(target.shape))
+    shape = _broadcast_shape(tuple(input.shape), tuple(target.shape))
     expanded = [t if tuple(t.shape) == shape else t.expand(*shape) for t in (input, target)]
     return expanded[0], expanded[1]
 
@@ -218,9 +225,9 @@ def mse_loss(
     _warn_target_size(input, target)
     _check_reduction(reduction)
     input, target = _broadcast_pair(input, target)
-    if result_type(input, target).kind not in "f":
+    if _result_type(input, target).kind not in "f":
         raise NotImplementedError(f"\"mse_cpu\" not implemented for '{_scalar_name(input)}'")
-    return apply("mse_loss", input, target, reduction=reduction)
+    return _apply("mse_loss", input, target, reduction=reduction)
 
 
 def l1_loss(
@@ -296,7 +303,7 @@ def nll_loss(
     classes = input.shape[-1]
     weights = _class_weight(weight, classes)
     _check_targets_in_range(target._data, classes, ignore_index)
-    return apply(
+    return _apply(
         "nll_loss", input, target=target._data, weight=weights, reduction=reduction, ignore_index=ignore_index
     )
 
@@ -346,7 +353,7 @@ def _cross_entropy_with_probabilities(
     total = engine.neg(engine.sum(weighted))
     if reduction == "sum":
         return total
-    return apply("div_scalar_nn", total, other=input.numel() // input.shape[class_dim])
+    return _apply("div_scalar_nn", total, other=input.numel() // input.shape[class_dim])
 
 
 def _check_same_size(input: Tensor, target: Tensor) -> None:
@@ -371,9 +378,9 @@ def _expanded_weight(weight: Tensor | None, shape: tuple[int, ...]) -> np.ndarra
     except ValueError:
         mismatch = _first_mismatch(tuple(weight.shape), shape)
         raise RuntimeError(
-            f"Attempting to broadcast a dimension of length {weight.shape[mismatch]} at {mismatch - weight.ndim}! "
-            f"Mismatching argument at index 1 had {weight.shape}; but expected shape should be broadcastable to "
-            f"{list(shape)}"
+            f"Attempting to broadcast a dimension of length {weight.shape[mismatch]} at "
+            f"{mismatch - weight.ndim}! Mismatching argument at index 1 had {weight.shape}; but expected "
+            f"shape should be broadcastable to {list(shape)}"
         ) from None
 
 
@@ -404,7 +411,7 @@ def binary_cross_entropy(
         raise RuntimeError(f"Found dtype {_scalar_name(target)} but expected {_scalar_name(input)}")
     _check_between_zero_and_one(input, "input")
     _check_between_zero_and_one(target, "target")
-    return apply("binary_cross_entropy", input, target, weight=weights, reduction=reduction)
+    return _apply("binary_cross_entropy", input, target, weight=weights, reduction=reduction)
 
 
 def binary_cross_entropy_with_logits(
@@ -424,14 +431,15 @@ def binary_cross_entropy_with_logits(
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
     if not target.dtype.is_floating_point:
         raise RuntimeError(
-            f"result type {_scalar_name(input)} can't be cast to the desired output type {_scalar_name(target)}"
+            f"result type {_scalar_name(input)} can't be cast to the desired output type "
+            f"{_scalar_name(target)}"
         )
     shape = tuple(input.shape)
     if pos_weight is not None:
-        broadcast_shape(tuple(pos_weight.shape), shape)
+        _broadcast_shape(tuple(pos_weight.shape), shape)
     if weight is not None:
-        broadcast_shape(shape, tuple(weight.shape))
-    return apply(
+        _broadcast_shape(shape, tuple(weight.shape))
+    return _apply(
         "binary_cross_entropy_with_logits",
         input,
         target,

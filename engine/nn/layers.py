@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import operator
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -12,8 +12,15 @@ import numpy as np
 from engine import _random
 from engine._tensor import Tensor
 from engine.nn import functional as F
-from engine.nn.module import Module
+from engine.nn.module import Module, indent_nested
 from engine.nn.parameter import Parameter
+
+
+def _initialised(values: np.ndarray) -> Parameter:
+    """A parameter holding freshly drawn values; torch fills them in place, so its version is 1."""
+    parameter = Parameter._from_numpy(values)
+    parameter._version[0] = 1
+    return parameter
 
 
 class Linear(Module):
@@ -27,9 +34,9 @@ class Linear(Module):
         self.out_features = out_features
         numpy_dtype = np.float32 if dtype is None else dtype.numpy
         weight, bias_values = _random.linear_default_init(out_features, in_features, bias, numpy_dtype)
-        self.weight = Parameter._from_numpy(weight)
+        self.weight = _initialised(weight)
         if bias:
-            self.bias = Parameter._from_numpy(bias_values)
+            self.bias = _initialised(bias_values)
         else:
             self.register_parameter("bias", None)
 
@@ -140,6 +147,14 @@ class Dropout(Module):
         return f"p={self.p}, inplace={self.inplace}"
 
 
+def _checked_index(index: Any, size: int) -> int:
+    """A container position from a possibly negative index, with torch's out-of-range error."""
+    position = operator.index(index)
+    if not -size <= position < size:
+        raise IndexError(f"index {position} is out of range")
+    return position % size
+
+
 class Sequential(Module):
     """Modules applied one after another; indexable, sliceable and iterable."""
 
@@ -153,11 +168,7 @@ class Sequential(Module):
                 self.add_module(str(index), module)
 
     def _index(self, index: Any) -> int:
-        position = operator.index(index)
-        size = len(self)
-        if not -size <= position < size:
-            raise IndexError(f"index {position} is out of range")
-        return position % size
+        return _checked_index(index, len(self))
 
     def __getitem__(self, index: Any) -> Module | Sequential:
         if isinstance(index, slice):
@@ -190,3 +201,73 @@ class Sequential(Module):
         for module in self:
             input = module(input)
         return input
+
+
+class ModuleList(Module):
+    """A list of sub-modules registered as children "0", "1", ...; it has no forward of its own."""
+
+    def __init__(self, modules: Iterable[Module] | None = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.extend(modules)
+
+    def _index(self, index: Any) -> int:
+        return _checked_index(index, len(self))
+
+    def __getitem__(self, index: Any) -> Module | ModuleList:
+        if isinstance(index, slice):
+            return ModuleList(list(self._modules.values())[index])
+        return self._modules[str(self._index(index))]
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        setattr(self, str(self._index(index)), module)
+
+    def __delitem__(self, index: int | slice) -> None:
+        keys = list(self._modules)
+        doomed = keys[index] if isinstance(index, slice) else [keys[self._index(index)]]
+        for key in doomed:
+            del self._modules[key]
+        self._renumber(list(self._modules.values()))
+
+    def _renumber(self, modules: list[Module]) -> None:
+        self.__dict__["_modules"] = {str(i): module for i, module in enumerate(modules)}
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
+        return self.extend(modules)
+
+    def append(self, module: Module) -> ModuleList:
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
+        for module in modules:
+            self.append(module)
+        return self
+
+    def insert(self, index: int, module: Module) -> None:
+        modules = list(self._modules.values())
+        modules.insert(index, module)
+        self._renumber(modules)
+
+    def __repr__(self) -> str:
+        # Runs of identical children print once, as "(2-4): 3 x Linear(...)".
+        texts = [repr(module) for module in self]
+        if not texts:
+            return self._get_name() + "()"
+        lines = []
+        start = 0
+        while start < len(texts):
+            end = start
+            while end + 1 < len(texts) and texts[end + 1] == texts[start]:
+                end += 1
+            label = f"({start})" if end == start else f"({start}-{end}): {end - start + 1} x"
+            separator = ": " if end == start else " "
+            lines.append(label + separator + indent_nested(texts[start], 2))
+            start = end + 1
+        return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"

@@ -42,7 +42,7 @@ def typename(value: Any) -> str:
     return f"{module}.{kind.__qualname__}"
 
 
-def _indented(text: str, spaces: int) -> str:
+def indent_nested(text: str, spaces: int) -> str:
     """Indent every line of `text` but the first (how a child's repr nests inside its parent's)."""
     lines = text.split("\n")
     if len(lines) == 1:
@@ -118,7 +118,8 @@ class Module:
         if parameters is not None and name in parameters:
             if value is not None:
                 raise TypeError(
-                    f"cannot assign '{typename(value)}' as parameter '{name}' (torch.nn.Parameter or None expected)"
+                    f"cannot assign '{typename(value)}' as parameter '{name}' "
+                    "(torch.nn.Parameter or None expected)"
                 )
             parameters[name] = None
             return
@@ -132,7 +133,8 @@ class Module:
         if modules is not None and name in modules:
             if value is not None:
                 raise TypeError(
-                    f"cannot assign '{typename(value)}' as child module '{name}' (torch.nn.Module or None expected)"
+                    f"cannot assign '{typename(value)}' as child module '{name}' "
+                    "(torch.nn.Module or None expected)"
                 )
             modules[name] = None
             return
@@ -196,7 +198,8 @@ class Module:
             raise KeyError(f"attribute '{name}' already exists")
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(
-                f"cannot assign '{typename(tensor)}' object to buffer '{name}' (torch Tensor or None required)"
+                f"cannot assign '{typename(tensor)}' object to buffer '{name}' "
+                "(torch Tensor or None required)"
             )
         self._buffers[name] = tensor
         if persistent:
@@ -334,7 +337,8 @@ class Module:
             if isinstance(value, engine_dtype):
                 if not value.is_floating_point:
                     raise TypeError(
-                        f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={value}"
+                        "nn.Module.to only accepts floating point or complex dtypes, but got desired "
+                        f"dtype={value}"
                     )
                 self._cast_floats(value.numpy)
         return self
@@ -406,13 +410,13 @@ class Module:
     def _size_mismatch(key: str, own: Tensor, given: Any) -> str:
         if not isinstance(given, Tensor):
             return (
-                f'While copying the parameter named "{key}", expected torch.Tensor or Tensor-like object from '
-                f"checkpoint but received {type(given)}"
+                f'While copying the parameter named "{key}", expected torch.Tensor or Tensor-like object '
+                f"from checkpoint but received {type(given)}"
             )
         if given.shape != own.shape:
             return (
-                f"size mismatch for {key}: copying a param with shape {given.shape} from checkpoint, the shape in "
-                f"current model is {own.shape}."
+                f"size mismatch for {key}: copying a param with shape {given.shape} from checkpoint, the "
+                f"shape in current model is {own.shape}."
             )
         return ""
 
@@ -427,7 +431,9 @@ class Module:
     def __repr__(self) -> str:
         extra = self.extra_repr()
         extra_lines = extra.split("\n") if extra else []
-        child_lines = [f"({name}): {_indented(repr(module), 2)}" for name, module in self._modules.items()]
+        child_lines = [
+            f"({name}): {indent_nested(repr(module), 2)}" for name, module in self._modules.items()
+        ]
         lines = extra_lines + child_lines
         text = self._get_name() + "("
         if len(extra_lines) == 1 and not child_lines:

@@ -20,8 +20,8 @@ from engine._tensor import Tensor
 from engine.nn.module import clear_grads, typename
 
 DUPLICATE_WARNING = (
-    "optimizer contains a parameter group with duplicate parameters; in future, this will cause an error; see "
-    "github.com/pytorch/pytorch/issues/40967 for more information"
+    "optimizer contains a parameter group with duplicate parameters; in future, this will cause an error; "
+    "see github.com/pytorch/pytorch/issues/40967 for more information"
 )
 SET_WARNING = (
     "optimizer parameters need to be organized in ordered collections, but the ordering of tensors in sets "
@@ -168,7 +168,8 @@ class Optimizer:
         for group, saved_group in zip(self.param_groups, saved_groups):
             if len(group["params"]) != len(saved_group["params"]):
                 raise ValueError(
-                    "loaded state dict contains a parameter group that doesn't match the size of optimizer's group"
+                    "loaded state dict contains a parameter group that doesn't match the size of optimizer's "
+                    "group"
                 )
         by_index = {}
         for group, saved_group in zip(self.param_groups, saved_groups):

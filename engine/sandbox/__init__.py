@@ -1,0 +1,25 @@
+"""The sandbox: runs a pasted PyTorch program on the engine, safely, and records what happened.
+
+    from engine import sandbox
+    record = sandbox.run(source)            # never raises; record.error says how it ended
+    record.output, record.events, record.graph, record.names
+
+The program is never handed to `exec`, `eval` or `compile`: `ast.parse` reads it, and an interpreter
+walks the tree, allowing only a subset of Python (see docs/sandbox.md for the subset and the limits)
+against read-only views of the engine's torch-like modules.
+"""
+
+from __future__ import annotations
+
+from engine.sandbox.errors import ERROR_KINDS, SandboxError
+from engine.sandbox.limits import Limits
+from engine.sandbox.messages import MESSAGES, render
+from engine.sandbox.record import (
+    BackwardCall, Event, GradsZeroed, LoopIteration, OptimizerStep, RunRecord, TensorCreated,
+)
+from engine.sandbox.runner import run
+
+__all__ = [
+    "ERROR_KINDS", "MESSAGES", "BackwardCall", "Event", "GradsZeroed", "Limits", "LoopIteration",
+    "OptimizerStep", "RunRecord", "SandboxError", "TensorCreated", "render", "run",
+]

@@ -75,6 +75,12 @@ def _seeded(lib, tensor):
     return tensor
 
 
+def _row_scaled_in_place(tensor, factor):
+    # An in-place op on a view (the first row) is recorded on the base as CopySlices.
+    tensor[0].mul_(factor)
+    return tensor
+
+
 # max/min, clamp, softmax, more math, products, spread, norms and the in-place fills (engine/_ops_reduce.py).
 LOW = A - 0.5 * np.sign(A)  # every entry of A lies outside [LOW, HIGH] or well inside it, never on a bound
 HIGH = _values(2, 3, low=0.5, high=1.5, away_from=None)
@@ -115,9 +121,10 @@ SAMPLES.update({
     "std": Sample(lambda lib, a: a.std(), (A,)),
     "vector_norm": Sample(lambda lib, a: a.norm(p=3, dim=0), (A,)),
     "fill": Sample(lambda lib, a: (a * 1).fill_(2.0), (A,)),
-    "fill_tensor": Sample(lambda lib, a, v: (a * 1).fill_(v), (A, np.array(1.5)), (0, 1)),
     "zero": Sample(lambda lib, a: (a * 1).zero_(), (A,)),
+    "fill_tensor": Sample(lambda lib, a, v: (a * 1).fill_(v), (A, np.array(1.5)), (0, 1)),
     "copy": Sample(lambda lib, a, src: (a * 1).copy_(src), (A, ROW), (0, 1)),
+    "view_write": Sample(lambda lib, a, b: _row_scaled_in_place(a * 1, b), (A, ROW), (0, 1)),
     "uniform": Sample(lambda lib, a: _seeded(lib, a * 1).uniform_(-1, 1), (A,)),
     "normal": Sample(lambda lib, a: _seeded(lib, a * 1).normal_(0.5, 2.0), (A,)),
 })

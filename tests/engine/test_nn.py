@@ -31,8 +31,10 @@ def structure(node):
 def pair(array: np.ndarray, requires_grad: bool = False):
     """The same values as an engine tensor and a torch tensor."""
     array = np.asarray(array)
-    return (engine.tensor(array, requires_grad=requires_grad),
-            torch.tensor(array, requires_grad=requires_grad))
+    return (
+        engine.tensor(array, requires_grad=requires_grad),
+        torch.tensor(array, requires_grad=requires_grad),
+    )
 
 
 def floats(*shape: int, low: float = -2.0, high: float = 2.0) -> np.ndarray:
@@ -62,6 +64,7 @@ def copy_weights(ours: enn.Module, theirs: torch.nn.Module) -> None:
 
 # -- Parameter ------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("values", [[1.0, 2.0], [[0.5, -1.25], [3.0, 4.0]], 1.5])
 def test_parameter_prints_like_torch(values):
     ours = enn.Parameter(engine.tensor(values))
@@ -73,10 +76,12 @@ def test_parameter_prints_like_torch(values):
 
 def test_parameter_without_grad_and_empty_parameter_print_like_torch():
     assert repr(enn.Parameter(engine.ones(2), requires_grad=False)) == repr(
-        torch.nn.Parameter(torch.ones(2), requires_grad=False))
+        torch.nn.Parameter(torch.ones(2), requires_grad=False)
+    )
     assert repr(enn.Parameter()) == repr(torch.nn.Parameter())
     assert repr(enn.Parameter(engine.tensor([1, 2]), requires_grad=False)) == repr(
-        torch.nn.Parameter(torch.tensor([1, 2]), requires_grad=False))
+        torch.nn.Parameter(torch.tensor([1, 2]), requires_grad=False)
+    )
 
 
 def test_operations_on_a_parameter_give_plain_tensors():
@@ -90,8 +95,7 @@ def test_operations_on_a_parameter_give_plain_tensors():
 def test_parameter_shares_data_and_version_with_the_wrapped_tensor():
     source = engine.ones(2)
     weight = enn.Parameter(source)
-    source._data += 1
-    source._version[0] += 1
+    source.add_(1)
     assert weight._version[0] == 1
     assert weight.tolist() == [2.0, 2.0]
 
@@ -108,6 +112,7 @@ def test_parameter_errors_match_torch():
 
 
 # -- Module: registration, names, printing --------------------------------------------------------------
+
 
 def _net_class(nn):
     class Net(nn.Module):
@@ -133,7 +138,8 @@ def test_user_subclass_registers_parameters_and_modules_in_order():
     ours, theirs = _net_class(enn)(), _net_class(torch.nn)()
     assert repr(ours) == repr(theirs)
     assert [(n, tuple(p.shape)) for n, p in ours.named_parameters()] == [
-        (n, tuple(p.shape)) for n, p in theirs.named_parameters()]
+        (n, tuple(p.shape)) for n, p in theirs.named_parameters()
+    ]
     assert [type(m).__name__ for m in ours.children()] == [type(m).__name__ for m in theirs.children()]
     assert [type(m).__name__ for m in ours.modules()] == [type(m).__name__ for m in theirs.modules()]
     assert [n for n, _ in ours.named_modules()] == [n for n, _ in theirs.named_modules()]
@@ -153,16 +159,37 @@ def test_subclass_built_with_type_works_like_a_class_statement():
         return type("Regressor", (nn.Module,), {"__init__": __init__, "forward": forward})
 
     ours, theirs = build(enn)(), build(torch.nn)()
-    assert repr(ours) == repr(theirs) == "Regressor(\n  (fc): Linear(in_features=2, out_features=1, bias=True)\n)"
+    assert (
+        repr(ours)
+        == repr(theirs)
+        == "Regressor(\n  (fc): Linear(in_features=2, out_features=1, bias=True)\n)"
+    )
     assert [n for n, _ in ours.named_parameters()] == ["fc.weight", "fc.bias"]
 
 
 def _every_layer(nn):
     return nn.Sequential(
-        nn.Linear(2, 3), nn.ReLU(), nn.Sigmoid(), nn.Tanh(), nn.Softmax(dim=1), nn.Softmax(), nn.LogSoftmax(dim=1),
-        nn.Identity(), nn.Flatten(), nn.Flatten(0, 2), nn.MSELoss(), nn.L1Loss(reduction="sum"),
-        nn.CrossEntropyLoss(), nn.NLLLoss(), nn.BCELoss(), nn.BCEWithLogitsLoss(), nn.Dropout(),
-        nn.Dropout(0.2, inplace=True), nn.ReLU(inplace=True), nn.Linear(3, 1, bias=False), nn.Sequential(),
+        nn.Linear(2, 3),
+        nn.ReLU(),
+        nn.Sigmoid(),
+        nn.Tanh(),
+        nn.Softmax(dim=1),
+        nn.Softmax(),
+        nn.LogSoftmax(dim=1),
+        nn.Identity(),
+        nn.Flatten(),
+        nn.Flatten(0, 2),
+        nn.MSELoss(),
+        nn.L1Loss(reduction="sum"),
+        nn.CrossEntropyLoss(),
+        nn.NLLLoss(),
+        nn.BCELoss(),
+        nn.BCEWithLogitsLoss(),
+        nn.Dropout(),
+        nn.Dropout(0.2, inplace=True),
+        nn.ReLU(inplace=True),
+        nn.Linear(3, 1, bias=False),
+        nn.Sequential(),
         nn.Sequential(nn.ReLU()),
     )
 
@@ -171,7 +198,8 @@ def test_module_reprs_match_torch():
     assert repr(_every_layer(enn)) == repr(_every_layer(torch.nn))
     assert repr(enn.Module()) == repr(torch.nn.Module()) == "Module()"
     assert repr(enn.Sequential(OrderedDict([("fc", enn.Linear(1, 1)), ("act", enn.ReLU())]))) == repr(
-        torch.nn.Sequential(OrderedDict([("fc", torch.nn.Linear(1, 1)), ("act", torch.nn.ReLU())])))
+        torch.nn.Sequential(OrderedDict([("fc", torch.nn.Linear(1, 1)), ("act", torch.nn.ReLU())]))
+    )
     assert enn.Linear(2, 3).extra_repr() == "in_features=2, out_features=3, bias=True"
 
 
@@ -260,6 +288,7 @@ def test_module_zero_grad_can_zero_in_place():
 
 # -- state dicts ------------------------------------------------------------------------------------------
 
+
 def test_state_dict_prints_like_torch():
     torch.manual_seed(3)
     engine.manual_seed(3)
@@ -271,21 +300,27 @@ def test_state_dict_prints_like_torch():
 def test_load_state_dict_copies_values_in_place():
     source, target = enn.Linear(2, 2), enn.Linear(2, 2)
     weight = target.weight
+    version = weight._version[0]
     result = target.load_state_dict(source.state_dict())
     assert repr(result) == "<All keys matched successfully>"
     assert target.weight is weight
     np.testing.assert_array_equal(target.weight._data, source.weight._data)
-    assert weight._version[0] == 1
+    assert weight._version[0] == version + 1
 
 
 def test_load_state_dict_errors_match_torch():
     ours, theirs = _net_class(enn)(), _net_class(torch.nn)()
-    same_error(lambda: ours.load_state_dict({"fc.weight": engine.zeros(1, 1), "zz": engine.ones(1)}),
-               lambda: theirs.load_state_dict({"fc.weight": torch.zeros(1, 1), "zz": torch.ones(1)}))
-    same_error(lambda: ours.load_state_dict({"fc.weight": engine.zeros(2, 1)}, strict=False),
-               lambda: theirs.load_state_dict({"fc.weight": torch.zeros(2, 1)}, strict=False))
+    same_error(
+        lambda: ours.load_state_dict({"fc.weight": engine.zeros(1, 1), "zz": engine.ones(1)}),
+        lambda: theirs.load_state_dict({"fc.weight": torch.zeros(1, 1), "zz": torch.ones(1)}),
+    )
+    same_error(
+        lambda: ours.load_state_dict({"fc.weight": engine.zeros(2, 1)}, strict=False),
+        lambda: theirs.load_state_dict({"fc.weight": torch.zeros(2, 1)}, strict=False),
+    )
     assert repr(ours.load_state_dict({"fc.weight": engine.zeros(1, 1)}, strict=False)) == repr(
-        theirs.load_state_dict({"fc.weight": torch.zeros(1, 1)}, strict=False))
+        theirs.load_state_dict({"fc.weight": torch.zeros(1, 1)}, strict=False)
+    )
 
 
 def test_loss_weights_are_buffers_in_the_state_dict():
@@ -293,18 +328,26 @@ def test_loss_weights_are_buffers_in_the_state_dict():
     theirs = torch.nn.CrossEntropyLoss(weight=torch.ones(3))
     assert repr(ours.state_dict()) == repr(theirs.state_dict())
     assert repr(enn.BCEWithLogitsLoss(pos_weight=engine.ones(2)).state_dict()) == repr(
-        torch.nn.BCEWithLogitsLoss(pos_weight=torch.ones(2)).state_dict())
+        torch.nn.BCEWithLogitsLoss(pos_weight=torch.ones(2)).state_dict()
+    )
 
 
 # -- Linear -----------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("in_features", "out_features", "bias"), [(1, 1, True), (2, 3, True), (5, 2, False),
-                                                                    (4, 16, True)])
+
+@pytest.mark.parametrize(
+    ("in_features", "out_features", "bias"), [(1, 1, True), (2, 3, True), (5, 2, False), (4, 16, True)]
+)
 def test_linear_default_init_matches_torch_after_the_same_seed(in_features, out_features, bias):
     torch.manual_seed(11)
     engine.manual_seed(11)
-    ours, theirs = enn.Linear(in_features, out_features, bias), torch.nn.Linear(in_features, out_features, bias)
-    for (name, mine), (their_name, value) in zip(ours.named_parameters(), theirs.named_parameters(), strict=True):
+    ours, theirs = (
+        enn.Linear(in_features, out_features, bias),
+        torch.nn.Linear(in_features, out_features, bias),
+    )
+    for (name, mine), (their_name, value) in zip(
+        ours.named_parameters(), theirs.named_parameters(), strict=True
+    ):
         assert name == their_name
         np.testing.assert_array_equal(mine._data, value.detach().numpy())
     assert repr(ours.weight) == repr(theirs.weight)
@@ -316,9 +359,18 @@ def test_linear_dtype_argument():
 
 LINEAR_CASES = [
     # (input shape, input requires grad, bias)
-    ((4, 2), False, True), ((4, 2), True, True), ((4, 2), False, False), ((4, 2), True, False),
-    ((2,), False, True), ((2,), True, True), ((2,), False, False), ((2,), True, False),
-    ((5, 4, 2), False, True), ((5, 4, 2), True, True), ((5, 4, 2), False, False), ((5, 4, 2), True, False),
+    ((4, 2), False, True),
+    ((4, 2), True, True),
+    ((4, 2), False, False),
+    ((4, 2), True, False),
+    ((2,), False, True),
+    ((2,), True, True),
+    ((2,), False, False),
+    ((2,), True, False),
+    ((5, 4, 2), False, True),
+    ((5, 4, 2), True, True),
+    ((5, 4, 2), False, False),
+    ((5, 4, 2), True, False),
 ]
 
 
@@ -335,6 +387,19 @@ def test_linear_graph_values_and_grads_match_torch(shape, input_grad, bias):
     for mine, their in ((x, tx), (w, tw), (b, tb)):
         if their is not None and their.requires_grad:
             close(mine.grad, their.grad)
+
+
+@pytest.mark.parametrize("input_grad", [False, True])
+@pytest.mark.parametrize("bias", [False, True])
+def test_linear_on_a_transposed_batch_matches_torch(input_grad, bias):
+    """A non-contiguous input cannot be folded into a matrix, so torch multiplies, then adds the bias."""
+    x, tx = pair(floats(5, 4, 2), requires_grad=input_grad)
+    w, tw = pair(floats(3, 2), requires_grad=True)
+    b, tb = pair(floats(3), requires_grad=True) if bias else (None, None)
+    ours = EF.linear(x.transpose(0, 1), w, b)
+    theirs = torch.nn.functional.linear(tx.transpose(0, 1), tw, tb)
+    assert structure(ours.grad_fn) == structure(theirs.grad_fn)
+    close(ours, theirs)
 
 
 def test_linear_graph_skips_the_transpose_of_a_frozen_weight():
@@ -357,19 +422,22 @@ def test_linear_module_forward_matches_torch():
     close(ours.bias.grad, theirs.bias.grad)
 
 
-@pytest.mark.parametrize(("input_shape", "weight_shape", "bias_shape", "input_dtype"), [
-    ((4, 3), (3, 2), (3,), "float32"),
-    ((3,), (3, 2), (3,), "float32"),
-    ((5, 4, 3), (3, 2), (3,), "float32"),
-    ((5, 4, 3), (3, 2), None, "float32"),
-    ((4, 2), (3, 2), (4,), "float32"),
-    ((4, 2), (3, 2), (2, 3), "float32"),
-    ((4, 2), (3, 2), (1, 4, 3), "float32"),
-    ((4, 2), (3, 2), (3,), "int64"),
-    ((4, 2), (3, 2), (3,), "float64"),
-    ((4, 2), (3, 2), None, "float64"),
-    ((), (3, 2), (3,), "float32"),
-])
+@pytest.mark.parametrize(
+    ("input_shape", "weight_shape", "bias_shape", "input_dtype"),
+    [
+        ((4, 3), (3, 2), (3,), "float32"),
+        ((3,), (3, 2), (3,), "float32"),
+        ((5, 4, 3), (3, 2), (3,), "float32"),
+        ((5, 4, 3), (3, 2), None, "float32"),
+        ((4, 2), (3, 2), (4,), "float32"),
+        ((4, 2), (3, 2), (2, 3), "float32"),
+        ((4, 2), (3, 2), (1, 4, 3), "float32"),
+        ((4, 2), (3, 2), (3,), "int64"),
+        ((4, 2), (3, 2), (3,), "float64"),
+        ((4, 2), (3, 2), None, "float64"),
+        ((), (3, 2), (3,), "float32"),
+    ],
+)
 def test_linear_errors_match_torch(input_shape, weight_shape, bias_shape, input_dtype):
     x, tx = pair(np.ones(input_shape, dtype=input_dtype))
     w, tw = pair(np.ones(weight_shape, dtype=np.float32))
@@ -379,6 +447,7 @@ def test_linear_errors_match_torch(input_shape, weight_shape, bias_shape, input_
 
 # -- activations, flatten, identity ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", ["ReLU", "Sigmoid", "Tanh", "Identity"])
 def test_activation_modules_match_torch(name):
     x, tx = pair(floats(3, 4), requires_grad=True)
@@ -387,7 +456,9 @@ def test_activation_modules_match_torch(name):
     assert structure(ours.grad_fn) == structure(theirs.grad_fn)
 
 
-@pytest.mark.parametrize(("module", "dim"), [("Softmax", 1), ("Softmax", 0), ("LogSoftmax", 1), ("LogSoftmax", -1)])
+@pytest.mark.parametrize(
+    ("module", "dim"), [("Softmax", 1), ("Softmax", 0), ("LogSoftmax", 1), ("LogSoftmax", -1)]
+)
 def test_softmax_modules_match_torch(module, dim):
     x, tx = pair(floats(3, 4), requires_grad=True)
     ours, theirs = getattr(enn, module)(dim=dim)(x), getattr(torch.nn, module)(dim=dim)(tx)
@@ -412,7 +483,9 @@ def test_identity_and_unchanged_flatten_return_the_input_itself():
     assert enn.Flatten()(x) is x
 
 
-@pytest.mark.parametrize(("shape", "start", "end"), [((2, 3, 4), 1, -1), ((2, 3, 4), 0, -1), ((2, 3, 4), 0, 1)])
+@pytest.mark.parametrize(
+    ("shape", "start", "end"), [((2, 3, 4), 1, -1), ((2, 3, 4), 0, -1), ((2, 3, 4), 0, 1)]
+)
 def test_flatten_matches_torch(shape, start, end):
     x, tx = pair(floats(*shape), requires_grad=True)
     ours, theirs = enn.Flatten(start, end)(x), torch.nn.Flatten(start, end)(tx)
@@ -421,6 +494,7 @@ def test_flatten_matches_torch(shape, start, end):
 
 
 # -- Sequential -------------------------------------------------------------------------------------------
+
 
 def _three(nn):
     return nn.Sequential(nn.Linear(1, 2), nn.ReLU(), nn.Linear(2, 1))
@@ -465,7 +539,36 @@ def test_sequential_forward_chains_modules():
     assert structure(out.grad_fn) == structure(their_out.grad_fn)
 
 
+def _module_list(nn):
+    repeated = [nn.Linear(1, 1), nn.Linear(1, 1), nn.ReLU(), nn.Linear(1, 1)]
+    return nn.ModuleList(
+        [*repeated, nn.Sequential(nn.ReLU(), nn.Tanh()), nn.Sequential(nn.ReLU(), nn.Tanh())]
+    )
+
+
+def test_module_list_prints_runs_of_equal_modules_once_like_torch():
+    ours, theirs = _module_list(enn), _module_list(torch.nn)
+    assert repr(ours) == repr(theirs)
+    assert repr(ours[1:3]) == repr(theirs[1:3])
+    assert repr(enn.ModuleList()) == repr(torch.nn.ModuleList())
+    same_error(lambda: ours[10], lambda: theirs[10])
+    same_error(lambda: ours(1), lambda: theirs(1))
+
+
+def test_module_list_edits_match_torch():
+    ours, theirs = _module_list(enn), _module_list(torch.nn)
+    for library, modules in ((enn, ours), (torch.nn, theirs)):
+        modules.append(library.ReLU())
+        modules.extend([library.Tanh()])
+        modules.insert(0, library.Sigmoid())
+        del modules[2]
+        modules[1] = library.Identity()
+    assert repr(ours) == repr(theirs)
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+
+
 # -- losses -----------------------------------------------------------------------------------------------
+
 
 def _probabilities(*shape):
     return RNG.uniform(0.05, 0.95, size=shape).astype(np.float32)
@@ -484,19 +587,31 @@ LOSS_CASES = {
     "l1": ("l1_loss", (LOGITS, floats(4, 3)), {}, (0, 1)),
     "l1_broadcast": ("l1_loss", (floats(4, 1), floats(4, 3)), {}, (0, 1)),
     "bce": ("binary_cross_entropy", (_probabilities(4, 3), _probabilities(4, 3)), {}, (0, 1)),
-    "bce_weight": ("binary_cross_entropy", (_probabilities(4, 3), _probabilities(4, 3)),
-                   {"weight": _probabilities(3)}, (0,)),
+    "bce_weight": (
+        "binary_cross_entropy",
+        (_probabilities(4, 3), _probabilities(4, 3)),
+        {"weight": _probabilities(3)},
+        (0,),
+    ),
     "bce_logits": ("binary_cross_entropy_with_logits", (LOGITS, _probabilities(4, 3)), {}, (0, 1)),
-    "bce_logits_pos_weight": ("binary_cross_entropy_with_logits", (LOGITS, _probabilities(4, 3)),
-                              {"pos_weight": _probabilities(3) * 3, "weight": _probabilities(4, 1)}, (0, 1)),
+    "bce_logits_pos_weight": (
+        "binary_cross_entropy_with_logits",
+        (LOGITS, _probabilities(4, 3)),
+        {"pos_weight": _probabilities(3) * 3, "weight": _probabilities(4, 1)},
+        (0, 1),
+    ),
     "cross_entropy": ("cross_entropy", (LOGITS, CLASSES), {}, (0,)),
     "cross_entropy_weight": ("cross_entropy", (LOGITS, CLASSES), {"weight": _probabilities(3)}, (0,)),
     "cross_entropy_ignore": ("cross_entropy", (LOGITS, np.array([0, -100, 1, 2])), {}, (0,)),
     "cross_entropy_ignore_index": ("cross_entropy", (LOGITS, CLASSES), {"ignore_index": 2}, (0,)),
     "cross_entropy_1d": ("cross_entropy", (floats(5), np.array(3)), {}, (0,)),
     "cross_entropy_probabilities": ("cross_entropy", (LOGITS, _distribution(4, 3)), {}, (0,)),
-    "cross_entropy_probabilities_weight": ("cross_entropy", (LOGITS, _distribution(4, 3)),
-                                           {"weight": _probabilities(3)}, (0,)),
+    "cross_entropy_probabilities_weight": (
+        "cross_entropy",
+        (LOGITS, _distribution(4, 3)),
+        {"weight": _probabilities(3)},
+        (0,),
+    ),
     "nll": ("nll_loss", (LOGITS, CLASSES), {}, (0,)),
     "nll_weight": ("nll_loss", (LOGITS, CLASSES), {"weight": _probabilities(3)}, (0,)),
     "nll_uint8_target": ("nll_loss", (LOGITS, CLASSES.astype(np.uint8)), {}, (0,)),
@@ -504,10 +619,12 @@ LOSS_CASES = {
 
 
 def _loss_inputs(lib, arrays, options, differentiable):
-    tensors = [lib.tensor(a, requires_grad=i in differentiable and a.dtype.kind == "f")
-               for i, a in enumerate(arrays)]
-    extras = {key: lib.tensor(value) if isinstance(value, np.ndarray) else value
-              for key, value in options.items()}
+    tensors = [
+        lib.tensor(a, requires_grad=i in differentiable and a.dtype.kind == "f") for i, a in enumerate(arrays)
+    ]
+    extras = {
+        key: lib.tensor(value) if isinstance(value, np.ndarray) else value for key, value in options.items()
+    }
     return tensors, extras
 
 
@@ -534,14 +651,26 @@ def test_loss_values_graphs_and_grads_match_torch(case, reduction):
             close(mine.grad, their.grad, rtol=1e-4, atol=1e-6)
 
 
-@pytest.mark.parametrize(("module", "function"), [
-    ("MSELoss", "mse_loss"), ("L1Loss", "l1_loss"), ("CrossEntropyLoss", "cross_entropy"),
-    ("NLLLoss", "nll_loss"), ("BCELoss", "binary_cross_entropy"),
-    ("BCEWithLogitsLoss", "binary_cross_entropy_with_logits"),
-])
+@pytest.mark.parametrize(
+    ("module", "function"),
+    [
+        ("MSELoss", "mse_loss"),
+        ("L1Loss", "l1_loss"),
+        ("CrossEntropyLoss", "cross_entropy"),
+        ("NLLLoss", "nll_loss"),
+        ("BCELoss", "binary_cross_entropy"),
+        ("BCEWithLogitsLoss", "binary_cross_entropy_with_logits"),
+    ],
+)
 def test_loss_modules_call_their_functions(module, function):
-    case = {"mse_loss": "mse", "l1_loss": "l1", "cross_entropy": "cross_entropy", "nll_loss": "nll",
-            "binary_cross_entropy": "bce", "binary_cross_entropy_with_logits": "bce_logits"}[function]
+    case = {
+        "mse_loss": "mse",
+        "l1_loss": "l1",
+        "cross_entropy": "cross_entropy",
+        "nll_loss": "nll",
+        "binary_cross_entropy": "bce",
+        "binary_cross_entropy_with_logits": "bce_logits",
+    }[function]
     _, arrays, _, _ = LOSS_CASES[case]
     tensors, _ = _loss_inputs(engine, arrays, {}, ())
     their_tensors, _ = _loss_inputs(torch, arrays, {}, ())
@@ -579,18 +708,32 @@ LOSS_ERRORS = {
     "nll_zero_dim": ("nll_loss", (np.float32(1.0), np.array(0)), {}),
     "nll_weight_size": ("nll_loss", (LOGITS, CLASSES), {"weight": np.ones(2, dtype=np.float32)}),
     "nll_1d_target_size": ("nll_loss", (floats(3), np.array([0, 1])), {}),
-    "bce_input_range": ("binary_cross_entropy", (np.array([1.5], dtype=np.float32), np.ones(1, np.float32)), {}),
+    "bce_input_range": (
+        "binary_cross_entropy",
+        (np.array([1.5], dtype=np.float32), np.ones(1, np.float32)),
+        {},
+    ),
     "bce_target_range": ("binary_cross_entropy", (_probabilities(3), np.array([2.0, 0, 1], np.float32)), {}),
     "bce_nan": ("binary_cross_entropy", (np.array([np.nan], np.float32), np.ones(1, np.float32)), {}),
     "bce_size": ("binary_cross_entropy", (_probabilities(4, 3), _probabilities(3)), {}),
     "bce_target_dtype": ("binary_cross_entropy", (_probabilities(3), np.array([1, 0, 1])), {}),
-    "bce_input_dtype": ("binary_cross_entropy", (_probabilities(3).astype(np.float64), _probabilities(3)), {}),
-    "bce_weight_shape": ("binary_cross_entropy", (_probabilities(4, 3), _probabilities(4, 3)),
-                         {"weight": _probabilities(2)}),
+    "bce_input_dtype": (
+        "binary_cross_entropy",
+        (_probabilities(3).astype(np.float64), _probabilities(3)),
+        {},
+    ),
+    "bce_weight_shape": (
+        "binary_cross_entropy",
+        (_probabilities(4, 3), _probabilities(4, 3)),
+        {"weight": _probabilities(2)},
+    ),
     "bce_logits_size": ("binary_cross_entropy_with_logits", (LOGITS, _probabilities(3)), {}),
     "bce_logits_integer_target": ("binary_cross_entropy_with_logits", (floats(3), np.array([1, 0, 1])), {}),
-    "bce_logits_pos_weight_shape": ("binary_cross_entropy_with_logits", (LOGITS, _probabilities(4, 3)),
-                                    {"pos_weight": _probabilities(2)}),
+    "bce_logits_pos_weight_shape": (
+        "binary_cross_entropy_with_logits",
+        (LOGITS, _probabilities(4, 3)),
+        {"pos_weight": _probabilities(2)},
+    ),
 }
 
 
@@ -609,7 +752,10 @@ def test_loss_errors_match_torch(case):
 def test_bce_with_logits_is_stable_for_large_scores():
     x, tx = pair(np.array([-200.0, -30.0, 0.0, 30.0, 200.0], dtype=np.float32), requires_grad=True)
     y, ty = pair(np.array([1.0, 0.0, 1.0, 1.0, 0.0], dtype=np.float32))
-    ours, theirs = EF.binary_cross_entropy_with_logits(x, y), torch.nn.functional.binary_cross_entropy_with_logits(tx, ty)
+    ours, theirs = (
+        EF.binary_cross_entropy_with_logits(x, y),
+        torch.nn.functional.binary_cross_entropy_with_logits(tx, ty),
+    )
     close(ours, theirs)
     ours.backward()
     theirs.backward()
@@ -627,10 +773,12 @@ def test_cross_entropy_with_every_target_ignored_is_nan_like_torch():
     t, tt = pair(np.array([-100, -100, -100, -100]))
     assert repr(EF.cross_entropy(x, t)) == repr(torch.nn.functional.cross_entropy(tx, tt))
     assert repr(EF.cross_entropy(x, t, reduction="sum")) == repr(
-        torch.nn.functional.cross_entropy(tx, tt, reduction="sum"))
+        torch.nn.functional.cross_entropy(tx, tt, reduction="sum")
+    )
 
 
 # -- dropout ----------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(("shape", "p"), [((4, 3), 0.3), ((100,), 0.5), ((8, 8), 0.2)])
 def test_dropout_mask_matches_torch_after_the_same_seed(shape, p):
@@ -660,6 +808,23 @@ def test_dropout_with_p_one_zeroes_everything_but_keeps_the_graph():
     assert structure(ours.grad_fn) == structure(theirs.grad_fn)
 
 
+def test_in_place_dropout_and_relu_rewrite_their_input_like_torch():
+    x, tx = pair(floats(4, 3), requires_grad=True)
+    torch.manual_seed(4)
+    engine.manual_seed(4)
+    hidden, their_hidden = x * 1, tx * 1
+    dropped = EF.dropout(hidden, 0.5, inplace=True)
+    their_dropped = torch.nn.functional.dropout(their_hidden, 0.5, inplace=True)
+    assert dropped is hidden and their_dropped is their_hidden
+    assert repr(dropped) == repr(their_dropped)
+    rectified = enn.ReLU(inplace=True)(dropped)
+    assert rectified is hidden
+    assert structure(rectified.grad_fn) == structure(torch.nn.ReLU(inplace=True)(their_dropped).grad_fn)
+    same_error(
+        lambda: EF.dropout(x, 0.5, inplace=True), lambda: torch.nn.functional.dropout(tx, 0.5, inplace=True)
+    )
+
+
 def test_dropout_probability_errors_match_torch():
     x, tx = pair(floats(2))
     same_error(lambda: EF.dropout(x, 1.5), lambda: torch.nn.functional.dropout(tx, 1.5))
@@ -669,11 +834,20 @@ def test_dropout_probability_errors_match_torch():
 # -- nn.init -----------------------------------------------------------------------------------------------
 
 INIT_CASES = [
-    ("uniform_", {}), ("uniform_", {"a": -3.0, "b": 0.5}), ("normal_", {}), ("normal_", {"mean": 1.0, "std": 0.1}),
-    ("kaiming_uniform_", {}), ("kaiming_uniform_", {"a": 5**0.5}), ("kaiming_uniform_", {"mode": "fan_out",
-                                                                                            "nonlinearity": "relu"}),
-    ("kaiming_normal_", {}), ("xavier_uniform_", {}), ("xavier_uniform_", {"gain": 2.0}), ("xavier_normal_", {}),
-    ("constant_", {"val": 0.25}), ("zeros_", {}), ("ones_", {}),
+    ("uniform_", {}),
+    ("uniform_", {"a": -3.0, "b": 0.5}),
+    ("normal_", {}),
+    ("normal_", {"mean": 1.0, "std": 0.1}),
+    ("kaiming_uniform_", {}),
+    ("kaiming_uniform_", {"a": 5**0.5}),
+    ("kaiming_uniform_", {"mode": "fan_out", "nonlinearity": "relu"}),
+    ("kaiming_normal_", {}),
+    ("xavier_uniform_", {}),
+    ("xavier_uniform_", {"gain": 2.0}),
+    ("xavier_normal_", {}),
+    ("constant_", {"val": 0.25}),
+    ("zeros_", {}),
+    ("ones_", {}),
 ]
 
 
@@ -694,18 +868,30 @@ def test_init_errors_match_torch():
     ours, theirs = engine.zeros(3), torch.zeros(3)
     same_error(lambda: enn.init.kaiming_uniform_(ours), lambda: torch.nn.init.kaiming_uniform_(theirs))
     same_error(lambda: enn.init.xavier_uniform_(ours), lambda: torch.nn.init.xavier_uniform_(theirs))
-    same_error(lambda: enn.init.kaiming_uniform_(engine.zeros(2, 2), mode="fan"),
-               lambda: torch.nn.init.kaiming_uniform_(torch.zeros(2, 2), mode="fan"))
+    same_error(
+        lambda: enn.init.kaiming_uniform_(engine.zeros(2, 2), mode="fan"),
+        lambda: torch.nn.init.kaiming_uniform_(torch.zeros(2, 2), mode="fan"),
+    )
     same_error(lambda: enn.init.calculate_gain("swish"), lambda: torch.nn.init.calculate_gain("swish"))
 
 
-@pytest.mark.parametrize(("nonlinearity", "param"), [("linear", None), ("tanh", None), ("relu", None),
-                                                      ("leaky_relu", None), ("leaky_relu", 0.2), ("selu", None)])
+@pytest.mark.parametrize(
+    ("nonlinearity", "param"),
+    [
+        ("linear", None),
+        ("tanh", None),
+        ("relu", None),
+        ("leaky_relu", None),
+        ("leaky_relu", 0.2),
+        ("selu", None),
+    ],
+)
 def test_calculate_gain_matches_torch(nonlinearity, param):
     assert enn.init.calculate_gain(nonlinearity, param) == torch.nn.init.calculate_gain(nonlinearity, param)
 
 
 # -- imports ------------------------------------------------------------------------------------------------
+
 
 def test_nn_and_optim_import_every_way_torch_allows():
     import engine.nn as nn_module

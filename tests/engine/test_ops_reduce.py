@@ -121,7 +121,8 @@ def test_max_min_match_torch(name):
 
 def test_max_dim_returns_a_named_tuple_printed_like_torch():
     ours, theirs = engine.tensor(TIES, requires_grad=True), torch.tensor(TIES, requires_grad=True)
-    for call in (lambda t: t.max(1), lambda t: t.min(0, keepdim=True), lambda t: torch_or_engine(t).max(t, 1)):
+    calls = (lambda t: t.max(1), lambda t: t.min(0, keepdim=True), lambda t: torch_or_engine(t).max(t, 1))
+    for call in calls:
         mine, real = call(ours), call(theirs)
         assert repr(mine) == repr(real)
         assert str(mine) == str(real)
@@ -227,6 +228,7 @@ def test_clamp_mixing_tensor_and_number_bounds_is_a_type_error():
 
 # -- softmax --------------------------------------------------------------------------------------------
 
+CUBE = np.linspace(-2, 2, 24, dtype=np.float32).reshape(2, 3, 4)
 SOFTMAX_CASES = {
     "softmax_last": (lambda lib, a: a.softmax(1), MIXED),
     "softmax_function_first": (lambda lib, a: lib.softmax(a, 0), MIXED),
@@ -239,7 +241,7 @@ SOFTMAX_CASES = {
     "softmax_all_minus_inf": (lambda lib, a: a.softmax(0), f32(-math.inf, -math.inf)),
     "softmax_with_inf": (lambda lib, a: a.softmax(0), f32(1, math.inf)),
     "softmax_of_int_with_dtype": (lambda lib, a: a.softmax(0, dtype=lib.float32), np.array([1, 2])),
-    "softmax_3d_middle": (lambda lib, a: a.softmax(1), np.linspace(-2, 2, 24, dtype=np.float32).reshape(2, 3, 4)),
+    "softmax_3d_middle": (lambda lib, a: a.softmax(1), CUBE),
     "softmax_empty": (lambda lib, a: a.softmax(0), f32()),
 }
 
@@ -488,6 +490,7 @@ def test_tensors_stay_hashable_by_identity():
 
 BOOLS = np.array([True, False, True])
 INTS = np.array([1, 2, 3])
+SPECIAL = f32(1, NAN, math.inf, -math.inf)
 LOGICAL_CASES = {
     "invert_bool": lambda lib, b, i, x: ~b,
     "invert_int": lambda lib, b, i, x: ~i,
@@ -508,9 +511,9 @@ LOGICAL_CASES = {
     "all_bool": lambda lib, b, i, x: b.all(),
     "all_int": lambda lib, b, i, x: i.all(),
     "any_dim": lambda lib, b, i, x: b.reshape(1, 3).any(0) if hasattr(b, "reshape") else None,
-    "isnan": lambda lib, b, i, x: (x / 0 * 0).isnan(),
-    "isinf": lambda lib, b, i, x: lib.isinf(x / 0),
-    "isfinite": lambda lib, b, i, x: (x / 0).isfinite(),
+    "isnan": lambda lib, b, i, x: lib.tensor(SPECIAL).isnan(),
+    "isinf": lambda lib, b, i, x: lib.isinf(lib.tensor(SPECIAL)),
+    "isfinite": lambda lib, b, i, x: lib.tensor(SPECIAL).isfinite(),
     "isnan_int": lambda lib, b, i, x: i.isnan(),
     "nonzero": lambda lib, b, i, x: (x - 2).nonzero(),
     "nonzero_bool": lambda lib, b, i, x: lib.nonzero(b),
@@ -567,6 +570,59 @@ def test_allclose_and_equal_match_torch():
     nan = f32(1, NAN)
     assert engine.allclose(engine.tensor(nan), engine.tensor(nan), equal_nan=True)
     assert not engine.allclose(engine.tensor(nan), engine.tensor(nan))
+
+
+# -- signed zeros and NaN: which operand an elementwise max/min keeps ----------------------------------
+
+EDGE_LEFT = f32(-0.0, 0.0, NAN, 1)
+EDGE_RIGHT = f32(0.0, -0.0, 1, NAN)
+EDGE_CASES = {
+    "maximum": lambda lib, a, b: lib.maximum(a, b),
+    "minimum": lambda lib, a, b: lib.minimum(a, b),
+    "clamp_min_zero": lambda lib, a, b: a.clamp_min(0),
+    "clamp_max_minus_zero": lambda lib, a, b: a.clamp_max(-0.0),
+    "clamp_to_zero": lambda lib, a, b: a.clamp(0, 0),
+    "clamp_tensor_nan_bound": lambda lib, a, b: a.clamp(min=b),
+    "sign_of_nan": lambda lib, a, b: a.sign(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDGE_CASES))
+def test_signed_zeros_and_nan_match_torch(name):
+    run_both(EDGE_CASES[name], EDGE_LEFT, EDGE_RIGHT)
+
+
+# -- membership and new_* constructors -------------------------------------------------------------------
+
+def test_membership_matches_torch():
+    for lib in (engine, torch):
+        values = lib.tensor([1.0, 2.0])
+        assert (2 in values, 5 in values, lib.tensor(1.0) in values) == (True, False, True)
+    assert_same_error(lambda lib, a: "a" in a, f32(1, 2))
+
+
+NEW_TENSORS = {
+    "new_tensor": lambda t: t.new_tensor([1, 2]),
+    "new_tensor_dtype": lambda t: t.new_tensor([1.5], dtype=torch_or_engine(t).float64),
+    "new_zeros": lambda t: t.new_zeros(2, 3),
+    "new_zeros_tuple": lambda t: t.new_zeros((2,)),
+    "new_ones_int": lambda t: t.new_ones(2, dtype=torch_or_engine(t).int64),
+    "new_ones_grad": lambda t: t.new_ones(2, requires_grad=True),
+    "new_full": lambda t: t.new_full((2,), 5),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEW_TENSORS))
+def test_new_constructors_follow_the_source_dtype(name):
+    ours = NEW_TENSORS[name](engine.tensor(f32(1, 2), requires_grad=True))
+    theirs = NEW_TENSORS[name](torch.tensor(f32(1, 2), requires_grad=True))
+    assert repr(ours) == repr(theirs)
+
+
+def test_new_empty_has_the_shape_and_dtype():
+    ours = engine.ones(2, dtype=engine.float64).new_empty(3)
+    theirs = torch.ones(2, dtype=torch.float64).new_empty(3)
+    assert (tuple(ours.shape), str(ours.dtype)) == (tuple(theirs.shape), str(theirs.dtype))
 
 
 # -- every op of this module is reachable from `import engine` ------------------------------------------

@@ -87,7 +87,8 @@ def test_saved_tensors_are_the_ones_torch_saves():
     names = PROGRAMS["square_plus_self"](engine)
     view = graph_from_tensors(names["root"], labels=names, show_saved=True)
     mul = next(n for n, label in view.nodes(data="label") if label == "MulBackward0")
-    saved = sorted(view.nodes[n]["label"] for n in view.predecessors(mul) if view.nodes[n]["kind"] == Kind.SAVED)
+    saved = sorted(view.nodes[n]["label"] for n in view.predecessors(mul)
+                   if view.nodes[n]["kind"] == Kind.SAVED)
     reference = PROGRAMS["square_plus_self"](torch)["root"].grad_fn.next_functions[0][0].next_functions[0][0]
     torch_saved = sorted(a.removeprefix("_saved_") for a in dir(reference) if a.startswith("_saved_"))
     assert saved == torch_saved == ["other", "self"]

@@ -10,8 +10,18 @@ import pytest
 
 import engine as torch
 from engine.graph import (
-    NODE_FIELDS, Kind, Style, fn_node, graph_from_backward, graph_from_record, graph_from_snapshot,
-    graph_from_tensors, no_grad_regions, preview, tensor_node, trace_backward,
+    NODE_FIELDS,
+    Kind,
+    Style,
+    fn_node,
+    graph_from_backward,
+    graph_from_record,
+    graph_from_snapshot,
+    graph_from_tensors,
+    no_grad_regions,
+    preview,
+    tensor_node,
+    trace_backward,
 )
 from engine.snapshot import snapshot
 from tests.graph.programs import seed_chain, vector_jacobian
@@ -127,6 +137,21 @@ def test_connected_no_grad_nodes_share_one_region():
     assert sorted(map(sorted, regions)) == [sorted([tensor_node(step._id), tensor_node(copy._id)])]
 
 
+def test_one_no_grad_block_is_one_region_even_without_edges():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    with torch.no_grad():
+        first = x * 0.1
+        second = x + 1
+    between = x * 2
+    with torch.no_grad():
+        later = x - 1
+    view = graph_from_tensors(between, labels={"x": x, "first": first, "second": second, "later": later})
+    regions = no_grad_regions(view)
+    assert sorted(map(sorted, regions)) == sorted([
+        sorted([tensor_node(first._id), tensor_node(second._id)]), [tensor_node(later._id)],
+    ])
+
+
 def test_requires_grad_false_ops_leave_no_grad_fn_but_the_tensor_is_drawn():
     a = torch.tensor([[0.5, 0.2], [0.1, 0.9]])
     b = (a * 5) / (a - 1)
@@ -210,7 +235,8 @@ def test_unknown_view_is_rejected():
 
 def test_preview_is_short_and_one_line():
     assert preview(np.float32(1 / 3)) == "0.3333"
-    assert preview(np.arange(100.0)) == "[ 0.,  1.,  2., ..., 97., 98., 99.]"
+    assert preview(np.arange(100.0)) == "[0., 1., 2., ..., 97., 98., 99.]"
+    assert preview(np.array([2048.0, 0.0001])) == "[2048., 0.0001]"
     text = preview(np.ones((5, 5, 5)))
     assert "\n" not in text and len(text) <= 60
     assert preview(None) is None

@@ -1,0 +1,166 @@
+"""Size checks for engine calls that allocate a large array before the tensor exists.
+
+The recorder refuses an oversized tensor as soon as it is made, but numpy has already allocated it by
+then: `torch.ones(10**6, 10**6)` would exhaust memory first. These checks read the requested size from
+the arguments and refuse it up front. Views (`expand`, `view`) allocate nothing and are left to the
+recorder.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from engine._tensor import Tensor
+from engine.sandbox.guards import Guards
+
+Check = Callable[[Any, tuple[Any, ...], dict[str, Any]], None]
+
+_FACTORIES = ("ones", "zeros", "empty", "rand", "randn")
+_NEW_FACTORIES = ("new_ones", "new_zeros", "new_empty")
+_JOINS = ("cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack", "row_stack")
+_PAIRS = ("matmul", "mm", "bmm")
+
+
+def _dimensions(value: Any) -> list[int]:
+    """The ints of a size argument: `3`, `(2, 3)`, `torch.Size([2, 3])`."""
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, int):
+        return [value]
+    if isinstance(value, tuple | list):
+        return [d for item in value for d in _dimensions(item)]
+    if isinstance(value, Tensor) and value._data.size == 1 and not value.dtype.is_floating_point:
+        return [int(value._data.reshape(()))]
+    return []
+
+
+def _count(values: Any) -> int:
+    return math.prod(abs(d) for d in _dimensions(values))
+
+
+def _size_argument(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    return kwargs["size"] if "size" in kwargs else args
+
+
+class CallGuards:
+    """Builds the table: engine callable -> check(callee, args, kwargs)."""
+
+    def __init__(self, guards: Guards) -> None:
+        self.guards = guards
+        self.table: dict[Any, Check] = {}
+
+    def build(self, engine: Any, nn: Any) -> dict[Any, Check]:
+        for name in _FACTORIES:
+            self._add(engine, name, self._factory)
+        self._add(engine, "full", self._full)
+        self._add(engine, "randint", self._randint)
+        self._add(engine, "normal", lambda c, a, k: self._elements(_count(k.get("size", a[2:3]))))
+        self._add(engine, "arange", self._arange)
+        self._add(engine, "linspace", self._steps)
+        self._add(engine, "logspace", self._steps)
+        self._add(engine, "eye", self._eye)
+        self._add(engine, "randperm", lambda c, a, k: self._elements(_count(a[:1])))
+        for name in _NEW_FACTORIES:
+            self._add(engine.Tensor, name, self._factory)
+        self._add(engine.Tensor, "new_full", self._full)
+        self._add(engine.Tensor, "repeat", self._repeat)
+        self._add(engine.Tensor, "tile", self._repeat)
+        self._add(engine.Tensor, "repeat_interleave", self._repeat_interleave)
+        self._add(engine, "repeat_interleave", self._repeat_interleave)
+        for owner in (engine, engine.Tensor):
+            for name in _PAIRS:
+                self._add(owner, name, self._matmul)
+            for name in ("outer", "ger", "kron"):
+                self._add(owner, name, self._outer)
+        for name in _JOINS:
+            self._add(engine, name, self._join)
+        if nn is not None:
+            self._add_modules(nn)
+        return self.table
+
+    def _add(self, owner: Any, name: str, check: Check) -> None:
+        function = getattr(owner, name, None)
+        if function is not None:
+            self.table[function] = check
+
+    def _add_modules(self, nn: Any) -> None:
+        module_class = getattr(nn, "Module", None)
+        if module_class is None:
+            return
+        for name in dir(nn):
+            value = getattr(nn, name, None)
+            if isinstance(value, type) and issubclass(value, module_class) and value is not module_class:
+                self.table[value] = self._module
+
+    # -- checks ---------------------------------------------------------------------------------------
+
+    def _elements(self, count: int) -> None:
+        self.guards.check_elements(count)
+
+    def _factory(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        self._elements(_count(_size_argument(args, kwargs)))
+
+    def _full(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        self._elements(_count(kwargs.get("size", args[:1])))
+
+    def _randint(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        sizes = [a for a in args if isinstance(a, tuple | list)]
+        self._elements(_count(kwargs.get("size", sizes[:1])))
+
+    def _arange(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        numbers = [float(a) for a in args if isinstance(a, int | float) and not isinstance(a, bool)]
+        start, end, step = 0.0, 0.0, 1.0
+        if len(numbers) == 1:
+            end = numbers[0]
+        elif len(numbers) >= 2:
+            start, end = numbers[:2]
+            step = numbers[2] if len(numbers) > 2 else float(kwargs.get("step", 1.0) or 1.0)
+        start = float(kwargs.get("start", start))
+        end = float(kwargs.get("end", end))
+        if step and math.isfinite(start) and math.isfinite(end) and math.isfinite(step):
+            self._elements(max(0, math.ceil((end - start) / step)))
+
+    def _steps(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        steps = kwargs.get("steps", args[2] if len(args) > 2 else None)
+        if isinstance(steps, int):
+            self._elements(abs(steps))
+
+    def _eye(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        rows = args[0] if args else kwargs.get("n", 0)
+        columns = args[1] if len(args) > 1 else kwargs.get("m", rows)
+        if isinstance(rows, int) and isinstance(columns, int | type(None)):
+            self._elements(abs(rows) * abs(columns if columns is not None else rows))
+
+    def _repeat(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        tensor = getattr(callee, "__self__", None)
+        base = tensor._data.size if isinstance(tensor, Tensor) else 1
+        self._elements(base * _count(kwargs.get("dims", kwargs.get("repeats", args))))
+
+    def _repeat_interleave(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        tensor = getattr(callee, "__self__", None)
+        if not isinstance(tensor, Tensor):
+            tensor, args = (args[0], args[1:]) if args and isinstance(args[0], Tensor) else (None, args)
+        repeats = kwargs.get("repeats", args[0] if args else 1)
+        if isinstance(tensor, Tensor) and isinstance(repeats, int):
+            self._elements(tensor._data.size * abs(repeats))
+
+    def _matmul(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        tensors = [a for a in (getattr(callee, "__self__", None), *args) if isinstance(a, Tensor)]
+        if len(tensors) == 2:
+            self.guards.check_matmul(tensors[0], tensors[1])
+
+    def _outer(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        tensors = [a for a in (getattr(callee, "__self__", None), *args) if isinstance(a, Tensor)]
+        self._elements(math.prod(t._data.size for t in tensors))
+
+    def _join(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        pieces = args[0] if args else kwargs.get("tensors", ())
+        if isinstance(pieces, tuple | list):
+            self._elements(sum(t._data.size for t in pieces if isinstance(t, Tensor)))
+
+    def _module(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """A layer's weights hold about the product of its size arguments (in_features * out_features)."""
+        sizes = [d for value in (*args, *kwargs.values()) for d in _dimensions(value)]
+        self._elements(math.prod(abs(d) for d in sizes))

@@ -1,0 +1,28 @@
+"""Everything one run shares: limits and counters, guards, policy, builtins, globals, recorder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.sandbox.guards import Guards
+from engine.sandbox.namespaces import Namespace
+from engine.sandbox.policy import Policy
+from engine.sandbox.state import RunState
+
+
+@dataclass(eq=False)
+class RunContext:
+    """The objects the compiled program's closures capture."""
+
+    state: RunState
+    guards: Guards
+    policy: Policy
+    builtins: dict[str, Any]
+    globals: dict[str, Any]
+    recorder: Any
+    namespaces: dict[str, Namespace]
+    call_guards: dict[Any, Any] = field(default_factory=dict)   # engine callable -> size check
+    intercepts: dict[Any, Any] = field(default_factory=dict)    # engine callable -> recording wrapper
+    labelled: tuple[type, ...] = ()                             # types whose binding gives labels
+    module_class: type | None = None                            # engine nn.Module, the allowed base class

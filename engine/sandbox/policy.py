@@ -1,0 +1,357 @@
+"""What a program may touch: which values may reach it, and which attributes it may read or set.
+
+Two layers, both needed:
+
+- attribute access is allowed by the *type* of the object (tensors, modules, optimizers, plain values,
+  the program's own classes) and only for public names; frames, functions, generators, classes of the
+  standard library and modules never hand out attributes;
+- every value that enters the program (result of a call, an attribute, an item, an iteration) is
+  checked: numpy arrays, modules, foreign functions and classes never get in; numpy scalars become
+  Python numbers, as torch returns them.
+"""
+
+from __future__ import annotations
+
+import builtins
+import collections
+import string
+import types
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from engine._tensor import Tensor
+from engine.autograd.graph import Node
+from engine.sandbox.errors import PYTHON_KINDS, SecurityViolation
+from engine.sandbox.guards import Guards
+from engine.sandbox.namespaces import Namespace
+
+USER_CLASS_MARK = "__sandbox_class__"
+USER_FUNCTION_MARK = "__sandbox_function__"
+
+# Names refused on every object: they lead to frames, code, numpy or the class hierarchy.
+_DENIED_NAMES = frozenset({
+    "mro", "format_map", "gi_frame", "gi_code", "gi_yieldfrom", "gi_running", "gi_suspended", "cr_frame",
+    "cr_code", "cr_await", "ag_frame", "ag_code", "f_globals", "f_locals", "f_builtins", "f_back", "f_code",
+    "tb_frame", "tb_next", "co_code", "func_globals", "func_code", "im_func", "im_self", "im_class",
+    "with_traceback",
+})
+_NUMPY_NAMES = frozenset({"numpy", "data_ptr", "storage", "untyped_storage"})
+# What a grad_fn shows in torch; its op-table entry, saved arrays and context stay inside the engine.
+_NODE_NAMES = frozenset({"name", "next_functions", "metadata", "variable", "register_hook", "register_prehook",
+                         "requires_grad"})
+_EXCEPTION_NAMES = frozenset({"args"})
+
+_SAFE_INSTANCE_TYPES = frozenset({
+    type(None), bool, int, float, complex, str, bytes, list, tuple, dict, set, frozenset, range, slice,
+    type(Ellipsis), type({}.keys()), type({}.values()), type({}.items()), type(iter([])), type(iter(())),
+    type(iter(range(0))), type(iter("")), type(iter({})), type(iter(set())), type(iter({}.values())),
+    type(iter({}.items())), type(reversed([])), enumerate, zip, map, filter, reversed,
+    types.GeneratorType, collections.OrderedDict, super,
+})
+_SAFE_CLASSES = frozenset({int, float, bool, complex, range, slice}) | frozenset(
+    getattr(builtins, name) for name in PYTHON_KINDS
+)
+# Special methods a program may define in its classes, and reach through super() (super().__init__()).
+SPECIAL_METHODS = ("__init__", "__call__", "__repr__", "__str__", "__len__", "__getitem__", "__setitem__",
+                   "__contains__", "__iter__", "__next__")
+_PLAIN_ATTRIBUTE_TYPES = frozenset({
+    int, float, bool, complex, range, slice, tuple, type({}.keys()), type({}.values()), type({}.items()),
+    super,
+})
+_CONTAINER_TYPES = frozenset({list, dict, set, frozenset, collections.OrderedDict, bytes})
+_MUTABLE_CONTAINERS = (list, dict, set)
+
+# Container and string methods that consume an iterable argument in C, or grow a string by a count.
+_CONSUMERS = frozenset({
+    "extend", "update", "fromkeys", "union", "intersection", "difference", "symmetric_difference",
+    "intersection_update", "difference_update", "symmetric_difference_update", "issubset", "issuperset",
+    "isdisjoint", "join",
+})
+_WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill"})
+
+_OK, _SCALAR, _CALLABLE, _CLASS, _DENY, _NDARRAY = range(6)
+
+
+def _is_engine_name(module: Any) -> bool:
+    return isinstance(module, str) and (module == "engine" or module.startswith("engine."))
+
+
+def is_user_class(cls: Any) -> bool:
+    return isinstance(cls, type) and USER_CLASS_MARK in cls.__dict__
+
+
+def type_name(value: Any) -> str:
+    return type(value).__name__
+
+
+class Policy:
+    """The attribute and value rules for one run."""
+
+    def __init__(self, guards: Guards, exposed_builtins: set[int], assignable: tuple[type, ...]) -> None:
+        self.guards = guards
+        self.exposed_builtins = exposed_builtins
+        self.assignable = assignable  # engine classes whose instances take attribute assignment
+        self._verdicts: dict[type, int] = {}
+        self._readers: dict[type, Callable[[Any, str], Any]] = {}
+        self.formatter = SafeFormatter(self)
+
+    # -- values ---------------------------------------------------------------------------------------
+
+    def check(self, value: Any) -> Any:
+        """`value` if the program may have it (numpy scalars become Python numbers); refuse it otherwise."""
+        kind = type(value)
+        verdict = self._verdicts.get(kind)
+        if verdict is None:
+            verdict = self._verdicts[kind] = _classify(kind)
+        if verdict == _OK:
+            return value
+        if verdict == _SCALAR:
+            return value.item()
+        if verdict == _CALLABLE and self._callable_allowed(value):
+            return value
+        if verdict == _CLASS and self._class_allowed(value):
+            return value
+        if verdict == _NDARRAY:
+            raise SecurityViolation("numpy_forbidden", name="numpy.ndarray")
+        raise SecurityViolation("value_forbidden", type=_describe_type(value))
+
+    def _callable_allowed(self, value: Any) -> bool:
+        if isinstance(value, types.FunctionType):
+            return _is_engine_name(value.__module__) or USER_FUNCTION_MARK in value.__dict__
+        if isinstance(value, types.MethodType):
+            self.check(value.__self__)
+            return self._callable_allowed(value.__func__)
+        owner = getattr(value, "__self__", None)
+        if owner is None or isinstance(owner, types.ModuleType):
+            return id(value) in self.exposed_builtins
+        self.check(owner)
+        return True
+
+    @staticmethod
+    def _class_allowed(cls: type) -> bool:
+        return cls in _SAFE_CLASSES or is_user_class(cls) or _is_engine_name(cls.__module__)
+
+    # -- reading attributes ---------------------------------------------------------------------------
+
+    def getattr(self, obj: Any, name: str) -> Any:
+        if name[:1] == "_":
+            if type(obj) is super and name in SPECIAL_METHODS:
+                return self.check(getattr(obj, name))
+            raise SecurityViolation("private_attribute", name=name)
+        if name in _DENIED_NAMES:
+            raise SecurityViolation("attribute_forbidden", name=name, owner=_owner(obj))
+        if name in _NUMPY_NAMES:
+            raise SecurityViolation("numpy_forbidden", name=f".{name}")
+        kind = type(obj)
+        reader = self._readers.get(kind)
+        if reader is None:
+            reader = self._readers[kind] = self._reader_for(kind)
+        return self.check(reader(obj, name))
+
+    def _reader_for(self, kind: type) -> Callable[[Any, str], Any]:
+        if kind is Namespace:
+            return Namespace.lookup
+        if kind in _PLAIN_ATTRIBUTE_TYPES:
+            return getattr
+        if kind is str:
+            return self._read_str
+        if kind in _CONTAINER_TYPES:
+            return self._read_container
+        if issubclass(kind, type):
+            return self._read_class
+        if issubclass(kind, BaseException):
+            return _read_exception
+        if issubclass(kind, Node):
+            return _read_node
+        if issubclass(kind, Tensor) or is_user_class(kind) or any(map(is_user_class, kind.__mro__)):
+            return getattr
+        if _is_engine_name(kind.__module__) and _classify(kind) == _OK:
+            return _read_engine_object
+        return _refuse_attributes
+
+    def _read_str(self, text: str, name: str) -> Any:
+        if name == "format":
+            return self.formatter.bind(text)
+        return self._read_container(text, name)
+
+    def _read_container(self, obj: Any, name: str) -> Any:
+        method = getattr(obj, name)
+        if name in _CONSUMERS:
+            return _consuming(method, obj, name, self.guards)
+        if name in _WIDTH_METHODS or name in ("expandtabs", "replace"):
+            return _growing(method, obj, name, self.guards)
+        return method
+
+    def _read_class(self, cls: type, name: str) -> Any:
+        if not (is_user_class(cls) or _is_engine_name(cls.__module__)):
+            raise SecurityViolation("attribute_on_forbidden_type", name=name, owner=f"class '{cls.__name__}'")
+        value = getattr(cls, name)
+        if isinstance(value, _MUTABLE_CONTAINERS) and not is_user_class(cls):
+            raise SecurityViolation("attribute_forbidden", name=name, owner=f"class '{cls.__name__}'")
+        return value
+
+    # -- setting and deleting attributes --------------------------------------------------------------
+
+    def check_assignable(self, obj: Any, name: str) -> None:
+        if name[:1] == "_":
+            raise SecurityViolation("private_attribute", name=name)
+        if name in _DENIED_NAMES:
+            raise SecurityViolation("assign_forbidden", name=name, owner=_owner(obj))
+        if isinstance(obj, type):
+            if is_user_class(obj):
+                return
+        elif isinstance(obj, (Tensor, *self.assignable)) or any(map(is_user_class, type(obj).__mro__)):
+            return
+        raise SecurityViolation("assign_forbidden", name=name, owner=_owner(obj))
+
+    def setattr(self, obj: Any, name: str, value: Any) -> None:
+        self.check_assignable(obj, name)
+        setattr(obj, name, value)
+
+    def delattr(self, obj: Any, name: str) -> None:
+        self.check_assignable(obj, name)
+        delattr(obj, name)
+
+
+def _classify(kind: type) -> int:
+    if kind in _SAFE_INSTANCE_TYPES:
+        return _OK
+    if issubclass(kind, np.generic):
+        return _SCALAR
+    if issubclass(kind, np.ndarray):
+        return _NDARRAY
+    if kind in (types.FunctionType, types.MethodType, types.BuiltinFunctionType, types.MethodWrapperType):
+        return _CALLABLE
+    if issubclass(kind, type):
+        return _CLASS
+    if kind is types.ModuleType or issubclass(kind, types.ModuleType):
+        return _DENY
+    if issubclass(kind, BaseException):
+        return _OK if kind.__module__ == "builtins" else _DENY
+    if USER_CLASS_MARK in kind.__dict__ or any(USER_CLASS_MARK in base.__dict__ for base in kind.__mro__):
+        return _OK
+    if _is_engine_name(kind.__module__) and not issubclass(kind, types.FunctionType):
+        return _OK
+    return _DENY
+
+
+def _describe_type(value: Any) -> str:
+    kind = type(value)
+    module = getattr(kind, "__module__", "") or ""
+    return kind.__name__ if module in ("builtins", "") else f"{module}.{kind.__name__}"
+
+
+def _owner(obj: Any) -> str:
+    if isinstance(obj, Namespace):
+        return f"module '{obj.name}'"
+    if isinstance(obj, type):
+        return f"class '{obj.__name__}'"
+    return f"'{type(obj).__name__}' object"
+
+
+def _read_exception(exc: BaseException, name: str) -> Any:
+    if name not in _EXCEPTION_NAMES:
+        raise SecurityViolation("attribute_forbidden", name=name, owner=_owner(exc))
+    return getattr(exc, name)
+
+
+def _read_node(node: Node, name: str) -> Any:
+    if name not in _NODE_NAMES:
+        if hasattr(node, name):
+            raise SecurityViolation("attribute_forbidden", name=name, owner=f"'{node.name()}' object")
+        raise AttributeError(f"'{node.name()}' object has no attribute '{name}'")
+    return getattr(node, name)
+
+
+def _read_engine_object(obj: Any, name: str) -> Any:
+    value = getattr(obj, name)
+    # A mutable container stored on the class is shared by every session: never hand it out.
+    if isinstance(value, _MUTABLE_CONTAINERS) and getattr(type(obj), name, None) is value:
+        raise SecurityViolation("attribute_forbidden", name=name, owner=_owner(obj))
+    return value
+
+
+def _refuse_attributes(obj: Any, name: str) -> Any:
+    raise SecurityViolation("attribute_on_forbidden_type", name=name, owner=f"'{type(obj).__name__}'")
+
+
+def _consuming(method: Callable[..., Any], owner: Any, name: str, guards: Guards) -> Callable[..., Any]:
+    """`method` with its iterable arguments read item by item, within the size limits."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        materialized = [guards.bounded_list(arg) if _is_iterable(arg) else arg for arg in args]
+        if name == "join":
+            pieces = materialized[0] if materialized else []
+            size = sum(len(p) for p in pieces if isinstance(p, str | bytes)) + len(owner) * len(pieces)
+            guards.check_length(type(owner), size)
+        elif name in ("extend", "update") and materialized:
+            guards.check_length(type(owner), len(owner) + len(materialized[0]))
+        return guards.check_size(method(*materialized, **kwargs))
+
+    return call
+
+
+def _growing(method: Callable[..., Any], owner: Any, name: str, guards: Guards) -> Callable[..., Any]:
+    """A string method whose result size comes from an argument: check that size first."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if name in _WIDTH_METHODS and args and type(args[0]) is int:
+            guards.check_length(type(owner), args[0])
+        elif name == "expandtabs":
+            size = args[0] if args else kwargs.get("tabsize", 8)
+            if type(size) is int:
+                guards.check_length(type(owner), len(owner) + owner.count("\t" if isinstance(owner, str) else b"\t")
+                                    * size)
+        elif name == "replace" and len(args) >= 2 and isinstance(args[0], str | bytes):
+            old, new = args[0], args[1]
+            if isinstance(new, str | bytes):
+                hits = owner.count(old) if old else len(owner) + 1
+                guards.check_length(type(owner), len(owner) + hits * max(len(new) - len(old), 0))
+        return guards.check_size(method(*args, **kwargs))
+
+    return call
+
+
+def _is_iterable(value: Any) -> bool:
+    return not isinstance(value, str | bytes | int | float) and hasattr(value, "__iter__")
+
+
+class SafeFormatter(string.Formatter):
+    """`str.format` whose fields go through the policy: `"{0.__class__}".format(x)` is refused."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+
+    def bind(self, template: str) -> Callable[..., str]:
+        def format(*args: Any, **kwargs: Any) -> str:  # noqa: A001 - it is str.format
+            result = self.vformat(template, args, kwargs)
+            return self.policy.guards.check_size(result)
+
+        return format
+
+    def get_field(self, field_name: str, args: Any, kwargs: Any) -> tuple[Any, Any]:
+        first, rest = _split_field(field_name)
+        obj = self.get_value(first, args, kwargs)
+        for is_attribute, key in rest:
+            obj = self.policy.getattr(obj, key) if is_attribute else self.policy.check(obj[key])
+        return obj, first
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        guards = self.policy.guards
+        guards.check_format_spec(format_spec)
+        guards.check_str_result(value)
+        return format(value, format_spec)
+
+    def convert_field(self, value: Any, conversion: str | None) -> Any:
+        if conversion is not None:
+            self.policy.guards.check_str_result(value)
+        return super().convert_field(value, conversion)
+
+
+def _split_field(field_name: str) -> tuple[Any, list[tuple[bool, Any]]]:
+    import _string  # the parser str.format itself uses
+
+    first, rest = _string.formatter_field_name_split(field_name)
+    return first, list(rest)

@@ -1,0 +1,292 @@
+"""The trace recorder: receives the engine's hooks during a run, enforces the tensor limits, and
+collects the events and labels the run record is made of.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from engine._tensor import Tensor
+from engine.autograd.graph import AccumulateGrad, Node
+from engine.sandbox.record import BackwardCall, Event, GradsZeroed, LoopIteration, OptimizerStep, TensorCreated
+from engine.sandbox.record import EMPTY_GRAPH
+from engine.sandbox.state import RunState
+from engine.snapshot import GraphSnapshot, reachable_nodes, snapshot, step_info
+
+_SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+# Allocations at least this large also check the process' memory right away.
+_BIG_BYTES = 1 << 20
+
+
+def subscripted(name: str, count: int) -> str:
+    """`y`, `y₂`, `y₃`: the label of the count-th tensor bound to `name`."""
+    return name if count == 1 else f"{name}{str(count).translate(_SUBSCRIPT_DIGITS)}"
+
+
+def _grad_array(tensor: Tensor) -> np.ndarray | None:
+    grad = tensor._grad
+    return None if grad is None else np.array(grad._data, copy=True)
+
+
+class _Backward:
+    """A backward call being recorded."""
+
+    def __init__(self, line: int | None, root: Tensor, gradient: np.ndarray | None, retain_graph: bool,
+                 graph: GraphSnapshot, watched: list[Tensor], detailed: bool) -> None:
+        self.line = line
+        self.root = root
+        self.gradient = gradient
+        self.retain_graph = retain_graph
+        self.graph = graph
+        self.watched = watched  # leaves (and retained non-leaves) whose .grad the call may change
+        self.grads_before = {t._id: _grad_array(t) for t in watched}
+        self.current = dict(self.grads_before)
+        self.steps: list[Any] = []
+        self.detailed = detailed
+
+    def event(self, error: str | None = None) -> BackwardCall:
+        return BackwardCall(
+            line=self.line, root=self.root._id, gradient=self.gradient, retain_graph=self.retain_graph,
+            steps=tuple(self.steps), graph=self.graph, grads_before=self.grads_before,
+            grads_after={t._id: _grad_array(t) for t in self.watched}, error=error,
+        )
+
+
+class Recorder:
+    """Installed with `engine._trace.recording(recorder)` for the length of one run."""
+
+    def __init__(self, state: RunState, module_class: type | None) -> None:
+        self.state = state
+        self.module_class = module_class
+        # The engine's hooks are process-wide: only the run's own thread is recorded.
+        self.thread = threading.get_ident()
+        limits = state.limits
+        self.limits = limits
+        self.events: list[Event] = []
+        self.labels: dict[int, str] = {}
+        self.lines: dict[int, int | None] = {}
+        self.name_counts: dict[str, int] = {}
+        self.kept: list[Tensor] = []  # strong references, for the final snapshot
+        self.kept_bytes = 0
+        self.live_bytes = 0
+        self.live: dict[int, tuple[weakref.ref, int]] = {}
+        self.nodes: weakref.WeakKeyDictionary[Node, weakref.ref] = weakref.WeakKeyDictionary()
+        self.created = 0
+        self.backward: _Backward | None = None
+        self.backward_calls = 0
+        self.gradient_given: bool | None = None
+
+    # -- engine hooks ---------------------------------------------------------------------------------
+
+    def tensor_created(self, tensor: Tensor) -> None:
+        if threading.get_ident() != self.thread:
+            return
+        state, limits = self.state, self.limits
+        data = tensor._data
+        if data.size > limits.max_tensor_elements:
+            state.abort("limit_tensor_elements", "max_tensor_elements", limits.max_tensor_elements,
+                        size=int(data.size))
+        nbytes = data.nbytes if data.base is None else 0
+        if nbytes:
+            self._track_bytes(tensor, nbytes)
+        node = tensor.grad_fn
+        if node is not None and node not in self.nodes:
+            self.nodes[node] = weakref.ref(tensor)
+            if len(self.nodes) > limits.max_graph_nodes:
+                state.abort("limit_graph", "max_graph_nodes", limits.max_graph_nodes)
+        self.created += 1
+        if self.created & 63 == 0:
+            state.checkpoint()
+        if len(self.events) < limits.record_max_events:
+            self.events.append(TensorCreated(state.line, tensor._id))
+        if len(self.kept) < limits.record_max_tensors and self.kept_bytes + data.nbytes <= \
+                limits.record_max_tensor_bytes:
+            self.kept.append(tensor)
+            self.kept_bytes += data.nbytes
+            self.lines[tensor._id] = state.line
+
+    def _track_bytes(self, tensor: Tensor, nbytes: int) -> None:
+        self.live_bytes += nbytes
+        reference = weakref.ref(tensor, self._released)
+        self.live[id(reference)] = (reference, nbytes)
+        if self.live_bytes > self.limits.max_tensor_bytes:
+            self.state.abort("limit_tensor_memory", "max_tensor_bytes", self.limits.max_tensor_bytes)
+        if nbytes >= _BIG_BYTES:
+            self.state.check_memory()
+
+    def _released(self, reference: weakref.ref) -> None:
+        entry = self.live.pop(id(reference), None)
+        if entry is not None:
+            self.live_bytes -= entry[1]
+
+    def backward_started(self, roots: list[Tensor], seeds: list[np.ndarray], retain_graph: bool) -> None:
+        if threading.get_ident() != self.thread:
+            return
+        self._flush_loops()
+        root = roots[0] if roots else None
+        if root is None:
+            return
+        gradient_given = self.gradient_given if self.gradient_given is not None else root._data.size != 1
+        gradient = np.array(seeds[0], copy=True) if gradient_given and seeds else None
+        self.backward = self._start_backward(root, gradient, retain_graph, roots)
+
+    def _start_backward(self, root: Tensor, gradient: np.ndarray | None, retain_graph: bool,
+                        roots: list[Tensor]) -> _Backward:
+        detailed = self.backward_calls < self.limits.record_max_backward_details
+        self.backward_calls += 1
+        nodes = reachable_nodes(t.grad_fn for t in roots)
+        watched: dict[int, Tensor] = {t._id: t for t in roots if t.grad_fn is None and t._requires_grad}
+        for node in nodes:
+            tensor = node.variable if isinstance(node, AccumulateGrad) else node.retained_tensor()
+            if tensor is not None:
+                watched[tensor._id] = tensor
+        graph = EMPTY_GRAPH
+        if detailed:
+            makers = [m() for node in nodes if (m := self.nodes.get(node)) is not None]
+            graph = snapshot([*roots, *(t for t in makers if t is not None)], self._labels())
+        return _Backward(self.state.line, root, gradient, retain_graph, graph, list(watched.values()), detailed)
+
+    def backward_step(self, step: Any) -> None:
+        call = self.backward
+        if call is None or threading.get_ident() != self.thread:
+            return
+        self.state.tick()
+        if not call.detailed:
+            return
+        node = step.node
+        tensor = node.variable if isinstance(node, AccumulateGrad) else node.retained_tensor()
+        if tensor is None:
+            call.steps.append(step_info(step))
+            return
+        before = call.current.get(tensor._id)
+        after = _grad_array(tensor)
+        call.current[tensor._id] = after
+        call.steps.append(step_info(step, before, after))
+
+    def backward_finished(self) -> None:
+        if threading.get_ident() != self.thread:
+            return
+        call, self.backward = self.backward, None
+        if call is not None:
+            self._append(call.event())
+
+    def grads_zeroed(self, tensors: list[Tensor], how: str) -> None:
+        if threading.get_ident() != self.thread:
+            return
+        if how == "zero_":
+            # `t.zero_()` reports every zeroed tensor: keep the ones that are some tensor's `.grad`.
+            owners = [self._grad_owner(t) for t in tensors]
+            tensors = [owner for owner, t in zip(owners, tensors) if owner is not t]
+            if not tensors:
+                return
+        self._flush_loops()
+        self._append(GradsZeroed(self.state.line, tuple(t._id for t in tensors), how))
+
+    def optimizer_stepped(self, optimizer: Any) -> None:
+        if threading.get_ident() != self.thread:
+            return
+        self._flush_loops()
+        params = [p for group in getattr(optimizer, "param_groups", ()) for p in group.get("params", ())]
+        self._append(OptimizerStep(self.state.line, tuple(p._id for p in params if isinstance(p, Tensor))))
+
+    # -- what the interpreter tells the recorder -------------------------------------------------------
+
+    def bind(self, name: str, value: Any) -> None:
+        """`name` now refers to `value`: label a tensor on its first binding, a model's parameters."""
+        if isinstance(value, Tensor):
+            if value._id not in self.labels:
+                count = self.name_counts.get(name, 0) + 1
+                self.name_counts[name] = count
+                self.labels[value._id] = subscripted(name, count)
+            return
+        for parameter_name, parameter in self._parameters(value):
+            current = self.labels.get(parameter._id)
+            if current is None or current.startswith("self."):
+                self.labels[parameter._id] = f"{name}.{parameter_name}"
+
+    def call_backward(self, method: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """Run `tensor.backward(...)`, recording the call even when it fails before the first step."""
+        tensor = method.__self__
+        self.gradient_given = bool(args) or kwargs.get("gradient") is not None
+        before = len(self.events)
+        try:
+            return method(*args, **kwargs)
+        except Exception as error:
+            self._backward_failed(tensor, before, error, args[0] if args else kwargs.get("gradient"))
+            raise
+        finally:
+            self.gradient_given = None
+            self.backward = None
+
+    def _backward_failed(self, tensor: Tensor, before: int, error: Exception, gradient: Any) -> None:
+        message = f"{type(error).__name__}: {error}"
+        if len(self.events) > before and isinstance(self.events[-1], BackwardCall):
+            self.events[-1] = replace(self.events[-1], error=message)
+            return
+        if self.backward is not None:  # started, then failed inside a step
+            self._append(self.backward.event(message))
+            return
+        self._flush_loops()
+        seed = np.array(gradient._data, copy=True) if isinstance(gradient, Tensor) else None
+        call = self._start_backward(tensor, seed, False, [tensor])
+        self._append(call.event(message))
+
+    # -- helpers --------------------------------------------------------------------------------------
+
+    def _parameters(self, value: Any) -> list[tuple[str, Tensor]]:
+        """A module's named parameters, read with the engine's own method (never an override)."""
+        if self.module_class is None or not isinstance(value, self.module_class):
+            return []
+        try:
+            return list(self.module_class.named_parameters(value))
+        except Exception:  # a half-built module (its __init__ failed): nothing to name
+            return []
+
+    def _append(self, event: Event) -> None:
+        if len(self.events) < self.limits.record_max_events:
+            self.events.append(event)
+
+    def _grad_owner(self, tensor: Tensor) -> Tensor:
+        """The tensor whose `.grad` is `tensor` (or `tensor` itself)."""
+        for reference, _ in list(self.live.values()):
+            candidate = reference()
+            if candidate is not None and candidate._grad is tensor:
+                return candidate
+        for candidate in self.kept:
+            if candidate._grad is tensor:
+                return candidate
+        return tensor
+
+    def _flush_loops(self) -> None:
+        for entry in self.state.loops:
+            if entry[3] != entry[2]:
+                entry[3] = entry[2]
+                self._append(LoopIteration(entry[1], entry[0], entry[2]))
+
+    def _labels(self) -> dict[int, tuple[str | None, int | None, str | None]]:
+        lines = self.state.lines
+        labels: dict[int, tuple[str | None, int | None, str | None]] = {}
+        for tensor_id in set(self.labels) | set(self.lines):
+            line = self.lines.get(tensor_id)
+            text = lines[line - 1].strip() if line is not None and 0 < line <= len(lines) else None
+            labels[tensor_id] = (self.labels.get(tensor_id), line, text)
+        return labels
+
+    def final_snapshot(self, variables: dict[str, Any]) -> tuple[GraphSnapshot, dict[str, int]]:
+        """Every kept tensor and every tensor the program still names, and the names."""
+        names: dict[str, int] = {}
+        named: list[Tensor] = []
+        for name, value in variables.items():
+            if isinstance(value, Tensor):
+                names[name] = value._id
+                named.append(value)
+                continue
+            for parameter_name, parameter in self._parameters(value):
+                names[f"{name}.{parameter_name}"] = parameter._id
+                named.append(parameter)
+        return snapshot([*self.kept, *named], self._labels()), names

@@ -1,0 +1,240 @@
+"""`run(source)`: parse, check, compile and run a program in the sandbox, and return its record.
+
+A run never raises (except KeyboardInterrupt/SystemExit) and never leaves the engine changed: grad mode,
+print options, the RNG state and the trace recorder are restored, whatever the program did or however it
+stopped. Runs are serialised by a lock, because grad mode and the trace hooks are process-wide.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import sys
+import threading
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import engine
+from engine import _grad_mode, _printing, _trace
+from engine._tensor import Tensor
+from engine.sandbox.call_guards import CallGuards
+from engine.sandbox.context import RunContext
+from engine.sandbox.errors import LimitExceeded, SandboxAbort, SandboxError, SecurityViolation, python_kind
+from engine.sandbox.guards import Guards
+from engine.sandbox.interpreter import Interpreter, error_line
+from engine.sandbox.limits import Limits
+from engine.sandbox.namespaces import build_math, engine_namespaces, exposed_callables
+from engine.sandbox.policy import Policy
+from engine.sandbox.record import RunRecord, finalize
+from engine.sandbox.recorder import Recorder
+from engine.sandbox.safe_builtins import SafeBuiltins, guarded_math
+from engine.sandbox.scope import ScopeError, analyse
+from engine.sandbox.state import RunState
+from engine.snapshot import GraphSnapshot
+
+_RUN_LOCK = threading.Lock()
+# Python frames the interpreter uses per call of a program function (statement, expression and call
+# closures); the recursion limit is raised to fit max_recursion_depth of them.
+_FRAMES_PER_CALL = 40
+
+
+def run(source: str, *, limits: Limits | None = None, seed: int | None = 0) -> RunRecord:
+    """Run `source` in the sandbox and return what happened.
+
+    Args:
+        source: the program text.
+        limits: resource limits and record caps; `Limits()` when None.
+        seed: passed to `engine.manual_seed` before the run so it is reproducible; None keeps the current
+            generator state (and lets the run advance it).
+
+    Returns:
+        The run record: output, error (or None), events, final graph and names.
+    """
+    limits = limits or Limits()
+    with _RUN_LOCK:
+        return _Run(source, limits, seed).execute()
+
+
+class _Run:
+    """One run, from source text to record."""
+
+    def __init__(self, source: str, limits: Limits, seed: int | None) -> None:
+        self.source = source
+        self.limits = limits
+        self.seed = seed
+        self.state = RunState(limits, source.splitlines())
+        self.recorder: Recorder | None = None
+        self.globals: dict[str, Any] = {"__name__": "__main__"}
+
+    def execute(self) -> RunRecord:
+        error = self._check_size()
+        tree = None
+        if error is None:
+            tree, error = self._parse()
+        graph, names = GraphSnapshot({}, {}), {}
+        if tree is not None:
+            with _saved_engine_state(self.seed):
+                error = self._compile_and_run(tree)
+                if self.recorder is not None:
+                    graph, names = self.recorder.final_snapshot(self.globals)
+        events = self.recorder.events if self.recorder is not None else []
+        output = "".join(self.state.output)
+        return finalize(self.source, output, error, events, graph, names, self.limits.record_array_elements)
+
+    # -- before running -------------------------------------------------------------------------------
+
+    def _check_size(self) -> SandboxError | None:
+        limit = self.limits.max_source_chars
+        if len(self.source) <= limit:
+            return None
+        consumed, line = 0, 1
+        for line, text in enumerate(self.source.splitlines(keepends=True), start=1):  # noqa: B007
+            consumed += len(text)
+            if consumed > limit:
+                break
+        return LimitExceeded("limit_source", line, limit=limit, limit_name="max_source_chars").to_error()
+
+    def _parse(self) -> tuple[ast.Module | None, SandboxError | None]:
+        try:
+            return ast.parse(self.source, "<sandbox>", "exec"), None
+        except SyntaxError as exc:
+            detail = exc.msg or "invalid syntax"
+            return None, SandboxError("SyntaxError", detail, exc.lineno or 1, exc.offset, "syntax_error",
+                                      {"detail": detail})
+        except (ValueError, RecursionError, MemoryError) as exc:  # null bytes, absurd nesting
+            detail = str(exc) or type(exc).__name__
+            return None, SandboxError("SyntaxError", detail, 1, None, "syntax_error", {"detail": detail})
+
+    def _context(self) -> RunContext:
+        state = self.state
+        guards = Guards(state)
+        nn = engine_namespaces().get("torch.nn")
+        module_class = nn.source.Module if nn is not None and hasattr(nn.source, "Module") else None
+        self.recorder = recorder = Recorder(state, module_class)
+        state.recorder = recorder
+        spaces = dict(engine_namespaces())
+        spaces["math"] = build_math(guarded_math(guards))
+        assignable = tuple(cls for cls in (module_class, _optional_class("engine.optim", "Optimizer"),
+                                           _optional_class("engine.optim.lr_scheduler", "LRScheduler"))
+                           if cls is not None)
+        policy = Policy(guards, set(), assignable)
+        safe = SafeBuiltins(state, guards, policy)
+        builtins = safe.build()
+        policy.exposed_builtins.update(safe.exposed_c_functions() | exposed_callables(spaces.values()))
+        intercepts: dict[Any, Any] = {Tensor.backward: recorder.call_backward}
+        return RunContext(
+            state=state, guards=guards, policy=policy, builtins=builtins, globals=self.globals,
+            recorder=recorder, namespaces=spaces,
+            call_guards=CallGuards(guards).build(engine, nn.source if nn is not None else None),
+            intercepts=intercepts, labelled=(Tensor, module_class) if module_class else (Tensor,),
+            module_class=module_class,
+        )
+
+    # -- running --------------------------------------------------------------------------------------
+
+    def _compile_and_run(self, tree: ast.Module) -> SandboxError | None:
+        state = self.state
+        try:
+            context = self._context()
+            interpreter = Interpreter(context, analyse(tree))
+            body = interpreter.compile_module(tree)
+        except SandboxAbort as abort:
+            return abort.to_error()
+        except ScopeError as exc:
+            return SandboxError("SyntaxError", str(exc), exc.node.lineno, exc.node.col_offset + 1, "syntax_error",
+                                {"detail": str(exc)})
+        except RecursionError:
+            return LimitExceeded("limit_nesting", 1, limit_name="max_nesting").to_error()
+        try:
+            with _trace.recording(context.recorder), self._warnings(), _recursion_room(self.limits):
+                state.checkpoint()
+                interpreter.run_module(body)
+            return None
+        except SandboxAbort as abort:
+            if abort.line is None:
+                abort.line = state.line
+            return abort.to_error()
+        except RecursionError:
+            limit = self.limits.max_recursion_depth
+            return LimitExceeded("limit_recursion", state.line, limit=limit,
+                                 limit_name="max_recursion_depth").to_error()
+        except MemoryError:
+            limit = self.limits.max_memory_bytes
+            return LimitExceeded("limit_memory", state.line, limit=limit, limit_name="max_memory_bytes").to_error()
+        except Exception as exc:
+            return SandboxError(python_kind(type(exc)), str(exc), error_line(exc) or state.line)
+        finally:
+            # Functions of the finished program may still be held by engine objects: refuse to run them.
+            state.active = False
+            state.aborted = SecurityViolation("program_finished")
+            state.next_check = 0
+
+    @contextlib.contextmanager
+    def _warnings(self) -> Iterator[None]:
+        seen: set[tuple[str, str, int | None]] = set()
+        state = self.state
+
+        def show(message: Any, category: type, filename: str, lineno: int, file: Any = None,
+                 line: Any = None) -> None:
+            key = (category.__name__, str(message), state.line)
+            if key not in seen:
+                seen.add(key)
+                where = f"line {state.line}: " if state.line is not None else ""
+                state.write(f"{where}{category.__name__}: {message}\n")
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.showwarning = show
+            yield
+
+
+def _optional_class(module_name: str, name: str) -> type | None:
+    module = sys.modules.get(module_name)
+    if module is None:
+        try:
+            module = __import__(module_name, fromlist=[name])
+        except ImportError:
+            return None
+    value = getattr(module, name, None)
+    return value if isinstance(value, type) else None
+
+
+@contextlib.contextmanager
+def _recursion_room(limits: Limits) -> Iterator[None]:
+    previous = sys.getrecursionlimit()
+    needed = _current_depth() + limits.max_recursion_depth * _FRAMES_PER_CALL + 500
+    if needed > previous:
+        sys.setrecursionlimit(needed)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
+def _current_depth() -> int:
+    depth, frame = 0, sys._getframe()
+    while frame is not None:
+        depth += 1
+        frame = frame.f_back
+    return depth
+
+
+@contextlib.contextmanager
+def _saved_engine_state(seed: int | None) -> Iterator[None]:
+    """Run with the engine's process-wide settings saved, and restore them afterwards."""
+    grad_mode = _grad_mode.is_grad_enabled()
+    print_options = _printing.get_printoptions()
+    rng_state = engine.get_rng_state() if seed is not None else None
+    default_dtype = engine.get_default_dtype() if hasattr(engine, "get_default_dtype") else None
+    if seed is not None:
+        engine.manual_seed(seed)
+    try:
+        yield
+    finally:
+        _grad_mode._set(grad_mode)
+        _printing.set_printoptions(**print_options)
+        if rng_state is not None:
+            engine.set_rng_state(rng_state)
+        if default_dtype is not None:
+            engine.set_default_dtype(default_dtype)

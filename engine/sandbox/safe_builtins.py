@@ -1,0 +1,241 @@
+"""The builtins a program sees: Python's, with every unbounded one fed item by item and size-checked.
+
+`str`, `list`, `tuple`, `dict`, `set` and `frozenset` are functions here (so `list(range(10**12))` stops at
+the size limit); `isinstance` still accepts them as types. `type`, `getattr`, `eval`, `open` and the other
+doors out of the sandbox are not builtins at all: naming them is refused before the program runs.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from engine.sandbox.errors import PYTHON_KINDS, SecurityViolation
+from engine.sandbox.guards import Guards
+from engine.sandbox.policy import Policy, is_user_class
+from engine.sandbox.state import RunState
+
+# Names that lead out of the sandbox (or to introspection); refused wherever they appear.
+FORBIDDEN_BUILTINS = frozenset({
+    "__build_class__", "__import__", "__loader__", "__spec__", "__builtins__", "breakpoint", "bytearray",
+    "classmethod", "compile", "copyright", "credits", "delattr", "dir", "eval", "exec", "exit", "getattr",
+    "globals", "hasattr", "help", "id", "input", "license", "locals", "memoryview", "object", "open",
+    "property", "quit", "setattr", "staticmethod", "type", "vars", "aiter", "anext",
+})
+
+# C builtins that are safe as they are: bounded work on bounded inputs.
+_PASS_THROUGH = ("abs", "bin", "callable", "chr", "divmod", "hex", "len", "next", "oct", "ord", "round")
+_CLASSES = {"bool": bool, "float": float, "int": int, "range": range, "slice": slice, "complex": complex}
+
+
+class SafeBuiltins:
+    """Builds the builtins dict of one run."""
+
+    def __init__(self, state: RunState, guards: Guards, policy: Policy) -> None:
+        self.state = state
+        self.guards = guards
+        self.policy = policy
+        # What `isinstance` sees for the names that are functions here.
+        self.type_of: dict[Callable[..., Any], type] = {}
+
+    def build(self) -> dict[str, Any]:
+        namespace: dict[str, Any] = {name: getattr(builtins, name) for name in _PASS_THROUGH}
+        namespace.update(_CLASSES)
+        namespace.update({name: getattr(builtins, name) for name in PYTHON_KINDS})
+        functions = {
+            "print": self.print, "str": self.str, "repr": self.repr, "format": self.format,
+            "list": self.list, "tuple": self.tuple, "set": self.set, "frozenset": self.frozenset,
+            "dict": self.dict, "sorted": self.sorted, "sum": self.sum, "min": self.min, "max": self.max,
+            "any": self.any, "all": self.all, "enumerate": self.enumerate, "zip": self.zip, "map": self.map,
+            "filter": self.filter, "reversed": self.reversed, "iter": self.iter, "pow": self.pow,
+            "isinstance": self.isinstance, "super": self.super,
+        }
+        namespace.update(functions)
+        self.type_of = {self.str: str, self.list: list, self.tuple: tuple, self.set: set,
+                        self.frozenset: frozenset, self.dict: dict}
+        return namespace
+
+    def exposed_c_functions(self) -> set[int]:
+        return {id(getattr(builtins, name)) for name in _PASS_THROUGH}
+
+    # -- output ---------------------------------------------------------------------------------------
+
+    def print(self, *values: Any, sep: str | None = " ", end: str | None = "\n", file: Any = None,
+              flush: bool = False) -> None:
+        if file is not None:
+            raise SecurityViolation("print_file_forbidden")
+        for name, value in (("sep", sep), ("end", end)):
+            if value is not None and not isinstance(value, str):
+                raise TypeError(f"{name} must be None or a string, not {type(value).__name__}")
+        state = self.state
+        pieces = []
+        for value in values:
+            self.guards.check_repr(value, state.output_room(), self._output_full)
+            pieces.append(builtins.str(value))
+        state.write((" " if sep is None else sep).join(pieces) + ("\n" if end is None else end))
+
+    def _output_full(self) -> None:
+        limit = self.state.limits.max_output_chars
+        self.state.abort("limit_output", "max_output_chars", limit)
+
+    # -- text -----------------------------------------------------------------------------------------
+
+    def str(self, *args: Any, **kwargs: Any) -> str:
+        if args:
+            self.guards.check_str_result(args[0])
+        return self.guards.check_size(builtins.str(*args, **kwargs))
+
+    def repr(self, value: Any) -> str:
+        self.guards.check_str_result(value)
+        return self.guards.check_size(builtins.repr(value))
+
+    def format(self, value: Any, format_spec: str = "") -> str:
+        if isinstance(format_spec, builtins.str):
+            self.guards.check_format_spec(format_spec)
+        self.guards.check_str_result(value)
+        return self.guards.check_size(builtins.format(value, format_spec))
+
+    # -- containers -----------------------------------------------------------------------------------
+
+    def list(self, iterable: Iterable[Any] = ()) -> list[Any]:
+        return self.guards.bounded_list(iterable, "list")
+
+    def tuple(self, iterable: Iterable[Any] = ()) -> tuple[Any, ...]:
+        return builtins.tuple(self.guards.bounded_list(iterable, "tuple"))
+
+    def set(self, iterable: Iterable[Any] = ()) -> set[Any]:
+        return builtins.set(self.guards.bounded_list(iterable, "set"))
+
+    def frozenset(self, iterable: Iterable[Any] = ()) -> frozenset[Any]:
+        return builtins.frozenset(self.guards.bounded_list(iterable, "frozenset"))
+
+    def dict(self, *args: Any, **kwargs: Any) -> dict[Any, Any]:
+        if args and not hasattr(args[0], "keys"):
+            args = (self.guards.bounded_list(args[0], "dict"), *args[1:])
+        return self.guards.check_size(builtins.dict(*args, **kwargs))
+
+    def sorted(self, iterable: Iterable[Any], /, *, key: Callable[[Any], Any] | None = None,
+               reverse: bool = False) -> list[Any]:
+        items = self.guards.bounded_list(iterable, "list")
+        items.sort(key=key, reverse=reverse)
+        return items
+
+    # -- reductions -----------------------------------------------------------------------------------
+
+    def sum(self, iterable: Iterable[Any], /, start: Any = 0) -> Any:
+        if isinstance(start, builtins.str):
+            raise TypeError("sum() can't sum strings [use ''.join(seq) instead]")
+        if isinstance(start, bytes):
+            raise TypeError("sum() can't sum bytes [use b''.join(seq) instead]")
+        total = start
+        add = self.guards.add
+        for item in self.guards.ticking(iterable):
+            total = add(total, item)
+        return total
+
+    def min(self, *args: Any, **kwargs: Any) -> Any:
+        return builtins.min(*self._reduction_args(args), **kwargs)
+
+    def max(self, *args: Any, **kwargs: Any) -> Any:
+        return builtins.max(*self._reduction_args(args), **kwargs)
+
+    def _reduction_args(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
+        if len(args) == 1:
+            return (self.guards.ticking(args[0]),)
+        return args
+
+    def any(self, iterable: Iterable[Any], /) -> bool:
+        return builtins.any(self.guards.ticking(iterable))
+
+    def all(self, iterable: Iterable[Any], /) -> bool:
+        return builtins.all(self.guards.ticking(iterable))
+
+    # -- lazy iteration: every item counted, so C code consuming them can be stopped ---------------------
+
+    def enumerate(self, iterable: Iterable[Any], start: int = 0) -> enumerate:
+        return builtins.enumerate(self.guards.ticking(iterable), start)
+
+    def zip(self, *iterables: Iterable[Any], strict: bool = False) -> zip:
+        return builtins.zip(*(self.guards.ticking(it) for it in iterables), strict=strict)
+
+    def map(self, function: Callable[..., Any], iterable: Iterable[Any], /, *iterables: Iterable[Any]) -> map:
+        return builtins.map(function, self.guards.ticking(iterable), *iterables)
+
+    def filter(self, function: Callable[[Any], Any] | None, iterable: Iterable[Any], /) -> filter:
+        return builtins.filter(function, self.guards.ticking(iterable))
+
+    def reversed(self, sequence: Any, /) -> Any:
+        return self.guards.ticking(builtins.reversed(sequence))
+
+    def iter(self, *args: Any) -> Any:
+        return self.guards.ticking(builtins.iter(*args))
+
+    # -- numbers --------------------------------------------------------------------------------------
+
+    def pow(self, base: Any, exp: Any, mod: Any = None) -> Any:
+        if mod is None:
+            return self.guards.pow(base, exp)
+        return builtins.pow(base, exp, mod)
+
+    # -- types ----------------------------------------------------------------------------------------
+
+    def isinstance(self, obj: Any, classinfo: Any, /) -> bool:
+        return builtins.isinstance(obj, self._classinfo(classinfo))
+
+    def _classinfo(self, classinfo: Any) -> Any:
+        if builtins.isinstance(classinfo, builtins.tuple):
+            return builtins.tuple(self._classinfo(item) for item in classinfo)
+        if callable(classinfo) and not builtins.isinstance(classinfo, type):
+            mapped = self.type_of.get(classinfo)
+            if mapped is not None:
+                return mapped
+        return classinfo
+
+    def super(self, *args: Any) -> Any:
+        if len(args) != 2 or not is_user_class(args[0]):
+            raise TypeError("super() in the sandbox takes no arguments, or a class of this program and self")
+        return builtins.super(args[0], args[1])
+
+
+def guarded_math(guards: Guards) -> dict[str, Callable[..., Any]]:
+    """math functions whose integer results grow without bound, with a size check first."""
+
+    def bits_of_factorial(n: float) -> float:
+        return math.lgamma(n + 1) / math.log(2) if n > 1 else 0.0
+
+    def check_bits(bits: float) -> None:
+        if bits > guards.max_int_bits:
+            guards.too_many_bits()
+
+    def factorial(n: int) -> int:
+        if isinstance(n, int) and n > 0:
+            check_bits(bits_of_factorial(n))
+        return math.factorial(n)
+
+    def comb(n: int, k: int) -> int:
+        if isinstance(n, int) and isinstance(k, int) and 0 <= k <= n:
+            check_bits(bits_of_factorial(n) - bits_of_factorial(k) - bits_of_factorial(n - k))
+        return math.comb(n, k)
+
+    def perm(n: int, k: int | None = None) -> int:
+        if isinstance(n, int) and n > 0:
+            rest = 0 if k is None or not isinstance(k, int) or k > n else n - k
+            check_bits(bits_of_factorial(n) - bits_of_factorial(rest))
+        return math.perm(n, k)
+
+    def prod(iterable: Iterable[Any], /, *, start: Any = 1) -> Any:
+        total = start
+        for item in guards.ticking(iterable):
+            total = guards.mul(total, item)
+        return total
+
+    def fsum(iterable: Iterable[Any], /) -> float:
+        return math.fsum(guards.ticking(iterable))
+
+    def lcm(*integers: int) -> int:
+        check_bits(builtins.sum(i.bit_length() for i in integers if isinstance(i, int)))
+        return math.lcm(*integers)
+
+    return {"factorial": factorial, "comb": comb, "perm": perm, "prod": prod, "fsum": fsum, "lcm": lcm}

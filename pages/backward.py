@@ -1,0 +1,249 @@
+"""Backward: pick a root (and a gradient), then step through backward() one node at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from engine.figures import arithmetic, backward_animation, backward_states, backward_step_figure, standalone_html
+from engine.graph import graph_from_backward, layered_layout
+from explorer.backwardplan import (
+    GradientInputError, RootChoice, backward_program, forward_part, leaf_ledger, root_choices,
+)
+from explorer.runinfo import backward_calls, value_text
+from pages.common import goto, lang, program, publish_program, run_source, show_error, theme, too_long, tr
+
+SPEEDS = {"slow": 1.6, "normal": 0.8, "fast": 0.35}
+STEP_KEY = "bw_step"
+PLAYING = "bw_playing"
+
+st.title(tr("bw.title"))
+st.caption(tr("bw.intro"))
+
+source = program()
+publish_program()
+if too_long(source):
+    st.stop()
+
+with st.expander(tr("bw.program"), icon=":material/code:"):
+    st.code(source, language="python", line_numbers=True)
+    st.button(tr("common.open_playground"), key="bw_edit", icon=":material/edit:", on_click=goto,
+              args=("playground",))
+
+forward = forward_part(source)
+forward_record = run_source(forward)
+if forward_record.error is not None:
+    show_error(forward_record.error, forward)
+    st.stop()
+choices = root_choices(forward_record, source)
+if not choices:
+    st.info(tr("bw.no_roots"), icon=":material/info:")
+    st.stop()
+
+by_expression = {choice.expression: choice for choice in choices}
+if st.session_state.get("bw_root") not in by_expression:
+    st.session_state["bw_root"] = choices[0].expression
+
+
+def shape_text(choice: RootChoice) -> str:
+    return "[]" if not choice.shape else "[" + ", ".join(map(str, choice.shape)) + "]"
+
+
+def root_changed() -> None:
+    # A new root starts at its own default gradient and at the first step.
+    chosen = by_expression.get(st.session_state.get("bw_root"))
+    st.session_state["bw_grad"] = chosen.gradient if chosen is not None else ""
+    st.session_state[STEP_KEY] = 1
+    st.session_state[PLAYING] = False
+
+
+controls = st.container(horizontal=True, vertical_alignment="bottom")
+with controls:
+    st.selectbox(tr("bw.root"), list(by_expression), key="bw_root", bind="query-params",
+                 format_func=lambda key: tr("bw.root.option", name=key, shape=shape_text(by_expression[key])),
+                 on_change=root_changed)
+choice = by_expression[st.session_state["bw_root"]]
+if "bw_grad" not in st.session_state:
+    st.session_state["bw_grad"] = choice.gradient
+with controls:
+    if not choice.is_scalar:
+        st.text_input(tr("bw.gradient"), key="bw_grad", bind="query-params",
+                      help=tr("bw.gradient.help", n=choice.numel), placeholder="1.0, 1.0, …")
+    st.toggle(tr("bw.retain"), key="bw_retain", bind="query-params")
+    st.toggle(tr("bw.twice"), key="bw_twice", bind="query-params")
+
+gradient_text = st.session_state.get("bw_grad", "") if not choice.is_scalar else ""
+try:
+    script, appended = backward_program(source, choice, gradient_text or "", bool(st.session_state.get("bw_retain")),
+                                        bool(st.session_state.get("bw_twice")))
+except GradientInputError as error:
+    st.error(tr(error.message_id, **error.params), icon=":material/error:")
+    st.stop()
+
+st.caption(tr("bw.code"))
+st.code("\n".join(appended), language="python")
+record = run_source(script)
+calls = backward_calls(record)
+usable = [index for index, call in enumerate(calls) if not call.error and call.steps]
+
+if not calls or not usable:
+    error = record.error
+    if error is not None and "implicitly created only for scalar" in error.message:
+        st.info(tr("bw.implicit"), icon=":material/lightbulb:")
+    if error is not None:
+        show_error(error, script)
+    elif calls and calls[0].error:
+        st.error(calls[0].error)
+    st.stop()
+
+if len(calls) > 1:
+    second = calls[1]
+    if second.error or (record.error is not None and len(usable) < 2):
+        message = second.error or (record.error.message if record.error else "")
+        st.warning(tr("bw.second_error"), icon=":material/warning:")
+        st.code(message, language="text")
+    else:
+        st.info(tr("bw.accumulated"), icon=":material/add_circle:")
+
+call_index = usable[0]
+if len(usable) > 1:
+    picked = st.segmented_control(
+        tr("bw.call"), usable, key="bw_call", bind="query-params", default=usable[0], required=True,
+        format_func=lambda index: tr("bw.call.first") if index == usable[0] else tr("bw.call.second"),
+    )
+    call_index = picked if picked in usable else usable[0]
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def replay(code: str, index: int) -> tuple[Any, Any, list[Any], dict[Any, tuple[float, float]]]:
+    """The backward call's graph, its step states and a layout shared by every step's figure."""
+    call = backward_calls(run_source(code))[index]
+    graph = graph_from_backward(call)
+    return call, graph, backward_states(graph), layered_layout(graph)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def step_figure(code: str, index: int, step: int, theme_name: str, lang_name: str) -> Any:
+    _, graph, _, positions = replay(code, index)
+    return backward_step_figure(graph, step, theme=theme_name, lang=lang_name, positions=positions)
+
+
+call, graph, states, positions = replay(script, call_index)
+count = len(states)
+
+
+def move(delta: int | None = None, to: int | None = None) -> None:
+    current = int(st.session_state.get(STEP_KEY, 1))
+    target = to if to is not None else current + (delta or 0)
+    st.session_state[STEP_KEY] = max(1, min(count, target))
+    if st.session_state.get(PLAYING):
+        pause()
+
+
+def play() -> None:
+    # Playing reruns only the steps fragment on a timer; switching the timer on needs a full rerun.
+    if int(st.session_state.get(STEP_KEY, 1)) >= count:
+        st.session_state[STEP_KEY] = 1
+    st.session_state[PLAYING] = True
+    st.rerun()
+
+
+def pause() -> None:
+    st.session_state[PLAYING] = False
+    st.rerun()
+
+
+def render_steps() -> None:
+    """Step controls, the figure of the current step, its arithmetic and the .grad ledger."""
+    if st.session_state.get(PLAYING):
+        current = int(st.session_state.get(STEP_KEY, 1))
+        if current >= count:
+            st.session_state[PLAYING] = False
+        else:
+            st.session_state[STEP_KEY] = current + 1
+    step = max(1, min(count, int(st.session_state.get(STEP_KEY, 1) or 1)))
+    st.session_state[STEP_KEY] = step
+    playing = bool(st.session_state.get(PLAYING))
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.button(tr("bw.first"), key="bw_first", icon=":material/first_page:", on_click=move, kwargs={"to": 1})
+        st.button(tr("bw.prev"), key="bw_prev", icon=":material/chevron_left:", on_click=move,
+                  kwargs={"delta": -1})
+        st.button(tr("bw.next"), key="bw_next", icon=":material/chevron_right:", on_click=move,
+                  kwargs={"delta": 1})
+        st.button(tr("bw.last"), key="bw_last", icon=":material/last_page:", on_click=move, kwargs={"to": count})
+        if playing:
+            st.button(tr("bw.pause"), key="bw_pause", icon=":material/pause:", on_click=pause)
+        else:
+            st.button(tr("bw.play"), key="bw_play", icon=":material/play_arrow:", on_click=play, type="primary")
+        st.segmented_control(tr("bw.speed"), list(SPEEDS), key="bw_speed", default="normal", required=True,
+                             format_func=lambda key: tr(f"bw.speed.{key}"), bind="query-params")
+    if count > 1:
+        st.slider(tr("bw.step"), 1, count, key=STEP_KEY, bind="query-params")
+    state = states[step - 1]
+    st.plotly_chart(step_figure(script, call_index, step - 1, theme(), lang()), key="bw_figure",
+                    alt=tr("common.graph_alt"), config={"displaylogo": False})
+    details, ledger = st.columns([3, 2], gap="medium")
+    with details:
+        st.subheader(tr("bw.step_of", k=step, n=count))
+        st.markdown(f"**{tr('bw.active')}:** `{state.name}`")
+        if state.formula:
+            st.markdown(f"**{tr('bw.formula')}:** `{state.formula}`")
+        st.markdown(f"**{tr('bw.grad_in')}:** `{value_text(state.grad_in)}`")
+        if state.accumulated is not None and state.name == "AccumulateGrad":
+            label = graph.nodes[state.accumulated].get("variable") or graph.nodes[state.accumulated]["label"]
+            st.info(tr("bw.accumulate", name=label), icon=":material/add:")
+        edges = [edge for edge in state.edges if edge.target in graph]
+        if edges:
+            st.markdown(f"**{tr('bw.edges')}**")
+            st.dataframe(pd.DataFrame({
+                tr("bw.edge.to"): [_node_name(edge.target) for edge in edges],
+                tr("bw.edge.upstream"): [_short(edge.upstream) for edge in edges],
+                tr("bw.edge.local"): [edge.local for edge in edges],
+                tr("bw.edge.contribution"): [_short(edge.contribution) for edge in edges],
+            }), hide_index=True, key="bw_edges")
+            st.code("\n".join(arithmetic(edge) for edge in edges), language="text")
+    with ledger:
+        st.subheader(tr("bw.ledger"))
+        now = {int(node.split(":")[1]): value for node, value in state.grads.items()
+               if isinstance(node, str) and node.startswith("t:")}
+        rows = leaf_ledger(call, now)
+        st.dataframe(pd.DataFrame({
+            tr("bw.ledger.leaf"): [f"{label}.grad" for label, _, _ in rows],
+            tr("bw.ledger.before"): [_short(before) for _, before, _ in rows],
+            tr("bw.ledger.now"): [_short(current) for _, _, current in rows],
+        }), hide_index=True, key="bw_ledger")
+        if step == count:
+            st.success(tr("bw.done"), icon=":material/check_circle:")
+            st.code("\n".join(f"{label}.grad = {value_text(current)}" for label, _, current in rows),
+                    language="text")
+    if playing and step >= count:
+        # The end: a full rerun draws the steps again without the timer.
+        st.session_state[PLAYING] = False
+        st.rerun()
+
+
+def _short(array: Any) -> str:
+    from engine.graph.model import preview
+
+    return preview(array, limit=6, width=70) or "None"
+
+
+def _node_name(node: Any) -> str:
+    data = graph.nodes[node]
+    return data.get("variable") or data["label"]
+
+
+speed = SPEEDS.get(st.session_state.get("bw_speed") or "normal", SPEEDS["normal"])
+if st.session_state.get(PLAYING):
+    st.fragment(render_steps, run_every=speed)()
+else:
+    st.fragment(render_steps)()
+
+with st.expander(tr("common.downloads"), icon=":material/download:"):
+    st.download_button(tr("common.download_html"), lambda: standalone_html(
+        backward_animation(graph, lang=lang(), positions=positions)), file_name="backward.html",
+        mime="text/html", key="bw_download_html", on_click="ignore", icon=":material/download:")
+    st.download_button(tr("common.download_py"), script, file_name="backward.py", mime="text/x-python",
+                       key="bw_download_py", on_click="ignore", icon=":material/download:")

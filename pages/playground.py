@@ -1,0 +1,299 @@
+"""Playground: write or load a program, run it in the sandbox, inspect its graph and edit it with toggles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from engine.graph import to_node_link  # noqa: F401 - keeps export importable for the downloads
+from explorer import codeedit
+from explorer.codeedit import CodeEditError, append_line
+from explorer.formbuilder import OPS, build_line
+from explorer.gradcheck import check_gradients
+from explorer.presets import PRESETS, PRESETS_BY_ID
+from explorer.runinfo import (
+    MAX_TOGGLES, backward_calls, detach_toggles, inspector_rows, leaf_toggles, node_choice_label,
+    statement_toggles,
+)
+from pages.common import (
+    CODE_WIDGET, HISTORY, LAST_DIFF, download_buttons, figure_of, graph_of, lang, program, publish_program,
+    run_source, set_program, show_output, theme, too_long, tr, undo_program,
+)
+
+GRAPH_KEY = "pg_graph"
+NODE_KEY = "node"
+EXPANDED = "pg_expanded"
+FORM_ERROR = "pg_form_error"
+EDIT_ERROR = "pg_edit_error"
+
+
+# --- callbacks (they run before the page, so they may change the program and widget values) -------------
+
+def code_committed() -> None:
+    set_program(st.session_state[CODE_WIDGET])
+
+
+def load_preset() -> None:
+    chosen = st.session_state.get("pg_preset")
+    if chosen in PRESETS_BY_ID:
+        new = PRESETS_BY_ID[chosen].code
+        set_program(new, change=codeedit.diff(program(), new))
+    st.session_state["pg_preset"] = None
+
+
+def apply_edit(edit: Any, *args: Any) -> None:
+    """Run a code edit (a toggle) on the program; a refusal is shown instead of changing anything."""
+    old = program()
+    try:
+        new = edit(old, *args)
+    except CodeEditError as error:
+        st.session_state[EDIT_ERROR] = (error.message_id, error.params)
+        return
+    st.session_state[EDIT_ERROR] = None
+    set_program(new, change=codeedit.diff(old, new))
+
+
+def toggle_leaf(key: str, line: int, name: str) -> None:
+    apply_edit(codeedit.set_requires_grad, line, name, bool(st.session_state[key]))
+
+
+def toggle_detach(key: str, line: int, name: str) -> None:
+    apply_edit(codeedit.set_detached, line, name, bool(st.session_state[key]))
+
+
+def toggle_no_grad(key: str, line: int) -> None:
+    apply_edit(codeedit.set_no_grad, line, bool(st.session_state[key]))
+
+
+def graph_clicked() -> None:
+    """Store the clicked node (a folded chain opens instead of being inspected)."""
+    event = st.session_state.get(GRAPH_KEY)
+    points = event.selection.points if event is not None else []
+    if not points:
+        return
+    node = points[0].get("customdata")
+    if isinstance(node, list):
+        node = node[0] if node else None
+    if not isinstance(node, str):
+        return
+    if node.startswith("chain:"):
+        expanded = st.session_state.setdefault(EXPANDED, [])
+        if node not in expanded:
+            expanded.append(node)
+        return
+    st.session_state[NODE_KEY] = node
+
+
+def add_form_line() -> None:
+    source = program()
+    try:
+        line = build_line(
+            st.session_state["pg_form_op"],
+            [st.session_state.get("pg_form_values") if st.session_state["pg_form_op"] == "tensor"
+             else st.session_state.get("pg_form_a") or "", st.session_state.get("pg_form_b") or ""],
+            target=st.session_state.get("pg_form_target") or "",
+        )
+    except CodeEditError as error:
+        st.session_state[FORM_ERROR] = (error.message_id, error.params)
+        return
+    st.session_state[FORM_ERROR] = None
+    new = append_line(source, line)
+    set_program(new, change=codeedit.diff(source, new))
+
+
+# --- page ------------------------------------------------------------------------------------------------
+
+st.title(tr("pg.title"))
+st.caption(tr("pg.intro"))
+if st.session_state.pop("bad_link", False):
+    st.warning(tr("common.bad_link"), icon=":material/link_off:")
+
+source = program()
+publish_program()
+st.session_state[CODE_WIDGET] = source
+
+code_column, graph_column = st.columns([5, 7], gap="medium")
+
+with code_column:
+    st.selectbox(tr("pg.preset"), [preset.id for preset in PRESETS], index=None, key="pg_preset",
+                 placeholder=tr("pg.preset.placeholder"), format_func=lambda key: tr(f"preset.{key}"),
+                 on_change=load_preset)
+    st.text_area(tr("pg.code"), key=CODE_WIDGET, height=340, on_change=code_committed, help=tr("pg.code.help"))
+    with st.container(horizontal=True):
+        st.button(tr("pg.run"), key="pg_run", type="primary", icon=":material/play_arrow:", on_click=code_committed)
+        st.button(tr("pg.undo"), key="pg_undo", icon=":material/undo:", on_click=undo_program,
+                  disabled=not st.session_state.get(HISTORY))
+    change = st.session_state.get(LAST_DIFF)
+    if change:
+        st.caption(tr("pg.changed"))
+        st.code(change, language="diff")
+    edit_error = st.session_state.get(EDIT_ERROR)
+    if edit_error:
+        st.warning(tr(edit_error[0], **edit_error[1]), icon=":material/warning:")
+
+if too_long(source):
+    st.stop()
+record = run_source(source)
+
+with code_column:
+    show_output(record, source)
+
+with graph_column:
+    view = st.segmented_control(
+        tr("pg.view"), ["autograd", "tensor"], key="view", bind="query-params", default="autograd",
+        required=True, format_func=lambda key: tr(f"pg.view.{key}"),
+    ) or "autograd"
+    expanded = tuple(st.session_state.get(EXPANDED, ()))
+    graph = graph_of(source, view, expanded)
+    choices = [node for node, data in graph.nodes(data=True) if data["kind"] not in ("constant", "collapsed")]
+    if st.session_state.get(NODE_KEY) not in choices:
+        st.session_state[NODE_KEY] = None
+    selected = st.session_state.get(NODE_KEY)
+    if graph.number_of_nodes() == 0:
+        st.info(tr("common.empty_graph"), icon=":material/info:")
+    figure = figure_of(source, view, selected, theme(), lang(), expanded)
+    st.plotly_chart(figure, key=GRAPH_KEY, on_select=graph_clicked, selection_mode="points",
+                    alt=tr("common.graph_alt"), config={"displaylogo": False, "scrollZoom": True})
+    st.caption(tr("pg.click_hint"))
+    st.selectbox(tr("pg.inspect"), choices, key=NODE_KEY, bind="query-params", index=None,
+                 placeholder=tr("pg.inspect.placeholder"),
+                 format_func=lambda node: node_choice_label(graph.nodes[node]))
+    if selected is not None:
+        with st.container(border=True, key="pg_inspector"):
+            st.subheader(tr("pg.inspector"))
+            rows = inspector_rows(graph.nodes[selected], record, source)
+            st.table(pd.DataFrame(
+                {tr("pg.field"): [tr(row.field) for row in rows], tr("pg.value"): [row.value for row in rows]}
+            ).set_index(tr("pg.field")))
+
+st.divider()
+panel = st.segmented_control(
+    tr("pg.panel"), ["toggles", "form", "check", "downloads"], key="panel", bind="query-params",
+    default="toggles", required=True, format_func=lambda key: tr(f"pg.panel.{key}"),
+) or "toggles"
+
+
+def show_more(shown: int, total: int) -> None:
+    if total > shown:
+        st.caption(tr("pg.toggles.more", shown=shown, total=total))
+
+
+def toggles_panel() -> None:
+    if record.error is not None and record.error.kind == "SyntaxError":
+        st.info(tr("pg.toggles.run_first"), icon=":material/info:")
+        return
+    st.caption(tr("pg.toggles.intro"))
+    leaves_column, detach_column, no_grad_column = st.columns(3)
+    with leaves_column:
+        st.markdown(f"**{tr('pg.toggles.leaves')}**")
+        leaves = leaf_toggles(record)
+        for toggle in leaves[:MAX_TOGGLES]:
+            key = f"pg_rg_{toggle.key}"
+            st.session_state[key] = toggle.requires_grad
+            st.checkbox(f"`{toggle.label}` · {tr('common.line', line=toggle.line)}", key=key,
+                        on_change=toggle_leaf, args=(key, toggle.line, toggle.name))
+        show_more(min(len(leaves), MAX_TOGGLES), len(leaves))
+        if not leaves:
+            st.caption(tr("pg.toggles.none"))
+    with detach_column:
+        st.markdown(f"**{tr('pg.toggles.detach')}**")
+        detaches = detach_toggles(record, source)
+        for toggle in detaches[:MAX_TOGGLES]:
+            key = f"pg_dt_{toggle.key}"
+            st.session_state[key] = toggle.detached
+            st.checkbox(f"`{toggle.name}` · {tr('common.line', line=toggle.line)}", key=key,
+                        on_change=toggle_detach, args=(key, toggle.line, toggle.name))
+        show_more(min(len(detaches), MAX_TOGGLES), len(detaches))
+        if not detaches:
+            st.caption(tr("pg.toggles.none"))
+    with no_grad_column:
+        st.markdown(f"**{tr('pg.toggles.no_grad')}**")
+        statements = statement_toggles(record, source)
+        for toggle in statements[:MAX_TOGGLES]:
+            key = f"pg_ng_{toggle.line}"
+            st.session_state[key] = toggle.under_no_grad
+            st.checkbox(f"{toggle.line}: `{toggle.text}`", key=key, on_change=toggle_no_grad,
+                        args=(key, toggle.line))
+        show_more(min(len(statements), MAX_TOGGLES), len(statements))
+        if not statements:
+            st.caption(tr("pg.toggles.none"))
+
+
+def form_panel() -> None:
+    st.caption(tr("pg.form.intro"))
+    names = sorted(name for name in record.names)
+    with st.form("pg_form", border=False):
+        op_column, a_column, b_column = st.columns(3)
+        op_column.selectbox(tr("pg.form.op"), [op.id for op in OPS], key="pg_form_op",
+                            format_func=lambda key: tr(f"form.op.{key}"))
+        a_column.selectbox(tr("pg.form.a"), names, key="pg_form_a", accept_new_options=True,
+                           help=tr("pg.form.operand.help"), index=0 if names else None)
+        b_column.selectbox(tr("pg.form.b"), names, key="pg_form_b", accept_new_options=True,
+                           help=tr("pg.form.operand.help"), index=None)
+        values_column, target_column = st.columns(2)
+        values_column.text_input(tr("pg.form.values"), key="pg_form_values", placeholder="1.0, 2.0, 3.0")
+        target_column.text_input(tr("pg.form.target"), key="pg_form_target", value="t")
+        st.form_submit_button(tr("pg.form.add"), on_click=add_form_line, icon=":material/add:")
+    form_error = st.session_state.get(FORM_ERROR)
+    if form_error:
+        st.error(tr(form_error[0], **form_error[1]), icon=":material/error:")
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def gradient_check(code: str, call_index: int) -> list[Any]:
+    return check_gradients(code, run_source(code), run_source, call_index=call_index)
+
+
+def check_panel() -> None:
+    st.caption(tr("pg.check.intro"))
+    calls = backward_calls(record)
+    if not calls:
+        st.info(tr("pg.check.none"), icon=":material/info:")
+        return
+    index = 0
+    if len(calls) > 1:
+        index = st.selectbox(
+            tr("pg.check.call"), range(len(calls)), key="pg_check_call",
+            format_func=lambda i: tr("pg.check.call_label", line=calls[i].line,
+                                     text=codeedit.line_text(source, calls[i].line)),
+        ) or 0
+        st.caption(tr("pg.check.contribution"))
+    if calls[index].error:
+        st.warning(tr("pg.check.failed_call"), icon=":material/warning:")
+        return
+    with st.spinner(tr("common.running")):
+        checks = gradient_check(source, index)
+    table = {
+        tr("pg.check.leaf"): [check.label for check in checks],
+        tr("pg.check.autograd"): [_array_text(check.autograd) for check in checks],
+        tr("pg.check.numeric"): [_array_text(check.numeric) if check.reason is None
+                                 else tr("pg.check.not_checked", reason=tr(check.reason, line=""))
+                                 for check in checks],
+        tr("pg.check.error"): ["" if check.max_error is None else f"{check.max_error:.2e}" for check in checks],
+        tr("pg.check.verdict"): ["" if check.agrees is None
+                                 else tr("pg.check.yes") if check.agrees else tr("pg.check.no")
+                                 for check in checks],
+    }
+    st.dataframe(pd.DataFrame(table), hide_index=True, key="pg_check_table")
+    for check in checks:
+        if check.reason is None and check.checked < check.total:
+            st.caption(tr("pg.check.partial", label=check.label, checked=check.checked, total=check.total))
+
+
+def _array_text(array: Any) -> str:
+    from engine.graph.model import preview
+
+    return preview(array, limit=8, width=120) or "None"
+
+
+if panel == "toggles":
+    toggles_panel()
+elif panel == "form":
+    form_panel()
+elif panel == "check":
+    check_panel()
+else:
+    download_buttons(source, graph, lambda: figure_of(source, view, None, "light", lang(), expanded),
+                     key="pg_download")

@@ -1,0 +1,180 @@
+"""The app's plain modules: the form builder, URL state, training scripts, the Backward page's plan."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from explorer.backwardplan import (
+    GradientInputError, RootChoice, backward_lines, forward_part, gradient_literal, program_backward_calls,
+)
+from explorer.codeedit import CodeEditError
+from explorer.formbuilder import OPS, build_line, is_number
+from explorer.presets import PRESETS, preset_code
+from explorer.state import (
+    clamp_int, decode_source, encode_source, lang_from_locale, nested_literal, parse_numbers,
+)
+from explorer.training import TrainingSettings, counterpart, training_script
+
+# --- form builder ------------------------------------------------------------------------------------
+
+
+def test_form_builds_an_assignment():
+    assert build_line("mul", ["x", "3"], target="z") == "z = x * 3"
+    assert build_line("exp", ["y"], target="e") == "e = torch.exp(y)"
+    assert build_line("exp", ["y"], target="e", torch_name="T") == "e = T.exp(y)"
+
+
+def test_form_builds_statements_without_a_target():
+    assert build_line("backward", ["z"]) == "z.backward()"
+    assert build_line("print_grad", ["model.weight"]) == "print(model.weight.grad)"
+
+
+def test_form_builds_a_new_leaf_from_numbers():
+    assert build_line("tensor", ["1, 2.5; -3"], target="a") == "a = torch.tensor([1, 2.5, -3], requires_grad=True)"
+
+
+@pytest.mark.parametrize(("op", "operands", "target", "message"), [
+    ("mul", ["x", "__import__('os')"], "z", "form_bad_operand"),
+    ("mul", ["x"], "z", "form_missing_operand"),
+    ("mul", ["x", "2"], "for", "form_bad_target"),
+    ("mul", ["x", "2"], "a b", "form_bad_target"),
+    ("tensor", ["1, two"], "a", "form_bad_numbers"),
+    ("backward", ["3"], None, "form_bad_operand"),
+    ("nope", ["x"], "z", "form_unknown_op"),
+])
+def test_form_refuses_bad_input_with_a_message_id(op, operands, target, message):
+    with pytest.raises(CodeEditError) as caught:
+        build_line(op, operands, target=target)
+    assert caught.value.message_id == message
+
+
+def test_every_form_op_makes_valid_python():
+    for op in OPS:
+        operands = ["1, 2"] if op.id == "tensor" else ["x", "y"]
+        ast.parse(build_line(op.id, operands, target="t"))
+
+
+def test_numbers():
+    assert is_number("-1.5e-3") and is_number(".5") and not is_number("1e") and not is_number("x")
+
+
+# --- URL state ---------------------------------------------------------------------------------------
+
+
+def test_locale_picks_vietnamese_only_for_vi():
+    assert lang_from_locale("vi-VN") == "vi"
+    assert lang_from_locale("VI") == "vi"
+    assert lang_from_locale("en-US") == "en"
+    assert lang_from_locale(None) == "en"
+
+
+@pytest.mark.parametrize("preset", PRESETS, ids=lambda preset: preset.id)
+def test_a_program_survives_the_url_round_trip(preset):
+    token = encode_source(preset.code)
+    assert decode_source(token) == preset.code
+    assert all(char.isalnum() or char in "-_" for char in token)
+
+
+def test_a_damaged_token_reads_as_none():
+    token = encode_source(preset_code("seed10"))
+    assert decode_source(token[:-7]) is None
+    assert decode_source("%%%") is None
+    assert decode_source("") in (None, "")
+
+
+def test_parse_numbers_accepts_brackets_and_separators():
+    assert parse_numbers("[0.1, 1.0; 2] 3") == [0.1, 1.0, 2.0, 3.0]
+    with pytest.raises(CodeEditError):
+        parse_numbers("1, x")
+
+
+def test_nested_literal_follows_the_shape():
+    assert nested_literal([1, 2, 3, 4], (2, 2)) == "[[1.0, 2.0], [3.0, 4.0]]"
+    assert nested_literal([5], ()) == "5.0"
+
+
+def test_clamp_int():
+    assert clamp_int("7", 5, 1, 50) == 7
+    assert clamp_int("abc", 5, 1, 50) == 5
+    assert clamp_int("900", 5, 1, 50) == 50
+
+
+# --- training scripts --------------------------------------------------------------------------------
+
+
+def test_default_settings_write_the_seed_lessons_loop():
+    script = training_script(TrainingSettings())
+    assert "weights = torch.ones(4, requires_grad=True)" in script
+    assert "for epoch in range(5):" in script
+    assert "weights -= 0.001 * weights.grad" in script
+    assert script.rstrip().endswith("weights.grad.zero_()")
+
+
+@pytest.mark.parametrize("model", ["weights", "linear"])
+@pytest.mark.parametrize("zero_at", ["before_backward", "after_step", "never"])
+@pytest.mark.parametrize("update", ["manual", "sgd"])
+def test_every_setting_writes_valid_python(model, zero_at, update):
+    script = training_script(TrainingSettings(model=model, zero_at=zero_at, update=update, epochs=3, lr=0.01))
+    ast.parse(script)
+    assert ("zero_" in script) == (zero_at != "never")
+    assert ("optim.SGD" in script) == (update == "sgd")
+
+
+def test_zero_before_backward_guards_the_first_epoch():
+    script = training_script(TrainingSettings(zero_at="before_backward"))
+    assert "if weights.grad is not None:" in script
+    assert script.index("zero_()") < script.index("backward()")
+
+
+def test_counterpart_flips_between_never_and_zeroing():
+    assert counterpart(TrainingSettings(zero_at="never")).zero_at == "after_step"
+    assert counterpart(TrainingSettings(zero_at="before_backward")).zero_at == "never"
+
+
+def test_settings_refuse_nonsense():
+    with pytest.raises(ValueError):
+        TrainingSettings(epochs=0)
+    with pytest.raises(ValueError):
+        TrainingSettings(zero_at="sometimes")
+
+
+# --- the Backward page's plan ------------------------------------------------------------------------
+
+
+def test_forward_part_stops_before_the_first_backward():
+    source = preset_code("seed10")
+    forward = forward_part(source)
+    assert "z = z.mean()" in forward
+    assert "backward" not in forward
+    assert "print(x.grad)" not in forward
+
+
+def test_forward_part_of_a_loop_with_backward_drops_the_loop():
+    forward = forward_part(preset_code("seed_zero"))
+    assert "for epoch" not in forward
+    assert "weights = torch.ones(4, requires_grad=True)" in forward
+
+
+def test_program_backward_calls_reads_receiver_and_gradient():
+    assert program_backward_calls(preset_code("seed15")) == [("y", "w")]
+    assert program_backward_calls("z.mean().backward()\n") == [("z.mean()", None)]
+
+
+def test_gradient_literal_matches_the_root_shape():
+    choice = RootChoice("y", (2, 2), "")
+    assert gradient_literal("1, 2, 3, 4", choice) == "torch.tensor([[1.0, 2.0], [3.0, 4.0]])"
+    assert gradient_literal("  ", choice) is None
+    with pytest.raises(GradientInputError) as caught:
+        gradient_literal("1, 2", choice)
+    assert caught.value.message_id == "bw.gradient.count"
+    with pytest.raises(GradientInputError):
+        gradient_literal("1, a, 3, 4", choice)
+
+
+def test_backward_lines():
+    choice = RootChoice("y", (3,), "")
+    assert backward_lines(choice, "torch.tensor([1.0, 1.0, 1.0])", True, True) == [
+        "y.backward(torch.tensor([1.0, 1.0, 1.0]), retain_graph=True)"] * 2
+    assert backward_lines(RootChoice("z", (), ""), None, False, False) == ["z.backward()"]

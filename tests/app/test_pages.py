@@ -1,0 +1,355 @@
+"""The app driven in-process with AppTest: every page, both languages, presets, toggles, training grads."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from explorer.i18n import t
+from explorer.lessons import LESSONS
+from explorer.presets import PRESETS, preset_code
+from explorer.state import decode_source
+from tests.app.conftest import PAGES, figure_json, start, texts
+
+TITLES = {
+    "pages/learn.py": "learn.title",
+    "pages/playground.py": "pg.title",
+    "pages/backward.py": "bw.title",
+    "pages/training.py": "tr.title",
+}
+
+
+def test_app_starts_on_the_learn_page():
+    at = start()
+    assert not at.exception
+    assert at.title[0].value == t("learn.title", "en")
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_in_both_languages(page, lang):
+    at = start(lang, page)
+    assert not at.exception, at.exception
+    assert at.title[0].value == t(TITLES[page], lang)
+    other = "en" if lang == "vi" else "vi"
+    assert t(TITLES[page], other) not in texts(at)
+
+
+def test_the_browser_locale_picks_the_language_and_the_link_overrides_it():
+    assert start("vi").session_state["lang"] == "vi"
+    assert start("en").session_state["lang"] == "en"
+    assert start("vi", query={"lang": "en"}).session_state["lang"] == "en"
+
+
+def test_switching_language_in_the_sidebar_changes_the_texts():
+    at = start("en", "pages/playground.py")
+    at.selectbox(key="lang").select("vi").run()
+    assert not at.exception
+    assert at.title[0].value == t("pg.title", "vi")
+
+
+# --- Learn -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
+def test_every_lesson_shows_its_graph_and_reveals_its_answer(lesson):
+    at = start("vi", query={"lesson": lesson.id})
+    assert not at.exception
+    assert figure_json(at)["data"], "the lesson's graph is empty"
+    at.radio(key=f"learn_answer_{lesson.id}").set_value(lesson.answer).run()
+    at.button(key=f"learn_reveal_{lesson.id}").click().run()
+    assert at.success[0].value == t("learn.right", "vi")
+    assert any(t(f"lesson.{lesson.id}.explain", "vi") == element.value for element in at.markdown)
+
+
+def test_a_wrong_prediction_names_the_right_answer():
+    lesson = LESSONS[3]
+    at = start("en", query={"lesson": lesson.id})
+    at.radio(key=f"learn_answer_{lesson.id}").set_value(0).run()
+    at.button(key=f"learn_reveal_{lesson.id}").click().run()
+    assert "10., 10., 10., 10." in at.warning[0].value
+    assert "tensor([5., 5., 5., 5.])" in texts(at)
+
+
+def test_open_in_playground_loads_the_lesson_code():
+    lesson = LESSONS[1]
+    at = start("en", query={"lesson": lesson.id})
+    at.button(key=f"learn_open_{lesson.id}").click().run()
+    assert not at.exception
+    assert at.session_state["program"] == lesson.code
+    assert at.title[0].value == t("pg.title", "en")
+    assert at.text_area(key="pg_code").value == lesson.code
+
+
+# --- Playground --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("preset", PRESETS, ids=lambda preset: preset.id)
+def test_every_preset_runs_without_an_error(preset):
+    at = start("en", "pages/playground.py")
+    at.selectbox(key="pg_preset").select(preset.id).run()
+    assert not at.exception
+    assert at.session_state["program"] == preset.code
+    assert not at.error, [element.value for element in at.error]
+    assert at.code, "no output panel"
+
+
+def test_the_seed_preset_prints_what_torch_prints():
+    at = start("en", "pages/playground.py", program=preset_code("seed10"))
+    output = next(element.value for element in at.code if "tensor([1., 1., 1.])" in element.value)
+    assert "grad_fn=<AddBackward0>" in output
+    assert "<AddBackward0 object at 0x" in output
+
+
+def test_the_program_is_kept_in_the_url():
+    at = start("en", "pages/playground.py", program=preset_code("seed16"))
+    assert decode_source(at.query_params["code"][0]) == preset_code("seed16")
+
+
+def test_a_link_with_code_opens_that_program():
+    from explorer.state import encode_source
+
+    at = start("en", "pages/playground.py", query={"code": encode_source(preset_code("seed18"))})
+    assert at.session_state["program"] == preset_code("seed18")
+
+
+def test_a_broken_link_says_so_and_keeps_the_default_program():
+    at = start("en", "pages/playground.py", query={"code": "not-a-program"})
+    assert not at.exception
+    assert at.warning[0].value == t("common.bad_link", "en")
+
+
+def test_an_error_shows_its_line_and_torch_message_and_keeps_the_code():
+    broken = "import torch\nx = torch.ones(3)\ny = x.backward()\n"
+    at = start("en", "pages/playground.py", program=broken)
+    assert not at.exception
+    message = at.error[0].value
+    assert "element 0 of tensors does not require grad and does not have a grad_fn" in message
+    assert "  3 | y = x.backward()" in message
+    assert at.text_area(key="pg_code").value == broken
+
+
+def test_a_syntax_error_is_reported_not_raised():
+    at = start("en", "pages/playground.py", program="import torch\nx = (\n")
+    assert not at.exception
+    assert at.error
+    assert at.session_state["program"] == "import torch\nx = (\n"
+
+
+def _leaf_checkbox_key(at) -> str:
+    return next(box.key for box in at.checkbox if box.key.startswith("pg_rg_") and box.key.endswith(":x"))
+
+
+def test_the_requires_grad_toggle_edits_the_code_and_the_figure():
+    at = start("en", "pages/playground.py", program=preset_code("seed7"))
+    before = figure_json(at)
+    at.checkbox(key=_leaf_checkbox_key(at)).uncheck().run()
+    assert not at.exception
+    program = at.session_state["program"]
+    assert "x = torch.randn(3)\n" in program
+    assert "-x = torch.randn(3, requires_grad=True)" in at.session_state["program_diff"]
+    after = figure_json(at)
+    assert after != before
+    names = _node_names(after)
+    assert "AddBackward0" in _node_names(before) and "AddBackward0" not in names
+
+
+def test_the_detach_toggle_edits_the_code_and_cuts_the_graph():
+    at = start("en", "pages/playground.py", program=preset_code("seed7"))
+    before = _node_names(figure_json(at))
+    key = next(box.key for box in at.checkbox if box.key.startswith("pg_dt_") and box.key.endswith(":y"))
+    at.checkbox(key=key).check().run()
+    assert "y = (x + 2).detach()" in at.session_state["program"]
+    after = _node_names(figure_json(at))
+    assert before.count("AddBackward0") > after.count("AddBackward0")
+
+
+def test_the_no_grad_toggle_wraps_the_statement_and_changes_the_figure():
+    at = start("en", "pages/playground.py", program=preset_code("seed7"))
+    before = figure_json(at)
+    line = next(number for number, text in enumerate(preset_code("seed7").splitlines(), 1) if text == "z = y * 3")
+    at.checkbox(key=f"pg_ng_{line}").check().run()
+    assert "with torch.no_grad():\n    z = y * 3" in at.session_state["program"]
+    after = figure_json(at)
+    assert "MulBackward0" in _node_names(before) and "MulBackward0" not in _node_names(after)
+    at.button(key="pg_undo").click().run()
+    assert at.session_state["program"] == preset_code("seed7")
+
+
+def test_the_form_builder_appends_a_line():
+    at = start("en", "pages/playground.py", program=preset_code("seed3"), query={"panel": "form"})
+    at.selectbox(key="pg_form_op").select("mul")
+    at.selectbox(key="pg_form_a").select("y")
+    at.selectbox(key="pg_form_b").select("x")
+    at.text_input(key="pg_form_target").set_value("w")
+    at.button[-1].click().run()
+    assert not at.exception
+    assert at.session_state["program"].endswith("w = y * x\n")
+    assert "MulBackward0" in _node_names(figure_json(at))
+
+
+def test_the_form_builder_refuses_a_bad_operand_without_touching_the_code():
+    at = start("en", "pages/playground.py", program=preset_code("seed3"), query={"panel": "form"})
+    at.selectbox(key="pg_form_op").select("add")
+    at.selectbox(key="pg_form_b").select("os.system")
+    at.text_input(key="pg_form_target").set_value("1abc")
+    at.button[-1].click().run()
+    assert at.error
+    assert at.session_state["program"] == preset_code("seed3")
+
+
+def test_selecting_a_node_fills_the_inspector():
+    at = start("en", "pages/playground.py", program=preset_code("seed10"))
+    leaf = next(node for node in at.selectbox(key="node").options if node.startswith("x"))
+    at.selectbox(key="node").select(leaf).run()
+    assert not at.exception
+    table = at.table[0].value
+    shown = " ".join(str(value) for value in table.iloc[:, 0])
+    assert "tensor([1., 1., 1.])" in shown
+    assert "True" in shown
+
+
+def test_the_gradient_check_agrees_with_autograd():
+    at = start("en", "pages/playground.py", program=preset_code("seed15"), query={"panel": "check"})
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table.iloc[:, 0]) == ["x"]
+    assert list(table.iloc[:, -1]) == [t("pg.check.yes", "en")]
+
+
+def test_the_view_switch_draws_the_tensor_view():
+    at = start("en", "pages/playground.py", program=preset_code("seed10"))
+    autograd = figure_json(at)
+    at.segmented_control(key="view").set_value("tensor").run()
+    assert figure_json(at) != autograd
+    assert "AccumulateGrad" not in _node_names(figure_json(at))
+
+
+def test_a_page_switch_keeps_the_users_code():
+    mine = "import torch\nq = torch.ones(2, requires_grad=True)\nr = q * 4\n"
+    at = start("en", "pages/playground.py", program=mine)
+    at.switch_page("pages/training.py").run()
+    at.switch_page("pages/playground.py").run()
+    assert at.text_area(key="pg_code").value == mine
+
+
+def _node_names(figure: dict) -> list[str]:
+    names = []
+    for trace in figure["data"]:
+        for text in trace.get("hovertext") or trace.get("text") or []:
+            if isinstance(text, str):
+                names.extend(re.findall(r"[A-Z][A-Za-z]*Backward\d|AccumulateGrad", text))
+    return names
+
+
+# --- Backward ----------------------------------------------------------------------------------------
+
+
+def test_stepping_to_the_end_shows_the_leaf_grad():
+    at = start("en", "pages/backward.py", program=preset_code("seed10"))
+    assert not at.exception
+    at.button(key="bw_last").click().run()
+    assert not at.exception
+    assert "x.grad = tensor([1., 1., 1.])" in texts(at)
+    at.button(key="bw_first").click().run()
+    at.button(key="bw_next").click().run()
+    assert t("bw.step_of", "en", k=2, n=len(_steps(at))) in texts(at)
+
+
+def _steps(at) -> list[int]:
+    slider = at.slider(key="bw_step")
+    return list(range(slider.min, slider.max + 1))
+
+
+def test_a_non_scalar_root_without_gradient_is_a_teaching_moment():
+    at = start("en", "pages/backward.py", program=preset_code("seed15"))
+    at.text_input(key="bw_grad").set_value("").run()
+    assert not at.exception
+    assert at.info[0].value == t("bw.implicit", "en")
+    assert "grad can be implicitly created only for scalar outputs" in texts(at)
+
+
+def test_the_vector_jacobian_product_with_the_seeds_vector():
+    at = start("en", "pages/backward.py", program=preset_code("seed15"))
+    at.button(key="bw_last").click().run()
+    assert "x.grad = tensor([2.0480e+02, 2.0480e+03, 2.0480e-01, 2.0480e+01, 2.0480e+00])" in texts(at)
+
+
+def test_a_gradient_of_the_wrong_length_is_refused_clearly():
+    at = start("en", "pages/backward.py", program=preset_code("seed15"))
+    at.text_input(key="bw_grad").set_value("1, 2").run()
+    assert at.error[0].value == t("bw.gradient.count", "en", n=5, m=2)
+
+
+def test_backward_twice_without_retain_graph_shows_torchs_error():
+    at = start("en", "pages/backward.py", program=preset_code("seed10"))
+    at.toggle(key="bw_twice").set_value(True).run()
+    assert not at.exception
+    assert "Trying to backward through the graph a second time" in texts(at)
+
+
+def test_backward_twice_with_retain_graph_accumulates():
+    at = start("en", "pages/backward.py", program=preset_code("seed10"))
+    at.toggle(key="bw_retain").set_value(True)
+    at.toggle(key="bw_twice").set_value(True).run()
+    at.segmented_control(key="bw_call").set_value(1).run()
+    at.button(key="bw_last").click().run()
+    assert "x.grad = tensor([2., 2., 2.])" in texts(at)
+
+
+# --- Training ----------------------------------------------------------------------------------------
+
+
+def _grad_column(at) -> list[str]:
+    table = at.dataframe[0].value
+    return list(table[t("tr.col.grad", "en", name="weights")])
+
+
+def test_training_with_zero_keeps_the_gradient_flat():
+    at = start("en", "pages/training.py")
+    assert _grad_column(at) == ["tensor([5., 5., 5., 5.])"] * 5
+
+
+def test_training_without_zero_climbs_a_staircase():
+    at = start("en", "pages/training.py", query={"tr_zero": "never"})
+    assert _grad_column(at) == [f"tensor([{k}., {k}., {k}., {k}.])" for k in (5, 10, 15, 20, 25)]
+
+
+@pytest.mark.parametrize("zero_at", ["before_backward", "after_step"])
+def test_training_with_sgd_zeroing_anywhere_keeps_it_flat(zero_at):
+    at = start("en", "pages/training.py", query={"tr_zero": zero_at, "tr_update": "sgd"})
+    assert _grad_column(at) == ["tensor([5., 5., 5., 5.])"] * 5
+
+
+def test_training_charts_and_the_staircase_figure():
+    at = start("vi", "pages/training.py")
+    staircase = figure_json(at, 1)
+    flat, stairs = (trace for trace in staircase["data"] if trace["name"] != trace.get("x"))
+    assert {round(value, 4) for value in _ys(stairs)} == {5.0, 10.0, 15.0, 20.0, 25.0} or \
+        {round(value, 4) for value in _ys(flat)} == {5.0, 10.0, 15.0, 20.0, 25.0}
+
+
+def _ys(trace: dict) -> list[float]:
+    values = trace["y"]
+    if isinstance(values, dict):  # plotly's typed-array encoding
+        import base64
+
+        import numpy as np
+
+        return list(np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]))
+    return values
+
+
+def test_training_linear_regression_learns():
+    at = start("en", "pages/training.py", query={"tr_model": "linear", "tr_epochs": "30", "tr_lr": "0.02"})
+    assert not at.exception
+    losses = list(at.dataframe[0].value[t("tr.col.loss", "en")])
+    assert losses[-1] < losses[0] / 10
+
+
+def test_training_code_opens_in_the_playground():
+    at = start("en", "pages/training.py", query={"tr_zero": "never"})
+    at.button(key="tr_open").click().run()
+    assert "weights.grad.zero_()" not in at.session_state["program"]
+    assert at.title[0].value == t("pg.title", "en")

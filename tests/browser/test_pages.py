@@ -1,0 +1,85 @@
+"""Every page in a real browser: loads without errors, presets run, clicks inspect, stepping ends at x.grad."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from explorer.i18n import t
+from explorer.presets import preset_code
+from explorer.state import encode_source
+from tests.browser.helpers import screenshot, wait_for_app
+
+PAGES = {"": "learn.title", "playground": "pg.title", "backward": "bw.title", "training": "tr.title"}
+
+
+def open_page(page: Page, base: str, path: str, **query: str) -> None:
+    suffix = "&".join(f"{key}={value}" for key, value in query.items())
+    page.goto(f"{base}/{path}" + (f"?{suffix}" if suffix else ""))
+    wait_for_app(page, settle_ms=600)
+
+
+def assert_no_errors(page: Page) -> None:
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+    expect(page.locator("[data-testid='stAlertContentError']")).to_have_count(0)
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+@pytest.mark.parametrize("path", list(PAGES))
+def test_each_page_loads_without_an_error(app_url: str, page: Page, path: str, lang: str):
+    open_page(page, app_url, path, lang=lang)
+    expect(page.locator("h1").first).to_have_text(t(PAGES[path], lang))
+    if path != "training":
+        expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    assert_no_errors(page)
+    screenshot(page, f"page_{path or 'learn'}_{lang}")
+
+
+def test_a_preset_runs(app_url: str, page: Page):
+    open_page(page, app_url, "playground", lang="en")
+    page.get_by_test_id("stSelectbox").filter(has_text=t("pg.preset", "en")).click()
+    page.get_by_role("option", name=t("preset.seed15", "en")).click()
+    wait_for_app(page, settle_ms=800)
+    output = page.get_by_test_id("stCode").filter(has_text="2.0480e+02")
+    expect(output.first).to_be_visible()
+    assert_no_errors(page)
+    screenshot(page, "preset_seed15")
+
+
+def test_clicking_a_node_fills_the_inspector(app_url: str, page: Page):
+    open_page(page, app_url, "playground", lang="en", code=encode_source(preset_code("seed10")))
+    inspector = page.locator(".st-key-pg_inspector")
+    expect(inspector).to_have_count(0)
+    points = page.locator(".js-plotly-plot .scatterlayer .trace .points path.point")
+    expect(points.first).to_be_visible()
+    box = points.first.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_for_app(page, settle_ms=800)
+    expect(inspector).to_be_visible()
+    expect(inspector).to_contain_text(t("pg.field.requires_grad", "en"))
+    assert_no_errors(page)
+    screenshot(page, "inspector")
+
+
+def test_stepping_backward_to_the_end_shows_x_grad(app_url: str, page: Page):
+    open_page(page, app_url, "backward", lang="en", code=encode_source(preset_code("seed10")))
+    page.get_by_role("button", name=t("bw.next", "en")).click()
+    wait_for_app(page)
+    page.get_by_role("button", name=t("bw.last", "en")).click()
+    wait_for_app(page, settle_ms=800)
+    expect(page.get_by_text("x.grad = tensor([1., 1., 1.])")).to_be_visible()
+    assert_no_errors(page)
+    screenshot(page, "backward_last_step")
+
+
+def test_the_language_switch_changes_the_texts(app_url: str, page: Page):
+    open_page(page, app_url, "playground", lang="en")
+    expect(page.locator("h1").first).to_have_text(t("pg.title", "en"))
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
+    page.get_by_role("option", name="Tiếng Việt").click()
+    wait_for_app(page, settle_ms=600)
+    expect(page.locator("h1").first).to_have_text(t("pg.title", "vi"))
+    expect(page.get_by_text(t("pg.intro", "vi"))).to_be_visible()
+    assert "lang=vi" in page.url
+    screenshot(page, "language_switched_vi")

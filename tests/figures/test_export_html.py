@@ -1,0 +1,23 @@
+"""Standalone HTML works offline: plotly.js is inside the page, frames included."""
+
+from __future__ import annotations
+
+import engine as torch
+from engine.figures import backward_animation, graph_figure, standalone_html
+from engine.graph import graph_from_tensors, trace_backward
+from tests.graph.programs import seed_chain
+
+
+def test_html_embeds_plotly_and_loads_nothing_from_the_network():
+    names = seed_chain(torch)
+    page = standalone_html(graph_figure(graph_from_tensors(names["root"], labels=names)), title="x <graph>")
+    assert "<title>x &lt;graph&gt;</title>" in page
+    assert "plotly.js v" in page
+    assert 'src="http' not in page
+
+
+def test_animation_html_carries_its_frames():
+    names = seed_chain(torch)
+    trace = trace_backward(names["root"], labels=names)
+    page = standalone_html(backward_animation(trace))
+    assert page.count('"traces":[') == len(trace.steps)  # each frame names the traces it replaces
