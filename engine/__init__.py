@@ -11,6 +11,7 @@ import math as _math
 
 from engine import (
     _ops_math,  # noqa: F401 - registers op-table entries
+    _ops_nn,  # noqa: F401 - registers the loss and linear entries
     autograd,  # noqa: E402
 )
 from engine._creation import (

@@ -360,11 +360,12 @@ def _reshape_in_place(tensor: Tensor, name: str, **attrs: Any) -> Tensor:
     spec = lookup(name)
     old_shape = tensor._data.shape
     tensor._data = spec.forward(tensor._data, **attrs)
+    tensor._version[0] += 1
     if view_of is not None:
-        tensor._view_of = ViewOf(view_of.base, (*view_of.steps, (_IN_PLACE_AS_VIEW[name], attrs)))
+        steps = (*view_of.steps, (_IN_PLACE_AS_VIEW[name], attrs))
+        tensor._view_of = ViewOf(view_of.base, steps, tensor._version[0])
     if _grad_mode._enabled and tensor._requires_grad:
         tensor.grad_fn = Node(spec, (_edge(tensor),), attrs, (old_shape,))
-    tensor._version[0] += 1
     return tensor
 
 
@@ -533,23 +534,37 @@ def _advanced_index(shape: tuple[int, ...], advanced: list[tuple[int, np.ndarray
                 )
         columns.extend((dim + offset, picks) for offset, picks in enumerate(np.nonzero(array)))
     try:
-        np.broadcast_shapes(*(array.shape for _, array in columns))
+        picked = np.broadcast_shapes(*(array.shape for _, array in columns))
     except ValueError:
         listed = ", ".join(str(list(array.shape)) for _, array in columns)
         raise IndexError(
             f"shape mismatch: indexing tensors could not be broadcast together with shapes {listed}"
         ) from None
+    untouched = math.prod(size for d, size in enumerate(shape) if d not in {dim for dim, _ in columns})
+    if math.prod(picked) * untouched:
+        # torch checks bounds element by element, so an empty result never fails.
+        _check_bounds(shape, columns)
     index: list[Any] = [slice(None)] * len(shape)
-    for position, (dim, array) in enumerate(columns):
-        size = shape[dim]
-        outside = array[(array < -size) | (array >= size)]
-        if outside.size:
-            # torch numbers the dimension among the index tensors, not among the tensor's dimensions.
-            raise IndexError(
-                f"index {outside.flat[0]} is out of bounds for dimension {position} with size {size}"
-            )
+    for dim, array in columns:
         index[dim] = array
     return tuple(index)
+
+
+def _check_bounds(shape: tuple[int, ...], columns: list[tuple[int, np.ndarray]]) -> None:
+    """torch's error for the first picked element (in order) that lies outside its dimension."""
+    arrays = np.broadcast_arrays(*(array for _, array in columns))
+    outside = np.stack([((picks < -shape[dim]) | (picks >= shape[dim])).reshape(-1)
+                        for (dim, _), picks in zip(columns, arrays)])
+    if not outside.any():
+        return
+    element = int(np.flatnonzero(outside.any(axis=0))[0])
+    position = int(np.flatnonzero(outside[:, element])[0])
+    size = shape[columns[position][0]]
+    if size == 0:
+        raise IndexError("index is out of bounds for dimension with size 0")
+    # torch numbers the dimension among the index tensors, not among the tensor's dimensions.
+    value = arrays[position].reshape(-1)[element]
+    raise IndexError(f"index {value} is out of bounds for dimension {position} with size {size}")
 
 
 def _check_single_item(tensor: Tensor, item: Any) -> None:
@@ -702,9 +717,9 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
     else:
         inner, values, attrs = _prepare_copy(region, source)
     _write(region, inner, values, attrs)
+    root._version[0] += 1
     if _grad_mode._enabled and (root._requires_grad or values._requires_grad):
         _record_write(root, self, steps, inner, values, attrs, region.shape)
-    root._version[0] += 1
 
 
 # -- joining and splitting -------------------------------------------------------------------------

@@ -19,19 +19,39 @@ from typing import Any
 
 import numpy as np
 
+from engine._dispatch import _edge
 from engine._optable import Ctx, OpSpec, lookup, register
+from engine.autograd.graph import Node
 
 Step = tuple[str, dict[str, Any]]  # (op name, attrs) of one view op
 
 
 class ViewOf:
-    """What makes a tensor a view: its root base and the view forwards that re-derive it from the base."""
+    """What makes a tensor a view: its root base and the view forwards that re-derive it from the base.
 
-    __slots__ = ("base", "steps")
+    `version` is the shared version counter's value when the view's grad_fn was last set. A write to
+    the base (or to any view of it) moves the counter on; the next look at the view's grad_fn then
+    re-derives it from the base's current history, as torch does.
+    """
 
-    def __init__(self, base: Any, steps: tuple[Step, ...]) -> None:
+    __slots__ = ("base", "steps", "version")
+
+    def __init__(self, base: Any, steps: tuple[Step, ...], version: int) -> None:
         self.base = base
         self.steps = steps
+        self.version = version
+
+    def refresh(self, view: Any) -> None:
+        current = view._version[0]
+        if current == self.version:
+            return
+        self.version = current
+        base = self.base
+        if not base._requires_grad or (view._made_in_no_grad and not view._requires_grad):
+            return
+        view._grad_fn = Node(lookup("as_strided"), (_edge(base),),
+                             {"steps": self.steps, "base_order": axis_order(base._data)}, (tuple(base.shape),))
+        view._requires_grad = True
 
 
 def replay(array: np.ndarray, steps: tuple[Step, ...]) -> np.ndarray:
@@ -46,9 +66,9 @@ def _view_hook(name: str) -> Callable[[Any, Any, dict[str, Any]], None]:
         result._version = source._version
         parent = source._view_of
         if parent is None:
-            result._view_of = ViewOf(source, ((name, attrs),))
+            result._view_of = ViewOf(source, ((name, attrs),), source._version[0])
         else:
-            result._view_of = ViewOf(parent.base, (*parent.steps, (name, attrs)))
+            result._view_of = ViewOf(parent.base, (*parent.steps, (name, attrs)), source._version[0])
 
     return link
 

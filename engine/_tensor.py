@@ -34,7 +34,7 @@ class Tensor:
     """A multi-dimensional array that can record the operations made on it."""
 
     __slots__ = (
-        "_data", "_requires_grad", "grad_fn", "_grad", "_version", "_accumulator", "_id",
+        "_data", "_requires_grad", "_grad_fn", "_grad", "_version", "_accumulator", "_id",
         "_made_in_no_grad", "_detached_from", "_retains_grad", "_view_of", "__weakref__",
     )
 
@@ -45,7 +45,7 @@ class Tensor:
         tensor = object.__new__(cls)
         tensor._data = data
         tensor._requires_grad = False
-        tensor.grad_fn = None
+        tensor._grad_fn = None
         tensor._grad = None
         tensor._version = version if version is not None else [0]
         tensor._accumulator = None
@@ -72,6 +72,8 @@ class Tensor:
 
     @property
     def requires_grad(self) -> bool:
+        if self._view_of is not None:
+            self._view_of.refresh(self)
         return self._requires_grad
 
     @requires_grad.setter
@@ -88,6 +90,19 @@ class Tensor:
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         self._set_requires_grad(bool(requires_grad), ONLY_FLOAT_GRAD)
         return self
+
+    @property
+    def grad_fn(self) -> Node | None:
+        if self._view_of is not None:
+            # A view whose base was written in place re-derives from the base (AsStridedBackward0).
+            self._view_of.refresh(self)
+        return self._grad_fn
+
+    @grad_fn.setter
+    def grad_fn(self, node: Node | None) -> None:
+        self._grad_fn = node
+        if self._view_of is not None:
+            self._view_of.version = self._version[0]
 
     @property
     def is_leaf(self) -> bool:
@@ -153,7 +168,7 @@ class Tensor:
         return self
 
     def _is_view_hint(self) -> bool:
-        return False
+        return self._view_of is not None
 
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
                  inputs: Any = None) -> None:

@@ -31,6 +31,10 @@ ARROW_SIZE = 9
 # Edges that skip a layer bow out by this many node gaps, sampled at CURVE_POINTS points.
 BEND = 0.45
 CURVE_POINTS = 9
+# no_grad boxes around their nodes, in layout units: (left, right, below, above).
+REGION_PADDING = {"LR": (0.7, 0.7, 0.45, 0.42), "TB": (0.5, 2.2, 0.6, 0.4)}
+# Room between the outermost nodes and the plot edge for their labels, same order.
+AXIS_PADDING = {"LR": (1.6, 1.6, 0.7, 0.9), "TB": (0.9, 2.8, 0.8, 0.6)}
 _FLAG_FIELDS = (
     ("no_grad", "flag.no_grad"), ("detached", "flag.detached"), ("is_parameter", "flag.parameter"),
     ("retains_grad", "flag.retains_grad"),
@@ -295,21 +299,25 @@ def _edge_label_trace(canvas: Canvas, edges: list[tuple[Hashable, Hashable]]) ->
 
 
 def region_layout(canvas: Canvas) -> tuple[list[dict], list[dict]]:
-    """Shaded rectangles and labels for the no_grad regions (layout shapes and annotations)."""
+    """Shaded rectangles and labels for the no_grad regions (layout shapes and annotations).
+
+    A box reaches round its nodes' own labels (above them left-to-right, to their right top-to-bottom)
+    and keeps a strip under the nodes for its caption, so captions never cover a node's label.
+    """
     shapes, annotations = [], []
-    pad = 0.45 * canvas.gap
+    left, right, below, above = REGION_PADDING[canvas.direction]
     for region in no_grad_regions(canvas.graph):
         x, y = canvas.xy(region)
-        x0, x1, y0, y1 = x.min() - pad, x.max() + pad, y.min() - pad, y.max() + pad
+        x0, x1, y0, y1 = x.min() - left, x.max() + right, y.min() - below, y.max() + above
         shapes.append({
             "type": "rect", "layer": "below", "x0": x0, "x1": x1, "y0": y0, "y1": y1,
             "fillcolor": canvas.theme.region_fill,
             "line": {"color": canvas.theme.region_line, "dash": "dot", "width": 1},
         })
         annotations.append({
-            "x": x0, "y": y1, "xanchor": "left", "yanchor": "bottom", "showarrow": False,
+            "x": x0, "y": y0, "xanchor": "left", "yanchor": "bottom", "showarrow": False,
             "text": f"<i>{text('region.no_grad', canvas.lang)}</i>",
-            "font": {"size": 10, "color": canvas.theme.text},
+            "font": {"size": 9, "color": canvas.theme.text},
         })
     return shapes, annotations
 
@@ -356,14 +364,11 @@ def _extent(canvas: Canvas) -> tuple[list[float], list[float]]:
     if not canvas.positions:
         return [-1.0, 1.0], [-1.0, 1.0]
     x, y = canvas.xy(canvas.graph)
-    along, across = (x, y) if canvas.direction == "LR" else (-y, x)
-    window = VISIBLE_LAYERS * DEFAULT_GAPS[canvas.direction][0]
-    shown = along >= along.max() - window
-    along_range = [along[shown].min() - 0.9, along.max() + 0.9]
-    across_range = [across[shown].min() - 1.2, across[shown].max() + 1.2]
-    if canvas.direction == "LR":
-        return along_range, across_range
-    return across_range, [-along_range[1], -along_range[0]]
+    along = x if canvas.direction == "LR" else -y
+    shown = along >= along.max() - VISIBLE_LAYERS * DEFAULT_GAPS[canvas.direction][0]
+    left, right, below, above = AXIS_PADDING[canvas.direction]
+    return ([x[shown].min() - left, x[shown].max() + right],
+            [y[shown].min() - below, y[shown].max() + above])
 
 
 def _height(canvas: Canvas, y_range: list[float]) -> int:

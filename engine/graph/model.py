@@ -136,6 +136,10 @@ def preview(array: np.ndarray | None, limit: int = 6, width: int = 60) -> str | 
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _caption_preview(array: np.ndarray) -> str:
+    return preview(array, limit=4, width=28) or ""
+
+
 def shape_text(shape: Sequence[int] | None) -> str | None:
     """`[2, 3]`, the way `list(torch.Size)` prints; None when unknown."""
     return None if shape is None else "[" + ", ".join(str(size) for size in shape) + "]"
@@ -265,11 +269,11 @@ class _Builder:
         attrs = _blank(self.tensor_kind(info), info.label or "tensor")
         attrs.update(_tensor_fields(info, fn_name))
         attrs["muted"] = not info.requires_grad
-        attrs["caption"] = self.tensor_caption(attrs)
+        attrs["caption"] = self.tensor_caption(attrs, info.value, info.grad)
         self.graph.add_node(node, **attrs)
         return node
 
-    def tensor_caption(self, attrs: dict[str, Any]) -> str:
+    def tensor_caption(self, attrs: dict[str, Any], value: np.ndarray | None, grad: np.ndarray | None) -> str:
         return shape_text(attrs["shape"]) or ""
 
     def add_constant(self, info: NodeInfo, slot: int) -> str:
@@ -277,8 +281,7 @@ class _Builder:
         attrs = _blank(Kind.CONSTANT, "constant")
         value = _constant_value(info, slot)
         if value is not None:
-            attrs.update(value=preview(value), shape=tuple(value.shape),
-                         caption=preview(value, limit=3, width=24))
+            attrs.update(value=preview(value), shape=tuple(value.shape), caption=_caption_preview(value))
         attrs["muted"] = True
         self.graph.add_node(node, **attrs)
         return node
@@ -413,10 +416,11 @@ class _TensorBuilder(_Builder):
         self.add_cuts()
         return self.graph
 
-    def tensor_caption(self, attrs: dict[str, Any]) -> str:
-        lines = [f"data {attrs['value']}" if attrs["value"] is not None else shape_text(attrs["shape"]) or ""]
-        if attrs["grad"] is not None:
-            lines.append(f"grad {attrs['grad']}")
+    def tensor_caption(self, attrs: dict[str, Any], value: np.ndarray | None, grad: np.ndarray | None) -> str:
+        # micrograd's `data | grad` card, kept short: the hover card has the longer previews.
+        lines = [f"data {_caption_preview(value)}" if value is not None else shape_text(attrs["shape"]) or ""]
+        if grad is not None:
+            lines.append(f"grad {_caption_preview(grad)}")
         return "\n".join(lines)
 
     def shown_tensors(self) -> list[int]:
@@ -451,7 +455,7 @@ class _TensorBuilder(_Builder):
         result = info.saved.get("result")
         if result is not None:
             attrs.update(value=preview(result), shape=tuple(result.shape))
-        attrs["caption"] = self.tensor_caption(attrs)
+        attrs["caption"] = self.tensor_caption(attrs, result, None)
         self.graph.add_node(node, **attrs)
         return node
 

@@ -84,47 +84,73 @@ def _row_scaled_in_place(tensor, factor):
 # max/min, clamp, softmax, more math, products, spread, norms and the in-place fills (engine/_ops_reduce.py).
 LOW = A - 0.5 * np.sign(A)  # every entry of A lies outside [LOW, HIGH] or well inside it, never on a bound
 HIGH = _values(2, 3, low=0.5, high=1.5, away_from=None)
-SAMPLES.update({
-    "max": Sample(lambda lib, a: a.max(), (A,)),
-    "min": Sample(lambda lib, a: a.min(), (A,)),
-    "max_dim": Sample(lambda lib, a: a.max(1).values, (A,)),
-    "min_dim": Sample(lambda lib, a: a.min(0, keepdim=True)[0], (A,)),
-    "amax": Sample(lambda lib, a: a.amax(1), (A,)),
-    "amin": Sample(lambda lib, a: a.amin((0, 1), keepdim=True), (A,)),
-    "maximum": Sample(lambda lib, a, b: lib.maximum(a, b), (A, B), (0, 1)),
-    "minimum": Sample(lambda lib, a, b: lib.minimum(a, b), (A, ROW), (0, 1)),
-    "clamp": Sample(lambda lib, a: a.clamp(0, 1), (P - 0.25,)),
-    "clamp_min": Sample(lambda lib, a: a.clamp_min(0), (A,)),
-    "clamp_max": Sample(lambda lib, a: a.clamp_max(0), (A,)),
-    "clamp_tensor": Sample(lambda lib, a, lo, hi: a.clamp(lo, hi), (A, LOW, HIGH), (0, 1, 2)),
-    "clamp_min_tensor": Sample(lambda lib, a, lo: a.clamp_min(lo), (A, B), (0, 1)),
-    "clamp_max_tensor": Sample(lambda lib, a, hi: a.clamp_max(hi), (A, B), (0, 1)),
-    "softmax": Sample(lambda lib, a: a.softmax(1), (A,)),
-    "log_softmax": Sample(lambda lib, a: a.log_softmax(0), (A,)),
-    "sin": Sample(lambda lib, a: a.sin(), (A,)),
-    "cos": Sample(lambda lib, a: a.cos(), (A,)),
-    "tan": Sample(lambda lib, a: (a * 0.5).tan(), (A,)),
-    "log1p": Sample(lambda lib, a: a.log1p(), (P,)),
-    "expm1": Sample(lambda lib, a: a.expm1(), (A,)),
-    "log2": Sample(lambda lib, a: a.log2(), (P,)),
-    "log10": Sample(lambda lib, a: a.log10(), (P,)),
-    "sign": Sample(lambda lib, a: a.sign(), (A,)),
-    "floor": Sample(lambda lib, a: a.floor(), (A,)),
-    "ceil": Sample(lambda lib, a: a.ceil(), (A,)),
-    "trunc": Sample(lambda lib, a: a.trunc(), (A,)),
-    "round": Sample(lambda lib, a: a.round(), (A,)),
-    "round_decimals": Sample(lambda lib, a: a.round(decimals=1), (A,)),
-    "frac": Sample(lambda lib, a: a.frac(), (A,)),
-    "prod": Sample(lambda lib, a: a.prod(), (A,)),
-    "prod_dim": Sample(lambda lib, a: a.prod(1, keepdim=True), (A,)),
-    "var": Sample(lambda lib, a: a.var(1), (A,)),
-    "std": Sample(lambda lib, a: a.std(), (A,)),
-    "vector_norm": Sample(lambda lib, a: a.norm(p=3, dim=0), (A,)),
-    "fill": Sample(lambda lib, a: (a * 1).fill_(2.0), (A,)),
-    "zero": Sample(lambda lib, a: (a * 1).zero_(), (A,)),
-    "fill_tensor": Sample(lambda lib, a, v: (a * 1).fill_(v), (A, np.array(1.5)), (0, 1)),
-    "copy": Sample(lambda lib, a, src: (a * 1).copy_(src), (A, ROW), (0, 1)),
-    "view_write": Sample(lambda lib, a, b: _row_scaled_in_place(a * 1, b), (A, ROW), (0, 1)),
-    "uniform": Sample(lambda lib, a: _seeded(lib, a * 1).uniform_(-1, 1), (A,)),
-    "normal": Sample(lambda lib, a: _seeded(lib, a * 1).normal_(0.5, 2.0), (A,)),
-})
+SAMPLES.update(
+    {
+        "max": Sample(lambda lib, a: a.max(), (A,)),
+        "min": Sample(lambda lib, a: a.min(), (A,)),
+        "max_dim": Sample(lambda lib, a: a.max(1).values, (A,)),
+        "min_dim": Sample(lambda lib, a: a.min(0, keepdim=True)[0], (A,)),
+        "amax": Sample(lambda lib, a: a.amax(1), (A,)),
+        "amin": Sample(lambda lib, a: a.amin((0, 1), keepdim=True), (A,)),
+        "maximum": Sample(lambda lib, a, b: lib.maximum(a, b), (A, B), (0, 1)),
+        "minimum": Sample(lambda lib, a, b: lib.minimum(a, b), (A, ROW), (0, 1)),
+        "clamp": Sample(lambda lib, a: a.clamp(0, 1), (P - 0.25,)),
+        "clamp_min": Sample(lambda lib, a: a.clamp_min(0), (A,)),
+        "clamp_max": Sample(lambda lib, a: a.clamp_max(0), (A,)),
+        "clamp_tensor": Sample(lambda lib, a, lo, hi: a.clamp(lo, hi), (A, LOW, HIGH), (0, 1, 2)),
+        "clamp_min_tensor": Sample(lambda lib, a, lo: a.clamp_min(lo), (A, B), (0, 1)),
+        "clamp_max_tensor": Sample(lambda lib, a, hi: a.clamp_max(hi), (A, B), (0, 1)),
+        "softmax": Sample(lambda lib, a: a.softmax(1), (A,)),
+        "log_softmax": Sample(lambda lib, a: a.log_softmax(0), (A,)),
+        "sin": Sample(lambda lib, a: a.sin(), (A,)),
+        "cos": Sample(lambda lib, a: a.cos(), (A,)),
+        "tan": Sample(lambda lib, a: (a * 0.5).tan(), (A,)),
+        "log1p": Sample(lambda lib, a: a.log1p(), (P,)),
+        "expm1": Sample(lambda lib, a: a.expm1(), (A,)),
+        "log2": Sample(lambda lib, a: a.log2(), (P,)),
+        "log10": Sample(lambda lib, a: a.log10(), (P,)),
+        "sign": Sample(lambda lib, a: a.sign(), (A,)),
+        "floor": Sample(lambda lib, a: a.floor(), (A,)),
+        "ceil": Sample(lambda lib, a: a.ceil(), (A,)),
+        "trunc": Sample(lambda lib, a: a.trunc(), (A,)),
+        "round": Sample(lambda lib, a: a.round(), (A,)),
+        "round_decimals": Sample(lambda lib, a: a.round(decimals=1), (A,)),
+        "frac": Sample(lambda lib, a: a.frac(), (A,)),
+        "prod": Sample(lambda lib, a: a.prod(), (A,)),
+        "prod_dim": Sample(lambda lib, a: a.prod(1, keepdim=True), (A,)),
+        "var": Sample(lambda lib, a: a.var(1), (A,)),
+        "std": Sample(lambda lib, a: a.std(), (A,)),
+        "vector_norm": Sample(lambda lib, a: a.norm(p=3, dim=0), (A,)),
+        "fill": Sample(lambda lib, a: (a * 1).fill_(2.0), (A,)),
+        "zero": Sample(lambda lib, a: (a * 1).zero_(), (A,)),
+        "fill_tensor": Sample(lambda lib, a, v: (a * 1).fill_(v), (A, np.array(1.5)), (0, 1)),
+        "copy": Sample(lambda lib, a, src: (a * 1).copy_(src), (A, ROW), (0, 1)),
+        "view_write": Sample(lambda lib, a, b: _row_scaled_in_place(a * 1, b), (A, ROW), (0, 1)),
+        "uniform": Sample(lambda lib, a: _seeded(lib, a * 1).uniform_(-1, 1), (A,)),
+        "normal": Sample(lambda lib, a: _seeded(lib, a * 1).normal_(0.5, 2.0), (A,)),
+    }
+)
+
+_PROBABILITIES = _rng.uniform(0.1, 0.9, size=(2, 3))
+_LABELS = _rng.uniform(0.1, 0.9, size=(2, 3))
+_DISTRIBUTION = _LABELS / _LABELS.sum(axis=1, keepdims=True)
+
+# nn.functional
+SAMPLES.update(
+    {
+        "addmm": Sample(
+            lambda lib, b, x, w: lib.nn.functional.linear(x, w, b), (_values(4), A, _values(4, 3)), (0, 1, 2)
+        ),
+        "mse_loss": Sample(lambda lib, a, b: lib.nn.functional.mse_loss(a, b), (A, B), (0, 1)),
+        "binary_cross_entropy": Sample(
+            lambda lib, p, y: lib.nn.functional.binary_cross_entropy(p, y), (_PROBABILITIES, _LABELS), (0, 1)
+        ),
+        "binary_cross_entropy_with_logits": Sample(
+            lambda lib, x, y: lib.nn.functional.binary_cross_entropy_with_logits(x, y), (A, _LABELS), (0, 1)
+        ),
+        "nll_loss": Sample(lambda lib, x, t: lib.nn.functional.nll_loss(x, t), (A, np.array([0, 2])), (0,)),
+        "div_scalar_nn": Sample(
+            lambda lib, x, p: lib.nn.functional.cross_entropy(x, p), (A, _DISTRIBUTION), (0,)
+        ),
+    }
+)

@@ -381,8 +381,12 @@ def test_reduction_errors_match_torch(name):
 
 SHAPES = st.sampled_from([(), (1,), (4,), (2, 3), (3, 1), (2, 2, 3)])
 # Small integers as floats make ties common, which is where max/min gradients differ between rules.
-# Subnormals are left out: torch's float32 variance keeps digits there that numpy's loses.
-VALUES = st.one_of(st.floats(-3, 3, width=32, allow_subnormal=False), st.sampled_from([-1.0, 0.0, 1.0, 2.0]))
+# Magnitudes below 1e-6 are left out: whether their squares underflow depends on which of torch's kernels
+# runs (double accumulation for reductions over a dim, float32 for a 0-d tensor).
+VALUES = st.one_of(
+    st.floats(-3, 3, width=32).filter(lambda value: value == 0 or abs(value) > 1e-6),
+    st.sampled_from([-1.0, 0.0, 1.0, 2.0]),
+)
 
 
 @st.composite
