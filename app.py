@@ -6,15 +6,15 @@ import streamlit as st
 
 from explorer.i18n import language_name
 from explorer.state import LANGS, lang_from_locale
-from pages.common import GOTO, PAGE_FILES, init_program, lang, tr
+from pages.common import GOTO, PAGE_FILES, init_program, restore_url_state, tr
 
 st.set_page_config(page_title="Autograd Explorer", page_icon=":material/account_tree:", layout="wide")
 
-# The language comes from the link (?lang=vi) if there is one, else from the browser's locale; the
-# sidebar picker is bound to the URL, so a switch is kept in the address.
-if "lang" not in st.session_state:
-    from_link = st.query_params.get("lang")
-    st.session_state["lang"] = from_link if from_link in LANGS else lang_from_locale(st.context.locale)
+# A link's state (?lang=vi&view=tensor&code=...) is read once, when the session starts; after that each
+# page writes its own state back into the address. Without ?lang the browser's locale decides.
+restore_url_state()
+if st.session_state.get("lang") not in LANGS:
+    st.session_state["lang"] = lang_from_locale(st.context.locale)
 init_program()
 
 pages = {
@@ -34,10 +34,9 @@ if target in pages:
     st.switch_page(pages[target])
 
 with st.sidebar:
-    st.selectbox(tr("app.language"), LANGS, key="lang", format_func=language_name, bind="query-params")
+    st.selectbox(tr("app.language"), LANGS, key="lang", format_func=language_name, persist_state="session")
     with st.expander(tr("app.about.title"), icon=":material/info:"):
         st.write(tr("app.about.body"))
         st.caption(tr("app.share"))
-    st.caption(f"{tr('app.title')} · {lang()}")
 
 page.run()

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from engine import _dtype, _random
-from engine._tensor import ONLY_FLOAT_GRAD, Tensor
+from engine._tensor import ONLY_FLOAT_GRAD_FACTORY, Tensor
 
 MAX_ELEMENTS_MESSAGE = "Trying to create tensor with negative dimension {dim}: {shape}"
 
@@ -32,7 +32,7 @@ def _finish(data: np.ndarray, requires_grad: bool) -> Tensor:
     tensor = Tensor._from_array(data)
     if requires_grad:
         if not tensor.dtype.is_floating_point:
-            raise RuntimeError(ONLY_FLOAT_GRAD)
+            raise RuntimeError(ONLY_FLOAT_GRAD_FACTORY)
         tensor._requires_grad = True
     return tensor._trace_created()
 

@@ -21,7 +21,15 @@ import numpy as np
 from engine import _dtype, _grad_mode
 from engine._dispatch import _edge, apply
 from engine._functions import _as_operand, broadcast_shape, mm, mv, result_type
-from engine._ops_shape import ViewOf, axis_order, copy_slices, replay, reshape_view, variadic
+from engine._ops_shape import (
+    ViewOf,
+    axis_order,
+    copy_slices,
+    element_strides,
+    replay,
+    reshape_view,
+    variadic,
+)
 from engine._optable import lookup
 from engine._tensor import LEAF_INPLACE, Tensor, _normalize_dim
 from engine.autograd.graph import Node
@@ -519,8 +527,8 @@ def _plan_slice(plan: _IndexPlan, dim: int, item: slice, skip_whole: bool) -> in
     return dim + 1
 
 
-def _advanced_index(shape: tuple[int, ...], advanced: list[tuple[int, np.ndarray]]) -> tuple:
-    """The numpy index for the advanced part, with torch's mask, broadcast and bounds errors."""
+def _index_columns(shape: tuple[int, ...], advanced: list[tuple[int, np.ndarray]]) -> list:
+    """The advanced part as (dimension, int64 picks) columns, with torch's mask and broadcast errors."""
     columns: list[tuple[int, np.ndarray]] = []
     for dim, array in advanced:
         if array.dtype != np.bool_:
@@ -534,20 +542,37 @@ def _advanced_index(shape: tuple[int, ...], advanced: list[tuple[int, np.ndarray
                 )
         columns.extend((dim + offset, picks) for offset, picks in enumerate(np.nonzero(array)))
     try:
-        picked = np.broadcast_shapes(*(array.shape for _, array in columns))
+        np.broadcast_shapes(*(array.shape for _, array in columns))
     except ValueError:
         listed = ", ".join(str(list(array.shape)) for _, array in columns)
         raise IndexError(
             f"shape mismatch: indexing tensors could not be broadcast together with shapes {listed}"
         ) from None
-    untouched = math.prod(size for d, size in enumerate(shape) if d not in {dim for dim, _ in columns})
-    if math.prod(picked) * untouched:
-        # torch checks bounds element by element, so an empty result never fails.
-        _check_bounds(shape, columns)
+    return columns
+
+
+def _picked_shape(shape: tuple[int, ...], columns: list) -> tuple[int, ...]:
+    """The shape tensor[columns] has (it does not depend on the picked values)."""
+    indexed = {dim for dim, _ in columns}
+    probe = np.empty(tuple(max(size, 1) if d in indexed else size for d, size in enumerate(shape)), np.bool_)
+    return probe[_numpy_index(shape, [(dim, np.zeros_like(array)) for dim, array in columns])].shape
+
+
+def _numpy_index(shape: tuple[int, ...], columns: list) -> tuple:
     index: list[Any] = [slice(None)] * len(shape)
     for dim, array in columns:
         index[dim] = array
     return tuple(index)
+
+
+def _checked_index(shape: tuple[int, ...], columns: list) -> tuple:
+    """The numpy index for the columns, after torch's bounds check."""
+    if math.prod(_picked_shape(shape, columns)):
+        _check_bounds(shape, columns)
+    else:
+        # torch checks bounds element by element, so an empty result never fails; numpy would.
+        columns = [(dim, np.zeros_like(array)) for dim, array in columns]
+    return _numpy_index(shape, columns)
 
 
 def _check_bounds(shape: tuple[int, ...], columns: list[tuple[int, np.ndarray]]) -> None:
@@ -593,7 +618,8 @@ def getitem(self: Tensor, index: Any) -> Tensor:
     for name, attrs in plan.steps:
         result = apply(name, result, **attrs)
     if plan.advanced:
-        return apply("index", result, indices=_advanced_index(tuple(result.shape), plan.advanced))
+        shape = tuple(result.shape)
+        return apply("index", result, indices=_checked_index(shape, _index_columns(shape, plan.advanced)))
     return apply("alias", self) if result is self else result
 
 
@@ -627,8 +653,8 @@ def _prepare_copy(region: np.ndarray, source: Tensor) -> tuple[str, Tensor, dict
 
 def _prepare_index_put(region: np.ndarray, plan: _IndexPlan, source: Tensor, from_number: bool,
                        target: Tensor) -> tuple[str, Tensor, dict[str, Any]]:
-    indices = _advanced_index(region.shape, plan.advanced)
-    picked_shape = np.empty(region.shape, dtype=np.bool_)[indices].shape
+    columns = _index_columns(region.shape, plan.advanced)
+    picked_shape = _picked_shape(region.shape, columns)
     shape = tuple(source.shape)
     values = source if _leading_ones_removed(shape) == shape else view(source, _leading_ones_removed(shape))
     if not from_number and values._data.dtype != target._data.dtype:
@@ -642,7 +668,7 @@ def _prepare_index_put(region: np.ndarray, plan: _IndexPlan, source: Tensor, fro
             f"shape mismatch: value tensor of shape {list(values.shape)} cannot be broadcast to indexing "
             f"result of shape {list(picked_shape)}"
         )
-    return "index_put", values, {"indices": indices}
+    return "index_put", values, {"indices": _checked_index(region.shape, columns)}
 
 
 def _broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
@@ -652,8 +678,7 @@ def _broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
 
 
 def _write(region: np.ndarray, inner: str, values: Tensor, attrs: dict[str, Any]) -> None:
-    overlapping = any(stride == 0 and size > 1 for stride, size in zip(region.strides, region.shape))
-    if overlapping and not region.flags.writeable:
+    if any(stride == 0 and size > 1 for stride, size in zip(region.strides, region.shape)):
         raise RuntimeError(OVERLAPPING_WRITE)
     if inner == "index_put":
         region[attrs["indices"]] = values._data
@@ -894,7 +919,7 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
 
 
 def _element_strides(tensor: Tensor) -> tuple[int, ...]:
-    return tuple(s // tensor._data.itemsize for s in tensor._data.strides)
+    return element_strides(tensor._data)
 
 
 def _should_fold(a: Tensor, b: Tensor) -> bool:

@@ -1,5 +1,5 @@
-"""Op table entries: max/min, clamp, softmax, more unary math, products, spread, norms and the
-in-place fills.
+"""Op table entries: max/min, clamp, softmax, more unary math, products, spread, norms and the nodes
+in-place writes record (fills, copies, random fills, and CopySlices for an op on a view).
 
 As in `_ops_math`, each VJP gets the incoming gradient `g` and the context `c` and returns the gradient
 for one input before the engine unbroadcasts it. Reductions over dimensions keep `dim` as a sorted tuple
@@ -8,6 +8,7 @@ of non-negative ints (a single int for the ops torch only defines over one dimen
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -44,12 +45,11 @@ def _dims_of(c) -> tuple[int, ...] | None:
 def _quiet(function):
     """numpy floating-point warnings off: torch computes inf/nan silently."""
 
+    @functools.wraps(function)
     def wrapper(*args, **kwargs):
         with np.errstate(all="ignore"):
             return function(*args, **kwargs)
 
-    wrapper.__name__ = function.__name__
-    wrapper.__doc__ = function.__doc__
     return wrapper
 
 

@@ -13,6 +13,7 @@ Every VJP here is a one-liner over `g` and the context `c`; the engine unbroadca
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -49,8 +50,8 @@ class ViewOf:
         base = self.base
         if not base._requires_grad or (view._made_in_no_grad and not view._requires_grad):
             return
-        view._grad_fn = Node(lookup("as_strided"), (_edge(base),),
-                             {"steps": self.steps, "base_order": axis_order(base._data)}, (tuple(base.shape),))
+        attrs = {"steps": self.steps, "base_order": axis_order(base._data)}
+        view._grad_fn = Node(lookup("as_strided"), (_edge(base),), attrs, (tuple(base.shape),))
         view._requires_grad = True
 
 
@@ -124,12 +125,66 @@ def copy_keeping_layout(array: np.ndarray, contiguous: bool) -> np.ndarray:
     return out
 
 
+# Strides are kept exactly as torch sets them (also for size-1 dimensions, where numpy is free to
+# differ) because torch's own choices read them: matmul decides whether to fold on raw strides.
+
+def element_strides(array: np.ndarray) -> tuple[int, ...]:
+    return tuple(stride // array.itemsize for stride in array.strides)
+
+
+def strided(array: np.ndarray, shape: tuple[int, ...], strides: tuple[int, ...],
+            writeable: bool = True) -> np.ndarray:
+    """A view of `array`'s memory with the given shape and element strides."""
+    return np.lib.stride_tricks.as_strided(array, shape, tuple(s * array.itemsize for s in strides),
+                                           writeable=writeable and array.flags.writeable)
+
+
+def _view_strides(shape: tuple[int, ...], strides: tuple[int, ...],
+                  new_shape: tuple[int, ...]) -> tuple[int, ...] | None:
+    """Strides that show the same elements with `new_shape`, or None when a copy is needed.
+
+    Dimensions that are contiguous with each other form chunks; each chunk must map onto whole
+    dimensions of the new shape, which get strides counted from the chunk's innermost stride.
+    """
+    if not shape:
+        return (1,) * len(new_shape)
+    if math.prod(shape) == 0:
+        return strides if shape == new_shape else _contiguous_strides(new_shape)
+    new_strides = [0] * len(new_shape)
+    view_d = len(new_shape) - 1
+    base_stride = strides[-1]
+    chunk_numel = view_numel = 1
+    for d in range(len(shape) - 1, -1, -1):
+        chunk_numel *= shape[d]
+        chunk_ends = d == 0 or (shape[d - 1] != 1 and strides[d - 1] != chunk_numel * base_stride)
+        if not chunk_ends:
+            continue
+        while view_d >= 0 and (view_numel < chunk_numel or new_shape[view_d] == 1):
+            new_strides[view_d] = view_numel * base_stride
+            view_numel *= new_shape[view_d]
+            view_d -= 1
+        if view_numel != chunk_numel:
+            return None
+        if d > 0:
+            base_stride = strides[d - 1]
+            chunk_numel = view_numel = 1
+    return tuple(new_strides) if view_d == -1 else None
+
+
+def _contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
+    strides, step = [], 1
+    for size in reversed(shape):
+        strides.append(step)
+        step *= max(size, 1)
+    return tuple(reversed(strides))
+
+
 def reshape_view(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
     """`array` seen with a new shape without copying, or None when its strides do not allow it."""
-    try:
-        return np.reshape(array, shape, copy=False)
-    except ValueError:
+    strides = _view_strides(array.shape, element_strides(array), tuple(shape))
+    if strides is None:
         return None
+    return strided(array, tuple(shape), strides)
 
 
 # -- VJP helpers -----------------------------------------------------------------------------------
@@ -217,7 +272,14 @@ def _permute(a, dims):
 @view_op("unsqueeze", "UnsqueezeBackward0", lambda g, c: np.squeeze(g, axis=c.attrs["dim"]),
          "unsqueeze(a, dim)")
 def _unsqueeze(a, dim):
-    return np.expand_dims(a, dim)
+    return _unsqueezed(a, dim)
+
+
+def _unsqueezed(a: np.ndarray, dim: int) -> np.ndarray:
+    # torch gives the new dimension the stride that steps over the dimension it is placed before.
+    strides = element_strides(a)
+    new_stride = a.shape[dim] * strides[dim] if dim < a.ndim else 1
+    return strided(a, (*a.shape[:dim], 1, *a.shape[dim:]), (*strides[:dim], new_stride, *strides[dim:]))
 
 
 @view_op("squeeze", "SqueezeBackward0", _reshaped_back, "squeeze(a)")
@@ -241,7 +303,13 @@ def _squeeze_dims_op(a, dims):
 
 @view_op("expand", "ExpandBackward0", _same, "expand(a, shape)", local="1 (summed over new dims)")
 def _expand(a, shape):
-    return np.broadcast_to(a, shape)
+    # Read-only, like numpy's broadcasts: many elements share one memory location.
+    leading = len(shape) - a.ndim
+    strides = [0] * leading + [
+        stride if size == wanted else 0
+        for stride, size, wanted in zip(element_strides(a), a.shape, shape[leading:], strict=True)
+    ]
+    return strided(a, tuple(shape), tuple(strides), writeable=False)
 
 
 @view_op("select", "SelectBackward0",
@@ -328,7 +396,7 @@ def _squeeze_dims_inplace(a, dims):
 @copy_op("unsqueeze_inplace", "UnsqueezeBackward1", (lambda g, c: np.squeeze(g, axis=c.attrs["dim"]),),
          "unsqueeze_(a, dim)", ("1",))
 def _unsqueeze_inplace(a, dim):
-    return np.expand_dims(a, dim)
+    return _unsqueezed(a, dim)
 
 
 def _index_vjp(g: np.ndarray, c: Ctx) -> np.ndarray:

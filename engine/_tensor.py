@@ -23,6 +23,8 @@ NON_LEAF_GRAD_WARNING = (
     "(Triggered internally at /__w/pytorch/pytorch/build/aten/src/ATen/core/TensorBody.h:493.)"
 )
 ONLY_FLOAT_GRAD = "only Tensors of floating point and complex dtype can require gradients"
+# torch.tensor(..., requires_grad=True) words the same rule with a capital letter.
+ONLY_FLOAT_GRAD_FACTORY = "Only Tensors of floating point and complex dtype can require gradients"
 NON_LEAF_FLAG = (
     "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a "
     "subgraph that doesn't require differentiation use var_no_grad = var.detach()."

@@ -13,7 +13,13 @@ import numpy as np
 
 from engine._printing import tensor_repr
 from explorer.codeedit import (
-    CodeEditError, assigned_names, base_name, is_detached, is_under_no_grad, line_text, statement_lines,
+    CodeEditError,
+    assigned_names,
+    base_name,
+    is_detached,
+    is_under_no_grad,
+    line_text,
+    statement_lines,
 )
 
 MAX_TOGGLES = 40   # per group; a long program lists its first ones

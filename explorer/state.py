@@ -9,6 +9,9 @@ from __future__ import annotations
 import base64
 import binascii
 import zlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from explorer.codeedit import CodeEditError
 from explorer.formbuilder import is_number
@@ -77,3 +80,68 @@ def clamp_int(text: object, default: int, low: int, high: int) -> int:
     except (TypeError, ValueError):
         return default
     return max(low, min(high, value))
+
+
+# --- query parameters --------------------------------------------------------------------------------
+# The URL holds stable ids ("tensor", "never", "0.01"), never translated labels, so a link opens the same
+# state in either language. Anything unreadable in a link is ignored (the default is kept).
+
+@dataclass(frozen=True)
+class Param:
+    """One piece of page state that lives in the URL under `key` (also its session-state key)."""
+
+    key: str
+    default: Any
+    choices: tuple[Any, ...] = ()      # allowed values; empty = any value of the default's type
+    low: float | None = None
+    high: float | None = None
+    max_length: int = 200
+
+    def parse(self, raw: str) -> Any:
+        """The value `raw` stands for, or None when it is not a valid value."""
+        kind = type(self.default) if self.default is not None else str
+        try:
+            if kind is bool:
+                value: Any = {"1": True, "true": True, "0": False, "false": False}[raw.strip().lower()]
+            elif kind is int:
+                value = int(raw)
+            elif kind is float:
+                value = float(raw)
+            else:
+                value = raw if len(raw) <= self.max_length else None
+        except (KeyError, ValueError):
+            return None
+        if value is None or (self.choices and value not in self.choices):
+            return None
+        if self.low is not None and value < self.low or self.high is not None and value > self.high:
+            return None
+        return value
+
+    def format(self, value: Any) -> str:
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        return str(value)
+
+
+def read_params(params: Mapping[str, str], specs: Mapping[str, Param]) -> dict[str, Any]:
+    """The valid values among `params` (a URL's query), by key; invalid or unknown ones are dropped."""
+    values = {}
+    for key, raw in params.items():
+        spec = specs.get(key)
+        if spec is None or raw is None:
+            continue
+        value = spec.parse(raw)
+        if value is not None:
+            values[key] = value
+    return values
+
+
+def write_params(state: Mapping[str, Any], specs: Mapping[str, Param], keys: Iterable[str]) -> dict[str, str]:
+    """The query for the page's `keys`: each value that differs from its default, as text."""
+    query = {}
+    for key in keys:
+        spec = specs[key]
+        value = state.get(key, spec.default)
+        if value is not None and value != spec.default:
+            query[key] = spec.format(value)
+    return query

@@ -7,23 +7,45 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from engine.figures import arithmetic, backward_animation, backward_states, backward_step_figure, standalone_html
+from engine.figures import (
+    arithmetic,
+    backward_animation,
+    backward_states,
+    backward_step_figure,
+    standalone_html,
+)
 from engine.graph import graph_from_backward, layered_layout
 from explorer.backwardplan import (
-    GradientInputError, RootChoice, backward_program, forward_part, leaf_ledger, root_choices,
+    GradientInputError,
+    RootChoice,
+    backward_program,
+    forward_part,
+    leaf_ledger,
+    root_choices,
 )
 from explorer.runinfo import backward_calls, value_text
-from pages.common import goto, lang, program, publish_program, run_source, show_error, theme, too_long, tr
+from pages.common import (
+    goto,
+    lang,
+    page_state,
+    program,
+    run_source,
+    show_error,
+    sync_url,
+    theme,
+    too_long,
+    tr,
+)
 
 SPEEDS = {"slow": 1.6, "normal": 0.8, "fast": 0.35}
 STEP_KEY = "bw_step"
 PLAYING = "bw_playing"
 
+page_state("backward")
 st.title(tr("bw.title"))
 st.caption(tr("bw.intro"))
 
 source = program()
-publish_program()
 if too_long(source):
     st.stop()
 
@@ -59,20 +81,20 @@ def root_changed() -> None:
     st.session_state[PLAYING] = False
 
 
+root_names = {key: tr("bw.root.option", name=key, shape=shape_text(value)) for key, value in by_expression.items()}
 controls = st.container(horizontal=True, vertical_alignment="bottom")
 with controls:
-    st.selectbox(tr("bw.root"), list(by_expression), key="bw_root", bind="query-params",
-                 format_func=lambda key: tr("bw.root.option", name=key, shape=shape_text(by_expression[key])),
-                 on_change=root_changed)
+    st.selectbox(tr("bw.root"), list(by_expression), key="bw_root", format_func=root_names.__getitem__,
+                 on_change=root_changed, persist_state="session")
 choice = by_expression[st.session_state["bw_root"]]
-if "bw_grad" not in st.session_state:
+if st.session_state.get("bw_grad") is None:
     st.session_state["bw_grad"] = choice.gradient
 with controls:
     if not choice.is_scalar:
-        st.text_input(tr("bw.gradient"), key="bw_grad", bind="query-params",
-                      help=tr("bw.gradient.help", n=choice.numel), placeholder="1.0, 1.0, …")
-    st.toggle(tr("bw.retain"), key="bw_retain", bind="query-params")
-    st.toggle(tr("bw.twice"), key="bw_twice", bind="query-params")
+        st.text_input(tr("bw.gradient"), key="bw_grad", help=tr("bw.gradient.help", n=choice.numel),
+                      placeholder="1.0, 1.0, …", persist_state="session")
+    st.toggle(tr("bw.retain"), key="bw_retain", persist_state="session")
+    st.toggle(tr("bw.twice"), key="bw_twice", persist_state="session")
 
 gradient_text = st.session_state.get("bw_grad", "") if not choice.is_scalar else ""
 try:
@@ -109,10 +131,11 @@ if len(calls) > 1:
 
 call_index = usable[0]
 if len(usable) > 1:
-    picked = st.segmented_control(
-        tr("bw.call"), usable, key="bw_call", bind="query-params", default=usable[0], required=True,
-        format_func=lambda index: tr("bw.call.first") if index == usable[0] else tr("bw.call.second"),
-    )
+    if st.session_state.get("bw_call") not in usable:
+        st.session_state["bw_call"] = usable[0]
+    call_names = {usable[0]: tr("bw.call.first"), usable[1]: tr("bw.call.second")}
+    picked = st.segmented_control(tr("bw.call"), usable[:2], key="bw_call", required=True,
+                                  format_func=call_names.__getitem__, persist_state="session")
     call_index = picked if picked in usable else usable[0]
 
 
@@ -155,6 +178,9 @@ def pause() -> None:
     st.rerun()
 
 
+speed_names = {key: tr(f"bw.speed.{key}") for key in SPEEDS}
+
+
 def render_steps() -> None:
     """Step controls, the figure of the current step, its arithmetic and the .grad ledger."""
     if st.session_state.get(PLAYING):
@@ -177,10 +203,11 @@ def render_steps() -> None:
             st.button(tr("bw.pause"), key="bw_pause", icon=":material/pause:", on_click=pause)
         else:
             st.button(tr("bw.play"), key="bw_play", icon=":material/play_arrow:", on_click=play, type="primary")
-        st.segmented_control(tr("bw.speed"), list(SPEEDS), key="bw_speed", default="normal", required=True,
-                             format_func=lambda key: tr(f"bw.speed.{key}"), bind="query-params")
+        st.segmented_control(tr("bw.speed"), list(SPEEDS), key="bw_speed", required=True,
+                             format_func=speed_names.__getitem__, persist_state="session")
     if count > 1:
-        st.slider(tr("bw.step"), 1, count, key=STEP_KEY, bind="query-params")
+        st.slider(tr("bw.step"), 1, count, key=STEP_KEY, persist_state="session")
+    sync_url("backward")
     state = states[step - 1]
     st.plotly_chart(step_figure(script, call_index, step - 1, theme(), lang()), key="bw_figure",
                     alt=tr("common.graph_alt"), config={"displaylogo": False})

@@ -16,7 +16,8 @@ from engine.figures import graph_figure, standalone_html
 from engine.graph import collapse_chains, graph_from_record, to_dot, to_json
 from explorer.i18n import t
 from explorer.presets import DEFAULT_PRESET, preset_code
-from explorer.state import LANGS, MAX_SOURCE_CHARS, decode_source, encode_source
+from explorer.state import LANGS, MAX_SOURCE_CHARS, decode_source, encode_source, read_params, write_params
+from explorer.urlparams import PAGE_PARAMS, PAGES_WITH_CODE, PARAMS
 
 PROGRAM = "program"            # the program the Playground and the Backward page share (plain session state)
 CODE_WIDGET = "pg_code"        # the Playground's text box
@@ -44,6 +45,41 @@ def lang() -> str:
 def tr(key: str, **params: object) -> str:
     """A catalogue text in the current language."""
     return t(key, lang(), **params)
+
+
+def labels(key_of: Callable[[Any], str]) -> Callable[[Any], str]:
+    """A widget's format_func: option -> its text, in the language of this run (captured now, because
+    Streamlit may call it later, outside the run)."""
+    language = lang()
+    return lambda option: t(key_of(option), language)
+
+
+# --- state in the URL --------------------------------------------------------------------------------
+
+def restore_url_state() -> None:
+    """Seed the session from the link it was opened with; once per session (later URL edits are ours)."""
+    if st.session_state.get("url_restored"):
+        return
+    st.session_state["url_restored"] = True
+    for key, value in read_params(st.query_params.to_dict(), PARAMS).items():
+        st.session_state[key] = value
+
+
+def page_state(page: str) -> None:
+    """Give the page's URL-backed widgets their defaults before they are drawn (no widget passes one)."""
+    for key in PAGE_PARAMS[page]:
+        if st.session_state.get(key) is None and PARAMS[key].default not in (None, ""):
+            st.session_state[key] = PARAMS[key].default
+
+
+def sync_url(page: str) -> None:
+    """Make the address bar hold this page's state: language, program and the page's own settings."""
+    query = {"lang": lang()}
+    if page in PAGES_WITH_CODE:
+        query["code"] = encode_source(program())
+    query.update(write_params(st.session_state, PARAMS, PAGE_PARAMS[page]))
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
 
 
 def theme() -> str:
@@ -94,13 +130,6 @@ def undo_program() -> None:
         st.session_state[PROGRAM] = previous
         st.session_state[CODE_WIDGET] = previous
         st.session_state[LAST_DIFF] = None
-
-
-def publish_program() -> None:
-    """Put the program in the URL so the address can be shared."""
-    token = encode_source(program())
-    if st.query_params.get("code") != token:
-        st.query_params["code"] = token
 
 
 def open_in_playground(source: str) -> None:

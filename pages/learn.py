@@ -5,16 +5,29 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.lessons import LESSONS, LESSONS_BY_ID
-from pages.common import figure_of, lang, open_in_playground, run_source, show_output, theme, tr
+from pages.common import (
+    figure_of,
+    labels,
+    lang,
+    open_in_playground,
+    page_state,
+    run_source,
+    show_output,
+    sync_url,
+    theme,
+    tr,
+)
 
+page_state("learn")
 st.title(tr("learn.title"))
 st.caption(tr("learn.intro"))
 
 lesson_id = st.segmented_control(
-    tr("learn.pick"), [lesson.id for lesson in LESSONS], format_func=lambda key: tr(f"lesson.{key}.title"),
-    key="lesson", bind="query-params", default=LESSONS[0].id, required=True, width="stretch",
+    tr("learn.pick"), [lesson.id for lesson in LESSONS], format_func=labels(lambda key: f"lesson.{key}.title"),
+    key="lesson", required=True, width="stretch", persist_state="session",
 )
 lesson = LESSONS_BY_ID.get(lesson_id or "", LESSONS[0])
+sync_url("learn")
 record = run_source(lesson.code)
 
 st.header(tr(f"lesson.{lesson.id}.title"), divider="gray")
@@ -42,7 +55,7 @@ with st.container(border=True):
     st.subheader(tr("learn.question"))
     st.markdown(tr(f"lesson.{lesson.id}.question"))
     answer = st.radio(
-        tr("learn.question"), range(len(lesson.choices)), format_func=lambda index: tr(lesson.choices[index]),
+        tr("learn.question"), range(len(lesson.choices)), format_func=labels(lambda index: lesson.choices[index]),
         index=None, key=f"learn_answer_{lesson.id}", label_visibility="collapsed",
     )
     st.button(tr("learn.reveal"), key=f"learn_reveal_{lesson.id}", on_click=reveal, type="primary",

@@ -14,12 +14,34 @@ from explorer.formbuilder import OPS, build_line
 from explorer.gradcheck import check_gradients
 from explorer.presets import PRESETS, PRESETS_BY_ID
 from explorer.runinfo import (
-    MAX_TOGGLES, backward_calls, detach_toggles, inspector_rows, leaf_toggles, node_choice_label,
+    MAX_TOGGLES,
+    backward_calls,
+    detach_toggles,
+    inspector_rows,
+    leaf_toggles,
+    node_choice_label,
     statement_toggles,
 )
+from explorer.urlparams import PANELS, VIEWS
 from pages.common import (
-    CODE_WIDGET, HISTORY, LAST_DIFF, download_buttons, figure_of, graph_of, lang, program, publish_program,
-    run_source, set_program, show_output, theme, too_long, tr, undo_program,
+    CODE_WIDGET,
+    HISTORY,
+    LAST_DIFF,
+    download_buttons,
+    figure_of,
+    graph_of,
+    labels,
+    lang,
+    page_state,
+    program,
+    run_source,
+    set_program,
+    show_output,
+    sync_url,
+    theme,
+    too_long,
+    tr,
+    undo_program,
 )
 
 GRAPH_KEY = "pg_graph"
@@ -105,20 +127,20 @@ def add_form_line() -> None:
 
 # --- page ------------------------------------------------------------------------------------------------
 
+page_state("playground")
 st.title(tr("pg.title"))
 st.caption(tr("pg.intro"))
 if st.session_state.pop("bad_link", False):
     st.warning(tr("common.bad_link"), icon=":material/link_off:")
 
 source = program()
-publish_program()
 st.session_state[CODE_WIDGET] = source
 
 code_column, graph_column = st.columns([5, 7], gap="medium")
 
 with code_column:
     st.selectbox(tr("pg.preset"), [preset.id for preset in PRESETS], index=None, key="pg_preset",
-                 placeholder=tr("pg.preset.placeholder"), format_func=lambda key: tr(f"preset.{key}"),
+                 placeholder=tr("pg.preset.placeholder"), format_func=labels(lambda key: f"preset.{key}"),
                  on_change=load_preset)
     st.text_area(tr("pg.code"), key=CODE_WIDGET, height=340, on_change=code_committed, help=tr("pg.code.help"))
     with st.container(horizontal=True):
@@ -142,14 +164,15 @@ with code_column:
 
 with graph_column:
     view = st.segmented_control(
-        tr("pg.view"), ["autograd", "tensor"], key="view", bind="query-params", default="autograd",
-        required=True, format_func=lambda key: tr(f"pg.view.{key}"),
-    ) or "autograd"
+        tr("pg.view"), VIEWS, key="view", required=True, format_func=labels(lambda key: f"pg.view.{key}"),
+        persist_state="session",
+    ) or VIEWS[0]
     expanded = tuple(st.session_state.get(EXPANDED, ()))
     graph = graph_of(source, view, expanded)
     choices = [node for node, data in graph.nodes(data=True) if data["kind"] not in ("constant", "collapsed")]
     if st.session_state.get(NODE_KEY) not in choices:
         st.session_state[NODE_KEY] = None
+    choice_names = {node: node_choice_label(graph.nodes[node]) for node in choices}
     selected = st.session_state.get(NODE_KEY)
     if graph.number_of_nodes() == 0:
         st.info(tr("common.empty_graph"), icon=":material/info:")
@@ -157,9 +180,8 @@ with graph_column:
     st.plotly_chart(figure, key=GRAPH_KEY, on_select=graph_clicked, selection_mode="points",
                     alt=tr("common.graph_alt"), config={"displaylogo": False, "scrollZoom": True})
     st.caption(tr("pg.click_hint"))
-    st.selectbox(tr("pg.inspect"), choices, key=NODE_KEY, bind="query-params", index=None,
-                 placeholder=tr("pg.inspect.placeholder"),
-                 format_func=lambda node: node_choice_label(graph.nodes[node]))
+    st.selectbox(tr("pg.inspect"), choices, key=NODE_KEY, placeholder=tr("pg.inspect.placeholder"),
+                 format_func=choice_names.__getitem__, persist_state="session")
     if selected is not None:
         with st.container(border=True, key="pg_inspector"):
             st.subheader(tr("pg.inspector"))
@@ -170,9 +192,10 @@ with graph_column:
 
 st.divider()
 panel = st.segmented_control(
-    tr("pg.panel"), ["toggles", "form", "check", "downloads"], key="panel", bind="query-params",
-    default="toggles", required=True, format_func=lambda key: tr(f"pg.panel.{key}"),
-) or "toggles"
+    tr("pg.panel"), PANELS, key="panel", required=True, format_func=labels(lambda key: f"pg.panel.{key}"),
+    persist_state="session",
+) or PANELS[0]
+sync_url("playground")
 
 
 def show_more(shown: int, total: int) -> None:
@@ -227,7 +250,7 @@ def form_panel() -> None:
     with st.form("pg_form", border=False):
         op_column, a_column, b_column = st.columns(3)
         op_column.selectbox(tr("pg.form.op"), [op.id for op in OPS], key="pg_form_op",
-                            format_func=lambda key: tr(f"form.op.{key}"))
+                            format_func=labels(lambda key: f"form.op.{key}"))
         a_column.selectbox(tr("pg.form.a"), names, key="pg_form_a", accept_new_options=True,
                            help=tr("pg.form.operand.help"), index=0 if names else None)
         b_column.selectbox(tr("pg.form.b"), names, key="pg_form_b", accept_new_options=True,
@@ -254,11 +277,10 @@ def check_panel() -> None:
         return
     index = 0
     if len(calls) > 1:
-        index = st.selectbox(
-            tr("pg.check.call"), range(len(calls)), key="pg_check_call",
-            format_func=lambda i: tr("pg.check.call_label", line=calls[i].line,
-                                     text=codeedit.line_text(source, calls[i].line)),
-        ) or 0
+        call_names = [tr("pg.check.call_label", line=call.line, text=codeedit.line_text(source, call.line))
+                      for call in calls]
+        index = st.selectbox(tr("pg.check.call"), range(len(calls)), key="pg_check_call",
+                             format_func=call_names.__getitem__) or 0
         st.caption(tr("pg.check.contribution"))
     if calls[index].error:
         st.warning(tr("pg.check.failed_call"), icon=":material/warning:")

@@ -8,11 +8,29 @@ import streamlit as st
 from engine.figures import EpochRecord, staircase_figure, training_figure
 from explorer.runinfo import value_text
 from explorer.training import (
-    LEARNING_RATES, MAX_EPOCHS, MODELS, UPDATES, ZERO_PLACES, TrainingSettings, counterpart, training_history,
+    LEARNING_RATES,
+    MAX_EPOCHS,
+    MODELS,
+    UPDATES,
+    ZERO_PLACES,
+    TrainingSettings,
+    counterpart,
+    training_history,
     training_script,
 )
-from pages.common import lang, open_in_playground, run_source, show_error, theme, tr
+from pages.common import (
+    labels,
+    lang,
+    open_in_playground,
+    page_state,
+    run_source,
+    show_error,
+    sync_url,
+    theme,
+    tr,
+)
 
+page_state("training")
 st.title(tr("tr.title"))
 st.caption(tr("tr.intro"))
 
@@ -20,20 +38,21 @@ defaults = TrainingSettings()
 with st.container(border=True):
     first, second = st.columns(2, gap="medium")
     with first:
-        model = st.segmented_control(tr("tr.model"), MODELS, key="tr_model", bind="query-params",
-                                     default=defaults.model, required=True,
-                                     format_func=lambda key: tr(f"tr.model.{key}")) or defaults.model
-        epochs = st.slider(tr("tr.epochs"), 1, MAX_EPOCHS, defaults.epochs, key="tr_epochs", bind="query-params")
-        lr = st.select_slider(tr("tr.lr"), LEARNING_RATES, value=defaults.lr, key="tr_lr", bind="query-params")
+        model = st.segmented_control(tr("tr.model"), MODELS, key="tr_model", required=True,
+                                     format_func=labels(lambda key: f"tr.model.{key}"),
+                                     persist_state="session") or defaults.model
+        epochs = st.slider(tr("tr.epochs"), 1, MAX_EPOCHS, key="tr_epochs", persist_state="session")
+        lr = st.select_slider(tr("tr.lr"), LEARNING_RATES, key="tr_lr", persist_state="session")
     with second:
-        zero_at = st.segmented_control(tr("tr.zero"), ZERO_PLACES, key="tr_zero", bind="query-params",
-                                       default=defaults.zero_at, required=True,
-                                       format_func=lambda key: tr(f"tr.zero.{key}")) or defaults.zero_at
-        update = st.segmented_control(tr("tr.update"), UPDATES, key="tr_update", bind="query-params",
-                                      default=defaults.update, required=True,
-                                      format_func=lambda key: tr(f"tr.update.{key}")) or defaults.update
+        zero_at = st.segmented_control(tr("tr.zero"), ZERO_PLACES, key="tr_zero", required=True,
+                                       format_func=labels(lambda key: f"tr.zero.{key}"),
+                                       persist_state="session") or defaults.zero_at
+        update = st.segmented_control(tr("tr.update"), UPDATES, key="tr_update", required=True,
+                                      format_func=labels(lambda key: f"tr.update.{key}"),
+                                      persist_state="session") or defaults.update
 
 settings = TrainingSettings(model=model, epochs=int(epochs), lr=float(lr), zero_at=zero_at, update=update)
+sync_url("training")
 script = training_script(settings)
 other = counterpart(settings)
 

@@ -131,11 +131,11 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
             if index is not None:
                 results[index] = step.grad_in
     answers = []
-    for target, value in zip(targets, results, strict=True):
+    for index, (target, value) in enumerate(zip(targets, results, strict=True)):
         if value is None:
             if not allow_unused and not materialize_grads:
                 raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the graph. "
+                    f"The differentiated Tensor at index {index} appears to not have been used in the graph. "
                     "Set allow_unused=True if this is the desired behavior."
                 )
             answers.append(Tensor._from_array(np.zeros_like(target._data)) if materialize_grads else None)

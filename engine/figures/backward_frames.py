@@ -35,6 +35,7 @@ Position = tuple[float, float]
 # The edge from an AccumulateGrad to its leaf carries the gradient unchanged into `.grad += g`, which the
 # leaf's own text already shows, so that edge gets no arithmetic label.
 ACCUMULATE_LOCAL = ".grad += g"
+_UNKNOWN = object()
 OVERLAYS = ("executed", "gradient_edges", "edge_labels", "active", "grads")
 
 
@@ -119,6 +120,17 @@ class _Replay:
     def draw_as(self, node: Hashable) -> Hashable:
         return self.shown.get(node, node)
 
+    def writes_grad(self, tensor_id: int, grad: np.ndarray) -> bool:
+        """Whether the call added to this tensor's `.grad`: `autograd.grad()` and `backward(inputs=...)`
+        run the same steps but leave (some) `.grad`s alone, which the recorded grads_after tell."""
+        after = (getattr(self.call, "grads_after", None) or {}).get(tensor_id, _UNKNOWN)
+        if after is _UNKNOWN or not np.any(grad):
+            return True
+        before = _grad_before(self.call, tensor_id)
+        unchanged = (after is None and before is None) or (
+            after is not None and before is not None and np.array_equal(after, before))
+        return not unchanged
+
     def accumulate(self, tensor_id: int, grad: np.ndarray) -> tuple[Hashable, np.ndarray]:
         node = tensor_node(tensor_id)
         before = self.grads.get(node)
@@ -133,10 +145,9 @@ class _Replay:
         contributions = tuple(self.pending.pop(step.node, ()))
         edges = self.gradient_edges(info, node, step)
         accumulated = added = None
-        if info.name == "AccumulateGrad" and info.tensor is not None:
-            accumulated, added = self.accumulate(info.tensor, step.grad_in)
-        elif step.node in self.retained:
-            accumulated, added = self.accumulate(self.retained[step.node], step.grad_in)
+        target = info.tensor if info.name == "AccumulateGrad" else self.retained.get(step.node)
+        if target is not None and self.writes_grad(target, step.grad_in):
+            accumulated, added = self.accumulate(target, step.grad_in)
         state = StepState(
             index=index, node=self.draw_as(node), name=info.name, formula=info.formula,
             grad_in=step.grad_in, contributions=contributions or (step.grad_in,), edges=edges,

@@ -101,6 +101,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "print(file=...) is not available in the sandbox; output always goes to the console",
         "vi": "sandbox không hỗ trợ print(file=...); kết quả luôn được in ra màn hình",
     },
+    "super_arguments": {
+        "en": "super() takes no arguments here, or a class of this program and an instance of it",
+        "vi": "super() ở đây không nhận đối số, hoặc nhận một lớp của chương trình này và một thể hiện của nó",
+    },
     "program_finished": {
         "en": "this function belongs to a sandbox program that has already finished",
         "vi": "hàm này thuộc một chương trình sandbox đã kết thúc",

@@ -57,7 +57,7 @@ _SAFE_CLASSES = frozenset({int, float, bool, complex, range, slice}) | frozenset
 SPECIAL_METHODS = ("__init__", "__call__", "__repr__", "__str__", "__len__", "__getitem__", "__setitem__",
                    "__contains__", "__iter__", "__next__")
 _PLAIN_ATTRIBUTE_TYPES = frozenset({
-    int, float, bool, complex, range, slice, tuple, type({}.keys()), type({}.values()), type({}.items()),
+    type(None), float, complex, range, slice, tuple, type({}.keys()), type({}.values()), type({}.items()),
     super,
 })
 _CONTAINER_TYPES = frozenset({list, dict, set, frozenset, collections.OrderedDict, bytes})
@@ -69,7 +69,8 @@ _CONSUMERS = frozenset({
     "intersection_update", "difference_update", "symmetric_difference_update", "issubset", "issuperset",
     "isdisjoint", "join",
 })
-_WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill"})
+_WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "to_bytes"})
+_GROWING = _WIDTH_METHODS | {"expandtabs", "replace", "translate"}
 
 _OK, _SCALAR, _CALLABLE, _CLASS, _DENY, _NDARRAY = range(6)
 
@@ -157,6 +158,8 @@ class Policy:
             return getattr
         if kind is str:
             return self._read_str
+        if kind is int or kind is bool:
+            return self._read_int
         if kind in _CONTAINER_TYPES:
             return self._read_container
         if issubclass(kind, type):
@@ -180,8 +183,14 @@ class Policy:
         method = getattr(obj, name)
         if name in _CONSUMERS:
             return _consuming(method, obj, name, self.guards)
-        if name in _WIDTH_METHODS or name in ("expandtabs", "replace"):
+        if name in _GROWING:
             return _growing(method, obj, name, self.guards)
+        return method
+
+    def _read_int(self, number: int, name: str) -> Any:
+        method = getattr(number, name)
+        if name == "to_bytes":
+            return _growing(method, b"", name, self.guards)
         return method
 
     def _read_class(self, cls: type, name: str) -> Any:
@@ -262,7 +271,10 @@ def _read_node(node: Node, name: str) -> Any:
         if hasattr(node, name):
             raise SecurityViolation("attribute_forbidden", name=name, owner=f"'{node.name()}' object")
         raise AttributeError(f"'{node.name()}' object has no attribute '{name}'")
-    return getattr(node, name)
+    try:
+        return getattr(node, name)
+    except AttributeError:
+        raise AttributeError(f"'{node.name()}' object has no attribute '{name}'") from None
 
 
 def _read_engine_object(obj: Any, name: str) -> Any:
@@ -274,6 +286,8 @@ def _read_engine_object(obj: Any, name: str) -> Any:
 
 
 def _refuse_attributes(obj: Any, name: str) -> Any:
+    if not hasattr(obj, name):  # nothing to hide: Python's own error
+        raise AttributeError(f"'{type(obj).__name__}' object has no attribute '{name}'")
     raise SecurityViolation("attribute_on_forbidden_type", name=name, owner=f"'{type(obj).__name__}'")
 
 
@@ -304,6 +318,9 @@ def _growing(method: Callable[..., Any], owner: Any, name: str, guards: Guards) 
             if type(size) is int:
                 guards.check_length(type(owner), len(owner) + owner.count("\t" if isinstance(owner, str) else b"\t")
                                     * size)
+        elif name == "translate" and args and isinstance(args[0], dict):
+            longest = max((len(v) for v in args[0].values() if isinstance(v, str | bytes)), default=1)
+            guards.check_length(type(owner), len(owner) * longest)
         elif name == "replace" and len(args) >= 2 and isinstance(args[0], str | bytes):
             old, new = args[0], args[1]
             if isinstance(new, str | bytes):

@@ -129,13 +129,19 @@ class Renumber:
     # -- snapshot records -----------------------------------------------------------------------------
 
     def tensor_info(self, info: TensorInfo) -> TensorInfo:
-        return replace(info, id=self.tensor(info.id), value=self.array(info.value), grad=self.array(info.grad),
-                       grad_fn=self.node(info.grad_fn), detached_from=self.tensor(info.detached_from))
+        tensors = self.tensors
+        return TensorInfo(
+            tensors.get(info.id, info.id), info.label, info.line, info.source, info.shape, info.dtype,
+            self.array(info.value), self.array(info.grad), info.requires_grad, info.is_leaf, info.retains_grad,
+            info.is_parameter, self.node(info.grad_fn), info.made_in_no_grad, self.tensor(info.detached_from),
+        )
 
     def node_info(self, info: NodeInfo) -> NodeInfo:
-        return replace(info, id=self.node(info.id), next=tuple((self.node(n), i) for n, i in info.next),
-                       tensor=self.tensor(info.tensor),
-                       saved={key: self.array(value) for key, value in info.saved.items()})
+        node = self.node
+        return NodeInfo(
+            node(info.id), info.name, tuple((node(n), i) for n, i in info.next), self.tensor(info.tensor),
+            info.formula, info.local, {key: self.array(value) for key, value in info.saved.items()}, info.attrs,
+        )
 
     def step(self, step: StepInfo) -> StepInfo:
         return StepInfo(self.node(step.node), self.array(step.grad_in),
@@ -149,9 +155,9 @@ class Renumber:
 
     # -- events ---------------------------------------------------------------------------------------
 
-    def event(self, event: Event) -> Event:
-        if isinstance(event, TensorCreated):
-            return TensorCreated(event.line, self.tensor(event.tensor))
+    def event(self, event: Event | tuple[int | None, int]) -> Event:
+        if type(event) is tuple:  # a TensorCreated kept as (line, tensor) while the program ran
+            return TensorCreated(event[0], self.tensors.get(event[1], event[1]))
         if isinstance(event, BackwardCall):
             return replace(event, root=self.tensor(event.root), gradient=self.array(event.gradient),
                            steps=tuple(self.step(s) for s in event.steps), graph=self.graph(event.graph),
@@ -177,9 +183,9 @@ def _graph_ids(graph: GraphSnapshot, tensors: set[int], nodes: set[int]) -> None
             tensors.add(node.tensor)
 
 
-def _event_ids(event: Event, tensors: set[int], nodes: set[int]) -> None:
-    if isinstance(event, TensorCreated):
-        tensors.add(event.tensor)
+def _event_ids(event: Event | tuple[int | None, int], tensors: set[int], nodes: set[int]) -> None:
+    if type(event) is tuple:
+        tensors.add(event[1])
     elif isinstance(event, BackwardCall):
         tensors.add(event.root)
         tensors.update(event.grads_before)
@@ -192,9 +198,9 @@ def _event_ids(event: Event, tensors: set[int], nodes: set[int]) -> None:
         tensors.update(event.params)
 
 
-def finalize(source: str, output: str, error: SandboxError | None, events: list[Event], graph: GraphSnapshot,
+def finalize(source: str, output: str, error: SandboxError | None, events: list[Any], graph: GraphSnapshot,
              names: dict[str, int], max_elements: int) -> RunRecord:
-    """The run record with run-local ids and capped arrays."""
+    """The run record with run-local ids and capped arrays (`events` may hold TensorCreated as tuples)."""
     tensors: set[int] = set(names.values())
     nodes: set[int] = set()
     _graph_ids(graph, tensors, nodes)
@@ -203,7 +209,7 @@ def finalize(source: str, output: str, error: SandboxError | None, events: list[
     # AccumulateGrad ids are negated tensor ids: their tensors need a number too.
     tensors.update(-n for n in nodes if n < 0)
     renumber = Renumber(tensors, nodes, max_elements)
-    rename: Callable[[Event], Event] = renumber.event
+    rename: Callable[[Any], Event] = renumber.event
     return RunRecord(
         source=source,
         output=output,

@@ -13,8 +13,7 @@ import numpy as np
 
 from engine._tensor import Tensor
 from engine.autograd.graph import AccumulateGrad, Node
-from engine.sandbox.record import BackwardCall, Event, GradsZeroed, LoopIteration, OptimizerStep, TensorCreated
-from engine.sandbox.record import EMPTY_GRAPH
+from engine.sandbox.record import EMPTY_GRAPH, BackwardCall, GradsZeroed, LoopIteration, OptimizerStep
 from engine.sandbox.state import RunState
 from engine.snapshot import GraphSnapshot, reachable_nodes, snapshot, step_info
 
@@ -57,6 +56,21 @@ class _Backward:
         )
 
 
+class _Labels:
+    """What `engine.snapshot` reads for each tensor id: (label, creation line, text of that line)."""
+
+    def __init__(self, labels: dict[int, str], lines: dict[int, int | None], source_lines: list[str]) -> None:
+        self.labels = labels
+        self.lines = lines
+        self.source_lines = source_lines
+
+    def get(self, tensor_id: int, default: Any = None) -> tuple[str | None, int | None, str | None]:
+        line = self.lines.get(tensor_id)
+        source = self.source_lines
+        text = source[line - 1].strip() if line is not None and 0 < line <= len(source) else None
+        return (self.labels.get(tensor_id), line, text)
+
+
 class Recorder:
     """Installed with `engine._trace.recording(recorder)` for the length of one run."""
 
@@ -67,14 +81,15 @@ class Recorder:
         self.thread = threading.get_ident()
         limits = state.limits
         self.limits = limits
-        self.events: list[Event] = []
+        self.events: list[Any] = []  # events, with TensorCreated as (line, tensor id) tuples
         self.labels: dict[int, str] = {}
         self.lines: dict[int, int | None] = {}
         self.name_counts: dict[str, int] = {}
         self.kept: list[Tensor] = []  # strong references, for the final snapshot
         self.kept_bytes = 0
         self.live_bytes = 0
-        self.live: dict[int, tuple[weakref.ref, int]] = {}
+        self.buffers: dict[int, tuple[weakref.ref, int]] = {}
+        self.tensors: weakref.WeakSet[Tensor] = weakref.WeakSet()  # every tensor of the run still alive
         self.nodes: weakref.WeakKeyDictionary[Node, weakref.ref] = weakref.WeakKeyDictionary()
         self.created = 0
         self.backward: _Backward | None = None
@@ -91,36 +106,42 @@ class Recorder:
         if data.size > limits.max_tensor_elements:
             state.abort("limit_tensor_elements", "max_tensor_elements", limits.max_tensor_elements,
                         size=int(data.size))
-        nbytes = data.nbytes if data.base is None else 0
-        if nbytes:
-            self._track_bytes(tensor, nbytes)
+        self._track_memory(data)
         node = tensor.grad_fn
         if node is not None and node not in self.nodes:
             self.nodes[node] = weakref.ref(tensor)
             if len(self.nodes) > limits.max_graph_nodes:
                 state.abort("limit_graph", "max_graph_nodes", limits.max_graph_nodes)
+        self.tensors.add(tensor)
         self.created += 1
         if self.created & 63 == 0:
             state.checkpoint()
         if len(self.events) < limits.record_max_events:
-            self.events.append(TensorCreated(state.line, tensor._id))
+            self.events.append((state.line, tensor._id))  # TensorCreated, built at the end
         if len(self.kept) < limits.record_max_tensors and self.kept_bytes + data.nbytes <= \
                 limits.record_max_tensor_bytes:
             self.kept.append(tensor)
             self.kept_bytes += data.nbytes
             self.lines[tensor._id] = state.line
 
-    def _track_bytes(self, tensor: Tensor, nbytes: int) -> None:
+    def _track_memory(self, data: np.ndarray) -> None:
+        """Count the buffer under `data` once, for as long as it lives (views share their base's)."""
+        root = data
+        while isinstance(root.base, np.ndarray):
+            root = root.base
+        key = id(root)
+        if key in self.buffers or not root.nbytes:
+            return
+        nbytes = root.nbytes
+        self.buffers[key] = (weakref.ref(root, lambda _, key=key: self._released(key)), nbytes)
         self.live_bytes += nbytes
-        reference = weakref.ref(tensor, self._released)
-        self.live[id(reference)] = (reference, nbytes)
         if self.live_bytes > self.limits.max_tensor_bytes:
             self.state.abort("limit_tensor_memory", "max_tensor_bytes", self.limits.max_tensor_bytes)
         if nbytes >= _BIG_BYTES:
             self.state.check_memory()
 
-    def _released(self, reference: weakref.ref) -> None:
-        entry = self.live.pop(id(reference), None)
+    def _released(self, key: int) -> None:
+        entry = self.buffers.pop(key, None)
         if entry is not None:
             self.live_bytes -= entry[1]
 
@@ -247,17 +268,13 @@ class Recorder:
         except Exception:  # a half-built module (its __init__ failed): nothing to name
             return []
 
-    def _append(self, event: Event) -> None:
+    def _append(self, event: Any) -> None:
         if len(self.events) < self.limits.record_max_events:
             self.events.append(event)
 
     def _grad_owner(self, tensor: Tensor) -> Tensor:
         """The tensor whose `.grad` is `tensor` (or `tensor` itself)."""
-        for reference, _ in list(self.live.values()):
-            candidate = reference()
-            if candidate is not None and candidate._grad is tensor:
-                return candidate
-        for candidate in self.kept:
+        for candidate in list(self.tensors):
             if candidate._grad is tensor:
                 return candidate
         return tensor
@@ -268,14 +285,8 @@ class Recorder:
                 entry[3] = entry[2]
                 self._append(LoopIteration(entry[1], entry[0], entry[2]))
 
-    def _labels(self) -> dict[int, tuple[str | None, int | None, str | None]]:
-        lines = self.state.lines
-        labels: dict[int, tuple[str | None, int | None, str | None]] = {}
-        for tensor_id in set(self.labels) | set(self.lines):
-            line = self.lines.get(tensor_id)
-            text = lines[line - 1].strip() if line is not None and 0 < line <= len(lines) else None
-            labels[tensor_id] = (self.labels.get(tensor_id), line, text)
-        return labels
+    def _labels(self) -> _Labels:
+        return _Labels(self.labels, self.lines, self.state.lines)
 
     def final_snapshot(self, variables: dict[str, Any]) -> tuple[GraphSnapshot, dict[str, int]]:
         """Every kept tensor and every tensor the program still names, and the names."""

@@ -195,7 +195,7 @@ class SafeBuiltins:
 
     def super(self, *args: Any) -> Any:
         if len(args) != 2 or not is_user_class(args[0]):
-            raise TypeError("super() in the sandbox takes no arguments, or a class of this program and self")
+            raise SecurityViolation("super_arguments")
         return builtins.super(args[0], args[1])
 
 

@@ -7,13 +7,23 @@ import ast
 import pytest
 
 from explorer.backwardplan import (
-    GradientInputError, RootChoice, backward_lines, forward_part, gradient_literal, program_backward_calls,
+    GradientInputError,
+    RootChoice,
+    backward_lines,
+    forward_part,
+    gradient_literal,
+    program_backward_calls,
 )
 from explorer.codeedit import CodeEditError
 from explorer.formbuilder import OPS, build_line, is_number
 from explorer.presets import PRESETS, preset_code
 from explorer.state import (
-    clamp_int, decode_source, encode_source, lang_from_locale, nested_literal, parse_numbers,
+    clamp_int,
+    decode_source,
+    encode_source,
+    lang_from_locale,
+    nested_literal,
+    parse_numbers,
 )
 from explorer.training import TrainingSettings, counterpart, training_script
 

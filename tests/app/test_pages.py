@@ -43,9 +43,11 @@ def test_the_browser_locale_picks_the_language_and_the_link_overrides_it():
 
 
 def test_switching_language_in_the_sidebar_changes_the_texts():
-    at = start("en", "pages/playground.py")
+    at = start("en")
     at.sidebar.selectbox(key="lang").select("vi").run()
     assert not at.exception
+    assert at.title[0].value == t("learn.title", "vi")
+    at.switch_page("pages/playground.py").run()
     assert at.title[0].value == t("pg.title", "vi")
 
 

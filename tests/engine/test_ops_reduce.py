@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import engine
@@ -415,6 +415,10 @@ RANDOM_REDUCTIONS = {
 @given(case=tensors_and_dims(), name=st.sampled_from(sorted(RANDOM_REDUCTIONS)))
 def test_random_reductions_match_torch(case, name):
     array, dim, keepdim = case
+    if name == "std_dim" and array.ndim:
+        # The spread of equal values is 0 exactly here but float32 noise in torch, whose gradient
+        # (centered values / std) is then noise too.
+        assume(bool(np.all(np.ptp(array, axis=dim) > 0)))
     call = RANDOM_REDUCTIONS[name]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

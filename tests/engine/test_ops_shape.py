@@ -817,7 +817,7 @@ def _transformed(tensor, transforms):
     return tensor
 
 
-@settings(max_examples=150)
+@settings(max_examples=200)
 @given(strided_reshapes(), st.sampled_from(["reshape", "view", "flatten", "contiguous", "matmul"]))
 def test_random_strided_reshapes_match_torch(case, how):
     shape, transforms, target = case

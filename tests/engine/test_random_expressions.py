@@ -124,4 +124,4 @@ def test_random_expression_prints_like_torch(program):
     # Values can differ in the last float32 bit between numpy and torch kernels; print what torch computed.
     ours_same_values = engine.tensor(theirs.detach().numpy())
     assert repr(ours_same_values) == repr(theirs.detach())
-    assert ours.grad_fn.name() == theirs.grad_fn.name()
+    assert repr(ours).split("grad_fn=")[-1] == repr(theirs).split("grad_fn=")[-1]

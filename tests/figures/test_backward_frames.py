@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -173,3 +174,13 @@ def test_graph_without_a_backward_call_is_refused():
     names = seed_chain(torch)
     with pytest.raises(ValueError, match="graph_from_backward"):
         backward_animation(graph_from_tensors(names["root"]))
+
+
+def test_autograd_grad_runs_the_steps_but_leaves_grad_alone():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    root = (x * x).sum()
+    trace = trace_backward(root, retain_graph=True)
+    untouched = dataclasses.replace(trace, grads_after={x._id: None})  # what autograd.grad records
+    states = backward_states(untouched)
+    assert [s.name for s in states] == [s.name for s in backward_states(trace)]
+    assert all(s.accumulated is None for s in states) and not states[-1].grads
