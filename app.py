@@ -30,7 +30,7 @@ pages = {
 page = st.navigation(list(pages.values()), position="top")
 
 target = st.session_state.pop(GOTO, None)
-if target in pages:
+if target in pages and pages[target].url_path != page.url_path:
     st.switch_page(pages[target])
 
 with st.sidebar:

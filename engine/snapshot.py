@@ -121,7 +121,7 @@ def node_info(node: Node, tensor: Tensor | None) -> NodeInfo:
         return NodeInfo(node_id(node), "AccumulateGrad", (), node.variable._id, "grad += g", ())
     return NodeInfo(
         id=node_id(node),
-        name=node.name(),
+        name=node.name().removeprefix("torch::autograd::"),
         next=tuple(
             (None if child is None else node_id(child), index) for child, index in node.next_functions
         ),

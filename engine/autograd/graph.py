@@ -69,7 +69,8 @@ class Node:
             self._freed = True
 
     def __repr__(self) -> str:
-        return f"<{self.name()} object at {hex(id(self))}>"
+        # torch prints the class name: nodes named "torch::autograd::CopySlices" print as <CopySlices ...>.
+        return f"<{self.name().removeprefix('torch::autograd::')} object at {hex(id(self))}>"
 
 
 class AccumulateGrad(Node):

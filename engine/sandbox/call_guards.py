@@ -44,6 +44,9 @@ def _size_argument(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     return kwargs["size"] if "size" in kwargs else args
 
 
+_cached_plan: list[tuple[Any, str]] | None = None
+
+
 class CallGuards:
     """Builds the table: engine callable -> check(callee, args, kwargs)."""
 
@@ -52,16 +55,23 @@ class CallGuards:
         self.table: dict[Any, Check] = {}
 
     def build(self, engine: Any, nn: Any) -> dict[Any, Check]:
+        """The table for this run; which callable gets which check is worked out once per process."""
+        global _cached_plan
+        if _cached_plan is None:
+            _cached_plan = [(function, check.__name__) for function, check in self._plan(engine, nn).items()]
+        return {function: getattr(self, name) for function, name in _cached_plan}
+
+    def _plan(self, engine: Any, nn: Any) -> dict[Any, Check]:
         for name in _FACTORIES:
             self._add(engine, name, self._factory)
         self._add(engine, "full", self._full)
         self._add(engine, "randint", self._randint)
-        self._add(engine, "normal", lambda c, a, k: self._elements(_count(k.get("size", a[2:3]))))
+        self._add(engine, "normal", self._normal)
         self._add(engine, "arange", self._arange)
         self._add(engine, "linspace", self._steps)
         self._add(engine, "logspace", self._steps)
         self._add(engine, "eye", self._eye)
-        self._add(engine, "randperm", lambda c, a, k: self._elements(_count(a[:1])))
+        self._add(engine, "randperm", self._randperm)
         for name in _NEW_FACTORIES:
             self._add(engine.Tensor, name, self._factory)
         self._add(engine.Tensor, "new_full", self._full)
@@ -108,6 +118,12 @@ class CallGuards:
     def _randint(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         sizes = [a for a in args if isinstance(a, tuple | list)]
         self._elements(_count(kwargs.get("size", sizes[:1])))
+
+    def _normal(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        self._elements(_count(kwargs.get("size", args[2:3])))
+
+    def _randperm(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        self._elements(_count(args[:1] or kwargs.get("n", 0)))
 
     def _arange(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         numbers = [float(a) for a in args if isinstance(a, int | float) and not isinstance(a, bool)]

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from engine._printing import get_printoptions
+from engine import _printing
 from engine._tensor import Tensor
 from engine.sandbox.state import RunState
 
@@ -250,12 +250,12 @@ def broadcast_numel(left: tuple[int, ...], right: tuple[int, ...]) -> int:
 
 def tensor_print_cost(tensor: Tensor) -> int:
     """About how many characters printing `tensor` takes with the current print options."""
-    options = get_printoptions()
+    options = _printing._OPTIONS
     shape = tensor._data.shape
     count = math.prod(shape)
-    if count > options["threshold"]:
-        count = math.prod(min(dim, 2 * options["edgeitems"]) for dim in shape)
-    return count * (options["precision"] + 10) + 60
+    if count > options.threshold:
+        count = math.prod(min(dim, 2 * options.edgeitems) for dim in shape)
+    return count * (options.precision + 10) + 60
 
 
 def repr_cost(value: Any, budget: int) -> int:

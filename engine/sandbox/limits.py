@@ -31,4 +31,4 @@ class Limits:
     record_max_events: int = 20_000
     record_max_tensors: int = 2_000     # tensors kept alive for the final graph snapshot
     record_max_tensor_bytes: int = 32 * 2**20
-    record_max_backward_details: int = 200  # backward calls that keep their graph and steps
+    record_max_backward_details: int = 20  # the first backward calls keep their graph and steps

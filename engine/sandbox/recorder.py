@@ -89,7 +89,9 @@ class Recorder:
         self.kept_bytes = 0
         self.live_bytes = 0
         self.buffers: dict[int, tuple[weakref.ref, int]] = {}
-        self.tensors: weakref.WeakSet[Tensor] = weakref.WeakSet()  # every tensor of the run still alive
+        # Tensors that have had a `.grad` (leaves a backward reached, optimizer parameters), by id: a
+        # WeakSet would compare tensors with ==, which is elementwise.
+        self.grad_owners: dict[int, weakref.ref] = {}
         self.nodes: weakref.WeakKeyDictionary[Node, weakref.ref] = weakref.WeakKeyDictionary()
         self.created = 0
         self.backward: _Backward | None = None
@@ -112,7 +114,6 @@ class Recorder:
             self.nodes[node] = weakref.ref(tensor)
             if len(self.nodes) > limits.max_graph_nodes:
                 state.abort("limit_graph", "max_graph_nodes", limits.max_graph_nodes)
-        self.tensors.add(tensor)
         self.created += 1
         if self.created & 63 == 0:
             state.checkpoint()
@@ -166,6 +167,7 @@ class Recorder:
             tensor = node.variable if isinstance(node, AccumulateGrad) else node.retained_tensor()
             if tensor is not None:
                 watched[tensor._id] = tensor
+        self._owns_grads(watched.values())
         graph = EMPTY_GRAPH
         if detailed:
             makers = [m() for node in nodes if (m := self.nodes.get(node)) is not None]
@@ -212,8 +214,10 @@ class Recorder:
         if threading.get_ident() != self.thread:
             return
         self._flush_loops()
-        params = [p for group in getattr(optimizer, "param_groups", ()) for p in group.get("params", ())]
-        self._append(OptimizerStep(self.state.line, tuple(p._id for p in params if isinstance(p, Tensor))))
+        params = [p for group in getattr(optimizer, "param_groups", ()) for p in group.get("params", ())
+                  if isinstance(p, Tensor)]
+        self._owns_grads(params)
+        self._append(OptimizerStep(self.state.line, tuple(p._id for p in params)))
 
     # -- what the interpreter tells the recorder -------------------------------------------------------
 
@@ -274,10 +278,15 @@ class Recorder:
 
     def _grad_owner(self, tensor: Tensor) -> Tensor:
         """The tensor whose `.grad` is `tensor` (or `tensor` itself)."""
-        for candidate in list(self.tensors):
-            if candidate._grad is tensor:
+        for reference in list(self.grad_owners.values()):
+            candidate = reference()
+            if candidate is not None and candidate._grad is tensor:
                 return candidate
         return tensor
+
+    def _owns_grads(self, tensors: Any) -> None:
+        for tensor in tensors:
+            self.grad_owners[id(tensor)] = weakref.ref(tensor)
 
     def _flush_loops(self) -> None:
         for entry in self.state.loops:

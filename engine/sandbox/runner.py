@@ -148,7 +148,7 @@ class _Run:
             return LimitExceeded("limit_nesting", 1, limit_name="max_nesting").to_error()
         try:
             with _trace.recording(context.recorder), self._warnings(), _recursion_room(self.limits):
-                state.checkpoint()
+                state.start()
                 interpreter.run_module(body)
             return None
         except SandboxAbort as abort:

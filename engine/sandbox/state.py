@@ -50,6 +50,11 @@ class RunState:
 
     # -- the step budget --------------------------------------------------------------------------------
 
+    def start(self) -> None:
+        """Start the clock: the limits count from here."""
+        self.deadline = time.monotonic() + self.limits.max_seconds
+        self.next_check = min(CHECK_EVERY, self.limits.max_steps + 1)
+
     def tick(self) -> None:
         self.steps += 1
         if self.steps >= self.next_check:
