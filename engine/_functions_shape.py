@@ -24,7 +24,6 @@ from engine._functions import _as_operand, broadcast_shape, mm, mv, result_type
 from engine._ops_shape import (
     ViewOf,
     axis_order,
-    copy_slices,
     element_strides,
     replay,
     reshape_view,
@@ -606,6 +605,12 @@ def _check_single_item(tensor: Tensor, item: Any) -> None:
 
 def getitem(self: Tensor, index: Any) -> Tensor:
     """tensor[index]: select/slice/unsqueeze views in index order, then IndexBackward0 for tensor indices."""
+    if type(index) is int and self._data.ndim:
+        # The most common index (and what iteration does) goes straight to the select.
+        size = self._data.shape[0]
+        if not -size <= index < size:
+            raise IndexError(f"index {index} is out of bounds for dimension 0 with size {size}")
+        return apply("select", self, dim=0, index=index % size)
     items, single = _index_items(index)
     if single:
         _check_single_item(self, items[0])
@@ -700,14 +705,15 @@ def rebase_on_base(base: Tensor, target: Tensor, steps: tuple, inner: Node) -> N
     """Record an in-place op (node `inner`) that wrote the view `steps` of `base`.
 
     The base gets CopySlices around `inner`: the old base history for everything outside the view,
-    `inner`'s other inputs for the written part. `target`, when it is itself a view of `base`, now
-    derives from the rewritten base (AsStridedBackward0), as torch regenerates it.
+    `inner`'s other inputs (and its saved values) for the written part. `target`, when it is itself a
+    view of `base`, now derives from the rewritten base (AsStridedBackward0), as torch regenerates it.
     """
     order = axis_order(base._data)
-    edges = (_edge(base), *inner.next_functions[1:])
-    shapes = (tuple(base.shape), *inner.input_shapes[1:])
-    node = Node(lookup(copy_slices(len(edges))), edges,
-                {"steps": steps, "inner": inner, "base_order": order}, shapes)
+    attrs = {"inner": inner.spec.name, "inner_attrs": inner.attrs, "inner_shapes": inner.input_shapes,
+             "steps": steps, "base_order": order}
+    node = Node(lookup("view_write"), (_edge(base), *inner.next_functions[1:]), attrs,
+                (tuple(base.shape), *inner.input_shapes[1:]))
+    node._saved, inner._saved = inner._saved, {}
     _take_history(base, node)
     if target is not base:
         target.grad_fn = Node(lookup("as_strided"), ((node, 0),),

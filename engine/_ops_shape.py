@@ -181,10 +181,22 @@ def _contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
 
 def reshape_view(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
     """`array` seen with a new shape without copying, or None when its strides do not allow it."""
+    if array.flags.c_contiguous:
+        # numpy then gives the row-major strides torch gives.
+        return array.reshape(shape)
     strides = _view_strides(array.shape, element_strides(array), tuple(shape))
     if strides is None:
         return None
-    return strided(array, tuple(shape), strides)
+    return _with_strides(array, tuple(shape), strides)
+
+
+def _with_strides(array: np.ndarray, shape: tuple[int, ...], strides: tuple[int, ...]) -> np.ndarray:
+    # numpy's own no-copy reshape is much faster than as_strided and usually agrees.
+    try:
+        viewed = np.reshape(array, shape, copy=False)
+    except ValueError:
+        return strided(array, shape, strides)
+    return viewed if element_strides(viewed) == strides else strided(array, shape, strides)
 
 
 # -- VJP helpers -----------------------------------------------------------------------------------
@@ -276,10 +288,13 @@ def _unsqueeze(a, dim):
 
 
 def _unsqueezed(a: np.ndarray, dim: int) -> np.ndarray:
+    shape = (*a.shape[:dim], 1, *a.shape[dim:])
+    if a.flags.c_contiguous:
+        return a.reshape(shape)
     # torch gives the new dimension the stride that steps over the dimension it is placed before.
     strides = element_strides(a)
     new_stride = a.shape[dim] * strides[dim] if dim < a.ndim else 1
-    return strided(a, (*a.shape[:dim], 1, *a.shape[dim:]), (*strides[:dim], new_stride, *strides[dim:]))
+    return _with_strides(a, shape, (*strides[:dim], new_stride, *strides[dim:]))
 
 
 @view_op("squeeze", "SqueezeBackward0", _reshaped_back, "squeeze(a)")
@@ -303,13 +318,17 @@ def _squeeze_dims_op(a, dims):
 
 @view_op("expand", "ExpandBackward0", _same, "expand(a, shape)", local="1 (summed over new dims)")
 def _expand(a, shape):
-    # Read-only, like numpy's broadcasts: many elements share one memory location.
+    # Read-only, as numpy's broadcasts are: many elements share one memory location.
+    expanded = np.broadcast_to(a, shape)
     leading = len(shape) - a.ndim
-    strides = [0] * leading + [
+    strides = (0,) * leading + tuple(
         stride if size == wanted else 0
         for stride, size, wanted in zip(element_strides(a), a.shape, shape[leading:], strict=True)
-    ]
-    return strided(a, tuple(shape), tuple(strides), writeable=False)
+    )
+    # numpy zeroes the stride of a size-1 dimension even where it stays 1; torch keeps it.
+    if element_strides(expanded) == strides:
+        return expanded
+    return strided(a, tuple(shape), strides, writeable=False)
 
 
 @view_op("select", "SelectBackward0",
@@ -461,7 +480,7 @@ def variadic(kind: str, count: int) -> str:
 # -- in-place writes --------------------------------------------------------------------------------
 # `tensor[index] = value` runs torch's `copy_` / `fill_` (declared with the other in-place ops in
 # engine/_ops_reduce.py) or `index_put_` on the indexed region. When that region is a view of a base,
-# the base records CopySlices around the op's node, and the view re-derives from the base.
+# the base records CopySlices ("view_write", engine/_ops_reduce.py) around the op's node.
 
 def _index_put_self_vjp(g: np.ndarray, c: Ctx) -> np.ndarray:
     out = np.array(g, copy=True)
@@ -477,43 +496,6 @@ def _index_put(a, values, indices):
     return out
 
 
-def _copy_slices_base_vjp(g: np.ndarray, c: Ctx) -> np.ndarray:
-    inner = c.attrs["inner"]
-    out = _grad_laid_out_like_base(g, c)
-    region = replay(out, c.attrs["steps"])
-    vjp = inner.spec.vjps[0]
-    region[...] = 0 if vjp is None else vjp(np.array(region, copy=True), inner.context())
-    return out
-
-
-def _copy_slices_input_vjp(index: int):
-    def vjp(g: np.ndarray, c: Ctx) -> np.ndarray:
-        inner = c.attrs["inner"]
-        region = replay(_grad_laid_out_like_base(g, c), c.attrs["steps"])
-        return inner.spec.vjps[index](region, inner.context())
-
-    return vjp
-
-
-def _copy_slices_forward(base, *others, steps, inner, base_order):
-    out = np.array(base, copy=True)
-    region = replay(out, steps)
-    region[...] = inner.spec.forward(np.array(region, copy=True), *others, **inner.attrs)
-    return out
-
-
-@cache
-def copy_slices(count: int) -> str:
-    """CopySlices around an in-place op with `count` inputs (the first being the written view)."""
-    name = f"copy_slices[{count}]"
-    vjps = (_copy_slices_base_vjp, *(_copy_slices_input_vjp(i) for i in range(1, count)))
-    register(OpSpec(name, "torch::autograd::CopySlices", _copy_slices_forward, vjps, ((),) * count,
-                    "base with a view of it written in place",
-                    ("1 outside the written view", *("through the in-place op",) * (count - 1))))
-    return name
-
-
-# The arities tensor[index] = value uses, declared up front so the op-table checks see them.
-copy_slices(2)
+# The two-input forms, declared up front so the op-table checks see them.
 variadic("cat", 2)
 variadic("stack", 2)

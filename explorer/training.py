@@ -154,10 +154,10 @@ def training_history(record: Any, parameters: tuple[str, ...]) -> TrainingHistor
     rows = []
     for index, call in enumerate(calls):
         later = calls[index + 1].graph if index + 1 < len(calls) else record.graph
-        root = call.graph.tensors[call.root].value
+        root = call.graph.tensors.get(call.root)
         rows.append(EpochRow(
             epoch=index + 1,
-            loss=float(np.asarray(root, dtype=np.float64).sum()),
+            loss=float("nan") if root is None else float(np.asarray(root.value, dtype=np.float64).sum()),
             grads={name: _copy(call.grads_after.get(tid)) for name, tid in ids.items()},
             values={name: np.array(later.tensors[tid].value if tid in later.tensors
                                    else record.graph.tensors[tid].value) for name, tid in ids.items()},

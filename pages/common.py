@@ -148,9 +148,16 @@ def goto(page: str) -> None:
 # --- running -----------------------------------------------------------------------------------------
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def run_source(source: str) -> Any:
-    """The sandbox's RunRecord of `source` (cached: a record is never mutated, so it can be shared)."""
-    return sandbox.run(source, seed=0)
+def run_source(source: str, backward_details: int | None = None) -> Any:
+    """The sandbox's RunRecord of `source` (cached: a record is never mutated, so it can be shared).
+
+    Args:
+        source: the program.
+        backward_details: keep the graph and steps of this many backward() calls (the sandbox keeps 20
+            by default; a training run needs one per epoch).
+    """
+    limits = None if backward_details is None else sandbox.Limits(record_max_backward_details=backward_details)
+    return sandbox.run(source, limits=limits, seed=0)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

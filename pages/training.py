@@ -57,8 +57,8 @@ script = training_script(settings)
 other = counterpart(settings)
 
 progress = st.progress(0.0, text=tr("tr.progress", k=0, n=settings.epochs))
-record = run_source(script)
-other_record = run_source(training_script(other))
+record = run_source(script, backward_details=MAX_EPOCHS)
+other_record = run_source(training_script(other), backward_details=MAX_EPOCHS)
 history = training_history(record, settings.parameters)
 other_history = training_history(other_record, other.parameters)
 

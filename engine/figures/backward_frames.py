@@ -85,9 +85,11 @@ def _shown(graph: nx.DiGraph) -> dict[Hashable, Hashable]:
 
 
 def _seed(call: Any) -> np.ndarray:
-    root = call.graph.tensors[call.root]
     if call.gradient is not None:
         return np.asarray(call.gradient)
+    root = call.graph.tensors.get(call.root)
+    if root is None:
+        return np.ones_like(call.steps[0].grad_in) if call.steps else np.ones(())
     return np.ones(root.shape, dtype=root.value.dtype)
 
 
@@ -99,8 +101,10 @@ def _grad_before(call: Any, tensor_id: int) -> np.ndarray | None:
     return None if info is None else info.grad
 
 
-def _start_node(call: Any) -> int:
-    root = call.graph.tensors[call.root]
+def _start_node(call: Any) -> int | None:
+    root = call.graph.tensors.get(call.root)
+    if root is None:
+        return call.steps[0].node if call.steps else None
     return root.grad_fn if root.grad_fn is not None else -root.id
 
 
@@ -159,7 +163,7 @@ class _Replay:
         return state
 
     def gradient_edges(self, info: Any, node: str, step: Any) -> tuple[GradientEdge, ...]:
-        inputs = self.graph.nodes[self.draw_as(node)]["inputs"] if self.draw_as(node) == node else ()
+        inputs = self.graph.nodes[node]["inputs"] if node in self.graph else ()
         edges = []
         for slot, (child, _) in enumerate(info.next):
             grad = step.grads_out[slot] if slot < len(step.grads_out) else None

@@ -561,7 +561,9 @@ def graph_from_backward(call: BackwardLike, *, show_saved: bool = False,
     Returns:
         The graph reachable from the call's root; `graph.graph["backward"]` is `call`.
     """
-    graph = graph_from_snapshot(call.graph, AUTOGRAD, roots=[call.root], reachable_only=True,
+    # A call graph that lacks its root tensor is still that root's graph: draw all of it.
+    has_root = call.root in call.graph.tensors
+    graph = graph_from_snapshot(call.graph, AUTOGRAD, roots=[call.root], reachable_only=has_root,
                                 show_saved=show_saved, show_attrs=show_attrs)
     graph.graph["backward"] = call
     return graph

@@ -36,6 +36,7 @@ _UNARY: dict[type, Callable[[Any], Any]] = {
     ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert, ast.Not: operator.not_,
 }
 _CONVERSIONS = {ord("r"): repr, ord("s"): str, ord("a"): ascii}
+_EXPRESSION_METHODS: dict[type, Callable[..., Expr] | None] = {}
 
 
 def refuse_name(name: str, node: ast.AST) -> None:
@@ -89,10 +90,13 @@ class ExpressionCompiler:
     # -- dispatch -------------------------------------------------------------------------------------
 
     def expr(self, node: ast.expr) -> Expr:
-        method = getattr(self, f"e_{type(node).__name__}", None)
+        kind = type(node)
+        method = _EXPRESSION_METHODS.get(kind)
         if method is None:
-            raise not_supported(node, _describe(node))
-        return method(node)
+            method = _EXPRESSION_METHODS[kind] = getattr(type(self), f"e_{kind.__name__}", None)
+            if method is None:
+                raise not_supported(node, _describe(node))
+        return method(self, node)
 
     # -- leaves ---------------------------------------------------------------------------------------
 

@@ -29,6 +29,6 @@ class Limits:
     # -- what the run record keeps (not errors: beyond these the record is truncated) --------------------
     record_array_elements: int = 1_000  # arrays longer than this are stored as their first N elements
     record_max_events: int = 20_000
-    record_max_tensors: int = 2_000     # tensors kept alive for the final graph snapshot
-    record_max_tensor_bytes: int = 32 * 2**20
+    record_max_tensors: int = 500       # the first tensors made are kept alive for the final snapshot
+    record_max_tensor_bytes: int = 16 * 2**20
     record_max_backward_details: int = 20  # the first backward calls keep their graph and steps

@@ -99,6 +99,16 @@ class RunRecord:
         return [event for event in self.events if isinstance(event, kind)]
 
 
+def _copy_with(record: Any, **changes: Any) -> Any:
+    """A copy of a frozen dataclass with some fields changed: `dataclasses.replace` without re-running
+    `__init__`, which matters when a record holds thousands of them."""
+    copy = object.__new__(type(record))
+    fields = copy.__dict__
+    fields.update(record.__dict__)
+    fields.update(changes)
+    return copy
+
+
 class Renumber:
     """Rewrites engine-wide tensor and node ids into run-local ones, and caps stored arrays."""
 
@@ -129,19 +139,15 @@ class Renumber:
     # -- snapshot records -----------------------------------------------------------------------------
 
     def tensor_info(self, info: TensorInfo) -> TensorInfo:
-        tensors = self.tensors
-        return TensorInfo(
-            tensors.get(info.id, info.id), info.label, info.line, info.source, info.shape, info.dtype,
-            self.array(info.value), self.array(info.grad), info.requires_grad, info.is_leaf, info.retains_grad,
-            info.is_parameter, self.node(info.grad_fn), info.made_in_no_grad, self.tensor(info.detached_from),
-        )
+        return _copy_with(info, id=self.tensors.get(info.id, info.id), value=self.array(info.value),
+                          grad=self.array(info.grad), grad_fn=self.node(info.grad_fn),
+                          detached_from=self.tensor(info.detached_from))
 
     def node_info(self, info: NodeInfo) -> NodeInfo:
         node = self.node
-        return NodeInfo(
-            node(info.id), info.name, tuple((node(n), i) for n, i in info.next), self.tensor(info.tensor),
-            info.formula, info.local, {key: self.array(value) for key, value in info.saved.items()}, info.attrs,
-        )
+        return _copy_with(info, id=node(info.id), next=tuple((node(n), i) for n, i in info.next),
+                          tensor=self.tensor(info.tensor),
+                          saved={key: self.array(value) for key, value in info.saved.items()})
 
     def step(self, step: StepInfo) -> StepInfo:
         return StepInfo(self.node(step.node), self.array(step.grad_in),

@@ -92,7 +92,8 @@ class Recorder:
         # Tensors that have had a `.grad` (leaves a backward reached, optimizer parameters), by id: a
         # WeakSet would compare tensors with ==, which is elementwise.
         self.grad_owners: dict[int, weakref.ref] = {}
-        self.nodes: weakref.WeakKeyDictionary[Node, weakref.ref] = weakref.WeakKeyDictionary()
+        # Live graph nodes made by the run, by id: (node, the tensor it made), both weakly.
+        self.nodes: dict[int, tuple[weakref.ref, weakref.ref]] = {}
         self.created = 0
         self.backward: _Backward | None = None
         self.backward_calls = 0
@@ -110,20 +111,18 @@ class Recorder:
                         size=int(data.size))
         self._track_memory(data)
         node = tensor.grad_fn
-        if node is not None and node not in self.nodes:
-            self.nodes[node] = weakref.ref(tensor)
-            if len(self.nodes) > limits.max_graph_nodes:
-                state.abort("limit_graph", "max_graph_nodes", limits.max_graph_nodes)
+        if node is not None and id(node) not in self.nodes:
+            self._track_node(node, tensor)
         self.created += 1
         if self.created & 63 == 0:
             state.checkpoint()
         if len(self.events) < limits.record_max_events:
             self.events.append((state.line, tensor._id))  # TensorCreated, built at the end
-        if len(self.kept) < limits.record_max_tensors and self.kept_bytes + data.nbytes <= \
-                limits.record_max_tensor_bytes:
+            self.lines[tensor._id] = state.line
+        if len(self.kept) < limits.record_max_tensors and \
+                self.kept_bytes + data.nbytes <= limits.record_max_tensor_bytes:
             self.kept.append(tensor)
             self.kept_bytes += data.nbytes
-            self.lines[tensor._id] = state.line
 
     def _track_memory(self, data: np.ndarray) -> None:
         """Count the buffer under `data` once, for as long as it lives (views share their base's)."""
@@ -131,20 +130,33 @@ class Recorder:
         while isinstance(root.base, np.ndarray):
             root = root.base
         key = id(root)
-        if key in self.buffers or not root.nbytes:
+        if key in self.buffers:
             return
         nbytes = root.nbytes
-        self.buffers[key] = (weakref.ref(root, lambda _, key=key: self._released(key)), nbytes)
+        if not nbytes:
+            return
+        self.buffers[key] = (weakref.ref(root, lambda _: self._buffer_released(key)), nbytes)
         self.live_bytes += nbytes
         if self.live_bytes > self.limits.max_tensor_bytes:
             self.state.abort("limit_tensor_memory", "max_tensor_bytes", self.limits.max_tensor_bytes)
         if nbytes >= _BIG_BYTES:
             self.state.check_memory()
 
-    def _released(self, key: int) -> None:
+    def _buffer_released(self, key: int) -> None:
         entry = self.buffers.pop(key, None)
         if entry is not None:
             self.live_bytes -= entry[1]
+
+    def _track_node(self, node: Node, tensor: Tensor) -> None:
+        """Count a new live graph node, and remember which tensor it made (while both live)."""
+        key = id(node)
+        self.nodes[key] = (weakref.ref(node, lambda _: self.nodes.pop(key, None)), weakref.ref(tensor))
+        if len(self.nodes) > self.limits.max_graph_nodes:
+            self.state.abort("limit_graph", "max_graph_nodes", self.limits.max_graph_nodes)
+
+    def _maker(self, node: Node) -> Tensor | None:
+        entry = self.nodes.get(id(node))
+        return entry[1]() if entry is not None and entry[0]() is node else None
 
     def backward_started(self, roots: list[Tensor], seeds: list[np.ndarray], retain_graph: bool) -> None:
         if threading.get_ident() != self.thread:
@@ -170,8 +182,8 @@ class Recorder:
         self._owns_grads(watched.values())
         graph = EMPTY_GRAPH
         if detailed:
-            makers = [m() for node in nodes if (m := self.nodes.get(node)) is not None]
-            graph = snapshot([*roots, *(t for t in makers if t is not None)], self._labels())
+            makers = [maker for node in nodes if (maker := self._maker(node)) is not None]
+            graph = snapshot([*roots, *makers], self._labels())
         return _Backward(self.state.line, root, gradient, retain_graph, graph, list(watched.values()), detailed)
 
     def backward_step(self, step: Any) -> None:

@@ -154,3 +154,52 @@ SAMPLES.update(
         ),
     }
 )
+
+
+def _put(tensor, index, value):
+    tensor[index] = value
+    return tensor
+
+
+def _written_view(tensor):
+    # Writing into a view regenerates it from its base: AsStridedBackward0.
+    row = tensor[1]
+    row[0] = 5.0
+    return row
+
+
+# Views, copies, indexing and joining (engine/_ops_shape.py).
+X234 = _values(2, 3, 4)
+SAMPLES.update(
+    {
+        "view": Sample(lambda lib, a: a.view(6, 4), (X234,)),
+        "reshape_alias": Sample(lambda lib, a: a.transpose(0, 1).reshape(3, 2, 2, 2), (X234,)),
+        "unsafe_view": Sample(lambda lib, a: a.transpose(0, 1).reshape(-1), (X234,)),
+        "alias": Sample(lambda lib, a: a[...], (X234,)),
+        "transpose": Sample(lambda lib, a: a.transpose(0, 2), (X234,)),
+        "t": Sample(lambda lib, a: a.t(), (A,)),
+        "permute": Sample(lambda lib, a: a.permute(2, 0, 1), (X234,)),
+        "unsqueeze": Sample(lambda lib, a: a.unsqueeze(1), (A,)),
+        "squeeze": Sample(lambda lib, a: a.unsqueeze(1).squeeze(), (A,)),
+        "squeeze_dim": Sample(lambda lib, a: a.unsqueeze(1).squeeze(1), (A,)),
+        "squeeze_dims": Sample(lambda lib, a: a.unsqueeze(1).squeeze((0, 1)), (A,)),
+        "squeeze_all_inplace": Sample(lambda lib, a: (a.unsqueeze(1) * 1).squeeze_(), (A,)),
+        "squeeze_inplace": Sample(lambda lib, a: (a.unsqueeze(1) * 1).squeeze_(1), (A,)),
+        "squeeze_dims_inplace": Sample(lambda lib, a: (a.unsqueeze(1) * 1).squeeze_((1,)), (A,)),
+        "unsqueeze_inplace": Sample(lambda lib, a: (a * 1).unsqueeze_(0), (A,)),
+        "expand": Sample(lambda lib, a: a[:, :1].expand(4, 2, 3), (A,)),
+        "select": Sample(lambda lib, a: a[:, 1], (X234,)),
+        "slice": Sample(lambda lib, a: a[:, 1::2], (X234,)),
+        "split": Sample(lambda lib, a: a.split(3, 2)[1], (X234,)),
+        "split_with_sizes": Sample(lambda lib, a: a.split([1, 3], 2)[1], (X234,)),
+        "unbind": Sample(lambda lib, a: a.unbind(1)[2], (X234,)),
+        "as_strided": Sample(lambda lib, a: _written_view(a * 1), (X234,)),
+        "clone": Sample(lambda lib, a: a.clone(), (A,)),
+        "to_dtype": Sample(lambda lib, a: a.to(a.dtype, copy=True), (A,)),
+        "index": Sample(lambda lib, a: a[[1, 0, 1], 1:], (A,)),
+        "index_put": Sample(lambda lib, a, b: _put(a * 1, [0, 1], b), (A, ROW), (0, 1)),
+        "where": Sample(lambda lib, a, b: lib.where(a > 0, a, b), (A, B), (0, 1)),
+        "cat[2]": Sample(lambda lib, a, b: lib.cat([a, b], 1), (A, B), (0, 1)),
+        "stack[2]": Sample(lambda lib, a, b: lib.stack([a, b], 1), (A, B), (0, 1)),
+    }
+)

@@ -72,7 +72,9 @@ def run(function: Callable, arrays: tuple[np.ndarray, ...], grads: tuple[bool, .
         }
         differentiable = [o for o in outputs if o.requires_grad]
         if differentiable:
-            total = sum((o * lib.tensor(np.float32(i + 1)).to(o.dtype)).sum() for i, o in enumerate(differentiable))
+            # Each output gets its own weight, so gradients from different outputs stay distinguishable.
+            total = sum((o * lib.tensor(np.float32(i + 1)).to(o.dtype)).sum()
+                        for i, o in enumerate(differentiable))
             total.backward()
             result["grads"] = [None if t.grad is None else t.grad.numpy().copy() for t in inputs]
         seen[lib] = result
@@ -120,7 +122,7 @@ V = values(3)
 S = np.float32(1.5) * np.ones((), dtype=np.float32)
 
 
-# -- views and reshapes ------------------------------------------------------------------------------
+# -- views and reshapes ----------------------------------------------------------------------------
 
 VIEW_CASES = {
     "view": (lambda lib, x: x.view(6, 4), X),
@@ -218,7 +220,8 @@ def test_T_warnings_match_a_fresh_torch_process():
         "    torch.zeros(()).T; torch.zeros(2, 3).T; torch.zeros(2, 3, 4).T\n"
         "print(repr([(w.category.__name__, str(w.message)) for w in caught]))\n"
     )
-    printed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    printed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    printed = printed.stdout
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         engine.zeros(()).T, engine.zeros(2, 3).T, engine.zeros(2, 3, 4).T
@@ -319,31 +322,27 @@ def test_shape_errors_match_torch(name):
     assert_same_error(function, array)
 
 
-# -- indexing --------------------------------------------------------------------------------------------
+# -- indexing --------------------------------------------------------------------------------------
+
+ALL = slice(None)
 
 INDEXES = {
     "int": 1, "negative_int": -1, "pair": (0, 1), "triple": (0, 1, 2), "int_then_slice": (0, slice(1, 3)),
-    "column": (slice(None), 1), "lone_full_slice": slice(None), "lone_slice_past_end": slice(0, 9),
-    "lone_step": slice(None, None, 2), "empty_slice": slice(3, 1), "tuple_full_slices": (slice(None),) * 3,
-    "tuple_slice_past_end": (slice(0, 9),), "negative_start": (slice(-2, None), slice(None)),
-    "short_stop": (slice(None), slice(None, 2)), "stepped": (slice(None), slice(-2, None, 2), slice(1, None, 2)),
+    "column": (ALL, 1), "lone_full_slice": ALL, "lone_slice_past_end": slice(0, 9),
+    "lone_step": slice(None, None, 2), "empty_slice": slice(3, 1), "tuple_full_slices": (ALL,) * 3,
+    "tuple_slice_past_end": (slice(0, 9),), "negative_start": (slice(-2, None), ALL),
+    "short_stop": (ALL, slice(None, 2)), "stepped": (ALL, slice(-2, None, 2), slice(1, None, 2)),
     "ellipsis": Ellipsis, "ellipsis_int": (Ellipsis, 1), "int_ellipsis": (1, Ellipsis),
-    "ellipsis_slice": (Ellipsis, slice(None)), "none": None, "none_none": (None, None),
-    "none_ellipsis_none": (None, Ellipsis, None), "int_none": (0, None), "slice_none_int": (slice(None), None, 1),
+    "ellipsis_slice": (Ellipsis, ALL), "none": None, "none_none": (None, None),
+    "none_ellipsis_none": (None, Ellipsis, None), "int_none": (0, None), "slice_none_int": (ALL, None, 1),
     "mixed_basic": (slice(1, None), None, slice(None, None, 2), 1), "empty_tuple": (),
     "list": [0, 1], "list_repeat": [1, 1, 0], "list_then_int": ([0, 1], 1), "int_then_list": (1, [0, 2]),
-    "slice_list": (slice(None), [0, 2]), "list_slice_list": ([0, 1], slice(None), [1, 3]),
+    "slice_list": (ALL, [0, 2]), "list_slice_list": ([0, 1], ALL, [1, 3]),
     "int_list_slice": (0, [0, 1], slice(1, 3)), "list_none": ([0, 1], None), "nested_list": [[0, 1], [1, 0]],
     "list_of_lists": ([[0, 1], [1, 0]],), "lists_broadcast": ([0, 1], [[0], [1]]), "bool_list": [True, False],
-    "empty_list": [], "ellipsis_list": (Ellipsis, [0, 3]), "true": True, "false": False, "true_int": (True, 1),
-    "list_in_list": [0, slice(None)], "tuple_in_tuple": ((0, 1), 2), "float_list": [0.5],
+    "empty_list": [], "ellipsis_list": (Ellipsis, [0, 3]), "true": True, "false": False,
+    "true_int": (True, 1), "list_in_list": [0, ALL], "tuple_in_tuple": ((0, 1), 2), "float_list": [0.5],
 }
-
-
-def _index_value(index):
-    if isinstance(index, str):
-        return index
-    return index
 
 
 @pytest.mark.parametrize("name", sorted(INDEXES))
@@ -353,7 +352,8 @@ def test_getitem_matches_torch(name):
 
 
 @pytest.mark.parametrize("make_index", [
-    lambda lib, x: x > 0, lambda lib, x: (slice(None), x[0] > 0), lambda lib, x: lib.tensor([1]), lambda lib, x: lib.tensor(1),
+    lambda lib, x: x > 0, lambda lib, x: (slice(None), x[0] > 0), lambda lib, x: lib.tensor([1]),
+    lambda lib, x: lib.tensor(1),
     lambda lib, x: lib.tensor([[0, 1]]), lambda lib, x: lib.tensor(True), lambda lib, x: (x[:, 0, 0] > 0, 1),
     lambda lib, x: lib.tensor([1, 0], dtype=lib.int32), lambda lib, x: (lib.tensor(0), lib.tensor(1)),
     lambda lib, x: (slice(None), x[0, :, 0] > 0),
@@ -362,9 +362,9 @@ def test_tensor_indexes_match_torch(make_index):
     assert_same(lambda lib, x: x[make_index(lib, x.detach())], X)
 
 
-def test_index_on_0d_tensor():
-    for index in (Ellipsis, None, True, (), (None, None)):
-        assert_same(lambda lib, s: s[index], S)
+@pytest.mark.parametrize("index", [Ellipsis, None, True, (), (None, None)])
+def test_index_on_0d_tensor(index):
+    assert_same(lambda lib, s: s[index], S)
 
 
 def test_iteration_yields_selects():
@@ -373,9 +373,11 @@ def test_iteration_yields_selects():
 
 INDEX_ERRORS = {
     "out_of_bounds": 5, "negative_out_of_bounds": -3, "second_dim": (0, 5), "after_none": (None, 0, 5),
-    "after_ellipsis": (Ellipsis, 9), "after_ellipsis_int": (Ellipsis, 1, 9), "after_list": (slice(None), [0], 9),
-    "too_many": (0, 0, 0, 0), "list_out_of_bounds": [5], "second_list": ([0], [5]), "first_of_two": ([0, 9], [0, 7]),
-    "list_negative": (slice(None), [-4]), "list_after_slice": ([0], slice(None), [9]), "broadcast": ([0, 1], [0, 1, 2]), "float": 1.0, "float_in_tuple": (0, 1.5),
+    "after_ellipsis": (Ellipsis, 9), "after_ellipsis_int": (Ellipsis, 1, 9), "after_list": (ALL, [0], 9),
+    "too_many": (0, 0, 0, 0), "list_out_of_bounds": [5], "second_list": ([0], [5]),
+    "first_of_two": ([0, 9], [0, 7]), "first_bad_element": ([1, 5], [5, 1]), "list_negative": (ALL, [-4]),
+    "list_after_slice": ([0], ALL, [9]), "broadcast": ([0, 1], [0, 1, 2]), "float": 1.0,
+    "float_in_tuple": (0, 1.5),
     "string": "a", "string_in_tuple": (0, "a"), "dict": {}, "negative_step": slice(None, None, -1),
     "zero_step": slice(None, None, 0), "mask_shape": (slice(None), np.array([True, False])),
 }
@@ -406,7 +408,7 @@ def test_mask_shape_error():
     assert_same_error(lambda lib, x: x[:, lib.ones(3, 3, dtype=lib.bool)], X)
 
 
-# -- writing through an index -------------------------------------------------------------------------------
+# -- writing through an index ----------------------------------------------------------------------
 
 W = values(4)
 
@@ -540,7 +542,7 @@ def test_setitem_errors_match_torch(name):
     assert_same_error(SETITEM_ERRORS[name], X, W)
 
 
-# -- joining, splitting, where ------------------------------------------------------------------------------
+# -- joining, splitting, where ---------------------------------------------------------------------
 
 A23, B23, C43 = values(2, 3), values(2, 3), values(4, 3)
 
@@ -627,14 +629,15 @@ def test_split_pieces_share_the_input_and_sum_its_gradient():
         assert a.grad.tolist() == [[2.0, 1.0, 1.0], [2.0, 1.0, 1.0]]
 
 
-# -- matmul beyond 2-D ---------------------------------------------------------------------------------------
+# -- matmul beyond 2-D -----------------------------------------------------------------------------
 
 MATMUL_SHAPES = [
     ((3,), (3, 4)), ((2, 3, 4), (4, 5)), ((2, 3, 4), (4,)), ((4,), (2, 4, 5)), ((3, 4), (2, 4, 5)),
     ((2, 3, 4), (2, 4, 5)), ((2, 2, 3, 4), (2, 2, 4, 5)), ((2, 3, 4), (5, 1, 4, 2)), ((1, 3, 4), (5, 4, 2)),
     ((5, 3, 4), (1, 4, 2)), ((1, 3, 4), (1, 4, 5)), ((2, 1, 3, 4), (2, 4, 5)), ((3,), (2, 2, 3, 4)),
-    ((2, 2, 3, 4), (4,)), ((1, 2, 3, 4), (2, 4, 5)), ((1, 3, 4), (4, 5)), ((2, 3, 4), (4, 1)), ((1, 4), (2, 4, 3)),
-    ((1, 3, 4), (2, 5, 4, 2)), ((4,), (1, 4, 3)), ((3, 1), (2, 1, 5)), ((1, 0, 4), (5, 4, 2)), ((0, 3, 4), (4, 2)),
+    ((2, 2, 3, 4), (4,)), ((1, 2, 3, 4), (2, 4, 5)), ((1, 3, 4), (4, 5)), ((2, 3, 4), (4, 1)),
+    ((1, 4), (2, 4, 3)), ((1, 3, 4), (2, 5, 4, 2)), ((4,), (1, 4, 3)), ((3, 1), (2, 1, 5)),
+    ((1, 0, 4), (5, 4, 2)), ((0, 3, 4), (4, 2)),
 ]
 
 
@@ -680,12 +683,13 @@ def test_batched_dtype_mismatch_matches_torch():
     assert_same_error(lambda lib, a, b: lib.bmm(a, b.double()), values(2, 3, 4), values(2, 4, 5))
 
 
-@pytest.mark.parametrize("shapes", [((2, 3), (2, 3, 4)), ((2, 2, 3), (3, 4)), ((2, 2, 3), (3, 3, 4))], ids=str)
+@pytest.mark.parametrize("shapes", [((2, 3), (2, 3, 4)), ((2, 2, 3), (3, 4)), ((2, 2, 3), (3, 3, 4))],
+                         ids=str)
 def test_bmm_errors_match_torch(shapes):
     assert_same_error(lambda lib, a, b: lib.bmm(a, b), values(*shapes[0]), values(*shapes[1]))
 
 
-# -- in-place reshapes ----------------------------------------------------------------------------------------
+# -- in-place reshapes -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("function", [
     lambda lib, x: (x * 1).unsqueeze(1).squeeze_(), lambda lib, x: (x * 1).unsqueeze(1).squeeze_(1),
@@ -699,7 +703,7 @@ def test_in_place_reshape_of_a_leaf_fails_like_torch():
     assert_same_error(lambda lib, m: m.unsqueeze_(0), M)
 
 
-# -- random index expressions -----------------------------------------------------------------------------------
+# -- random index expressions ----------------------------------------------------------------------
 
 @st.composite
 def index_expressions(draw):

@@ -184,3 +184,12 @@ def test_autograd_grad_runs_the_steps_but_leaves_grad_alone():
     states = backward_states(untouched)
     assert [s.name for s in states] == [s.name for s in backward_states(trace)]
     assert all(s.accumulated is None for s in states) and not states[-1].grads
+
+
+def test_a_call_graph_without_its_root_tensor_still_replays():
+    names, trace = _traced(seed_chain)
+    tensors = {tid: info for tid, info in trace.graph.tensors.items() if tid != trace.root}
+    headless = dataclasses.replace(trace, graph=dataclasses.replace(trace.graph, tensors=tensors))
+    states = backward_states(headless)
+    assert len(backward_animation(headless).frames) == len(trace.steps)
+    np.testing.assert_allclose(states[-1].grads[tensor_node(names["x"]._id)], [1.0, 1.0, 1.0])
