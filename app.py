@@ -6,7 +6,7 @@ import streamlit as st
 
 from explorer.i18n import language_name
 from explorer.state import LANGS, lang_from_locale
-from pages.common import GOTO, PAGE_FILES, init_program, restore_url_state, tr
+from app_pages.common import GOTO, PAGE_FILES, init_program, restore_url_state, tr
 
 st.set_page_config(page_title="Autograd Explorer", page_icon=":material/account_tree:", layout="wide")
 

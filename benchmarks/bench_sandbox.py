@@ -16,7 +16,7 @@ from engine.__main__ import torch_resolved_to_engine
 
 SEED = Path(__file__).resolve().parent.parent / "tests" / "sandbox" / "programs" / "seed_lesson.py"
 
-TRAINING = '''
+TRAINING = """
 import torch
 import torch.nn as nn
 import torch.optim as optim
@@ -46,7 +46,7 @@ for epoch in range(100):
     optimizer.step()
     if epoch % 20 == 0:
         print(f"epoch {epoch:3d}  loss {loss.item():.4f}")
-'''
+"""
 
 
 def _plain(path: str) -> None:

@@ -82,13 +82,14 @@ def run_sandboxed(script: Path) -> int:
     error = record.error
     where = f'  File "{script}", line {error.line}' if error.line is not None else f'  File "{script}"'
     print(where, file=sys.stderr)
-    print(f"{error.kind}: {error.message}", file=sys.stderr)
+    print(f"{error.kind}: {error.message}" if error.message else error.kind, file=sys.stderr)
     return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m engine", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m engine", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sandbox", action="store_true", help="run the script through the sandbox")
     parser.add_argument("script", type=Path, help="the Python script to run")
     parser.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the script (plain mode)")

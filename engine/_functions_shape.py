@@ -370,7 +370,7 @@ def _reshape_in_place(tensor: Tensor, name: str, **attrs: Any) -> Tensor:
     tensor._version[0] += 1
     if view_of is not None:
         steps = (*view_of.steps, (_IN_PLACE_AS_VIEW[name], attrs))
-        tensor._view_of = ViewOf(view_of.base, steps, tensor._version[0])
+        tensor._view_of = ViewOf(view_of.base, steps, tensor._version[0], view_of.made_in_no_grad)
     if _grad_mode._enabled and tensor._requires_grad:
         tensor.grad_fn = Node(spec, (_edge(tensor),), attrs, (old_shape,))
     return tensor
@@ -553,7 +553,8 @@ def _index_columns(shape: tuple[int, ...], advanced: list[tuple[int, np.ndarray]
 def _picked_shape(shape: tuple[int, ...], columns: list) -> tuple[int, ...]:
     """The shape tensor[columns] has (it does not depend on the picked values)."""
     indexed = {dim for dim, _ in columns}
-    probe = np.empty(tuple(max(size, 1) if d in indexed else size for d, size in enumerate(shape)), np.bool_)
+    probe_shape = tuple(max(size, 1) if d in indexed else size for d, size in enumerate(shape))
+    probe = np.broadcast_to(np.zeros((), np.bool_), probe_shape)
     return probe[_numpy_index(shape, [(dim, np.zeros_like(array)) for dim, array in columns])].shape
 
 
@@ -636,7 +637,10 @@ def _value_tensor(value: Any, target: Tensor) -> tuple[Tensor, bool]:
         return value, False
     if isinstance(value, numbers.Number) and not isinstance(value, complex):
         return Tensor._from_array(np.asarray(value, dtype=target._data.dtype)), True
-    raise TypeError(f"can't assign a {type(value).__name__} to a {_legacy_type(target._data.dtype)}")
+    kind = type(value)
+    # torch prints the C type name, which for numpy's types carries the module.
+    name = f"numpy.{kind.__name__}" if kind.__module__ == "numpy" else kind.__name__
+    raise TypeError(f"can't assign a {name} to a {_legacy_type(target._data.dtype)}")
 
 
 def _leading_ones_removed(shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -731,6 +735,21 @@ def _record_write(root: Tensor, target: Tensor, steps: tuple, inner: str, values
         _take_history(root, node)
 
 
+def _no_grad_view_message(plan: _IndexPlan) -> str:
+    """torch's refusal to track a write into a view made under no_grad (naming the last view step)."""
+    advice = (
+        "Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code "
+        "by moving both the view and the inplace either both inside the no_grad block (if you don't want the "
+        "inplace to be tracked) or both outside (if you want the inplace to be tracked)."
+    )
+    if plan.steps:
+        op = lookup(plan.steps[-1][0]).node.removesuffix("Backward0")
+        return (f"Output 0 of {op} is a view of a view which was created in no_grad mode and is being "
+                f"modified inplace with grad mode enabled. {advice}")
+    return ("A view was created in no_grad mode and is being modified inplace with grad mode enabled. "
+            f"{advice}")
+
+
 def setitem(self: Tensor, index: Any, value: Any) -> None:
     """tensor[index] = value, recording what torch records (CopySlices, IndexPutBackward0, ...)."""
     source, from_number = _value_tensor(value, self)
@@ -747,9 +766,12 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
         inner, values, attrs = _prepare_index_put(region, plan, source, from_number, self)
     else:
         inner, values, attrs = _prepare_copy(region, source)
+    tracked = _grad_mode._enabled and (root._requires_grad or values._requires_grad)
+    if tracked and view_of is not None and view_of.made_in_no_grad:
+        raise RuntimeError(_no_grad_view_message(plan))
     _write(region, inner, values, attrs)
     root._version[0] += 1
-    if _grad_mode._enabled and (root._requires_grad or values._requires_grad):
+    if tracked:
         _record_write(root, self, steps, inner, values, attrs, region.shape)
 
 

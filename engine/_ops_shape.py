@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from engine import _grad_mode
 from engine._dispatch import _edge
 from engine._optable import Ctx, OpSpec, lookup, register
 from engine.autograd.graph import Node
@@ -27,32 +28,49 @@ from engine.autograd.graph import Node
 Step = tuple[str, dict[str, Any]]  # (op name, attrs) of one view op
 
 
+NO_GRAD_VIEW_BASE_WRITTEN = (
+    "A view was created in no_grad mode and its base or another view of its base has been modified inplace "
+    "with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can "
+    "clarify your code by moving both the view and the inplace either both inside the no_grad block (if you "
+    "don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked)."
+)
+
+
 class ViewOf:
     """What makes a tensor a view: its root base and the view forwards that re-derive it from the base.
 
     `version` is the shared version counter's value when the view's grad_fn was last set. A write to
     the base (or to any view of it) moves the counter on; the next look at the view's grad_fn then
-    re-derives it from the base's current history, as torch does.
+    re-derives it from the base's current history, as torch does. A view made under no_grad is not
+    re-derived: torch refuses to guess once its base's history has changed (`base_fn` is the base's
+    grad_fn when the view was made).
     """
 
-    __slots__ = ("base", "steps", "version")
+    __slots__ = ("base", "steps", "version", "made_in_no_grad", "base_fn")
 
-    def __init__(self, base: Any, steps: tuple[Step, ...], version: int) -> None:
+    def __init__(self, base: Any, steps: tuple[Step, ...], version: int,
+                 made_in_no_grad: bool = False) -> None:
         self.base = base
         self.steps = steps
         self.version = version
+        self.made_in_no_grad = made_in_no_grad
+        self.base_fn = base._grad_fn
 
     def refresh(self, view: Any) -> None:
         current = view._version[0]
         if current == self.version:
             return
-        self.version = current
         base = self.base
-        if not base._requires_grad or (view._made_in_no_grad and not view._requires_grad):
+        if self.made_in_no_grad:
+            if base._grad_fn is not self.base_fn:
+                raise RuntimeError(NO_GRAD_VIEW_BASE_WRITTEN)
+            self.version = current
             return
-        attrs = {"steps": self.steps, "base_order": axis_order(base._data)}
-        view._grad_fn = Node(lookup("as_strided"), (_edge(base),), attrs, (tuple(base.shape),))
-        view._requires_grad = True
+        self.version = current
+        if base._requires_grad:
+            attrs = {"steps": self.steps, "base_order": axis_order(base._data)}
+            view._grad_fn = Node(lookup("as_strided"), (_edge(base),), attrs, (tuple(base.shape),))
+            view._requires_grad = True
 
 
 def replay(array: np.ndarray, steps: tuple[Step, ...]) -> np.ndarray:
@@ -66,10 +84,12 @@ def _view_hook(name: str) -> Callable[[Any, Any, dict[str, Any]], None]:
     def link(result: Any, source: Any, attrs: dict[str, Any]) -> None:
         result._version = source._version
         parent = source._view_of
+        no_grad = not _grad_mode._enabled
         if parent is None:
-            result._view_of = ViewOf(source, ((name, attrs),), source._version[0])
+            result._view_of = ViewOf(source, ((name, attrs),), source._version[0], no_grad)
         else:
-            result._view_of = ViewOf(parent.base, (*parent.steps, (name, attrs)), source._version[0])
+            result._view_of = ViewOf(parent.base, (*parent.steps, (name, attrs)), source._version[0],
+                                     no_grad or parent.made_in_no_grad)
 
     return link
 
@@ -116,11 +136,50 @@ def empty_in_order(shape: tuple[int, ...], order: tuple[int, ...], dtype: np.dty
     return physical.transpose(np.argsort(order))
 
 
-def copy_keeping_layout(array: np.ndarray, contiguous: bool) -> np.ndarray:
-    """torch's clone: keep a dense tensor's strides (preserve_format), else copy row-major."""
-    if contiguous or not is_dense(array):
-        return np.array(array, order="C", copy=True)
-    out = empty_in_order(array.shape, axis_order(array), array.dtype)
+def preserved_strides(array: np.ndarray) -> tuple[int, ...]:
+    """The strides torch gives a copy made with preserve_format (clone, .to(dtype)).
+
+    A dense tensor keeps its strides exactly. Otherwise the copy is dense with the dimensions in the
+    order of their strides, innermost first; a dimension of stride 0 cannot be ordered and keeps its
+    row-major place.
+    """
+    strides, shape = element_strides(array), array.shape
+    if is_dense(array):
+        return strides
+    order = list(range(array.ndim - 1, -1, -1))  # innermost first
+    for i in range(1, len(order)):
+        moving = i
+        for j in range(i - 1, -1, -1):
+            verdict = _outer_first(strides, shape, order[j], order[moving])
+            if verdict > 0:
+                order[j], order[moving] = order[moving], order[j]
+                moving = j
+            elif verdict < 0:
+                break
+    result, step = [0] * array.ndim, 1
+    for d in order:
+        result[d] = step
+        if shape[d] > 1:
+            step *= shape[d]
+    return tuple(result)
+
+
+def _outer_first(strides: tuple[int, ...], shape: tuple[int, ...], inner: int, outer: int) -> int:
+    """1 when `inner` (now placed further in) should move outwards past `outer`, -1 to stop, 0 unsure."""
+    if strides[inner] == 0 or strides[outer] == 0:
+        return 0
+    if strides[inner] != strides[outer]:
+        return 1 if strides[inner] > strides[outer] else -1
+    return 1 if shape[inner] > shape[outer] else 0
+
+
+def copy_keeping_layout(array: np.ndarray, contiguous: bool, dtype: np.dtype | None = None) -> np.ndarray:
+    """torch's copy with contiguous_format (row-major) or preserve_format (see `preserved_strides`)."""
+    dtype = np.dtype(dtype or array.dtype)
+    strides = _contiguous_strides(array.shape) if contiguous else preserved_strides(array)
+    if strides == _contiguous_strides(array.shape):
+        return np.array(array, dtype=dtype, order="C", copy=True)
+    out = strided(np.empty(max(array.size, 1), dtype=dtype), array.shape, strides)
     out[...] = array
     return out
 
@@ -179,9 +238,21 @@ def _contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(reversed(strides))
 
 
+def _is_row_major(array: np.ndarray) -> bool:
+    """Contiguous with exactly row-major strides, size-1 dimensions included."""
+    return array.flags.c_contiguous and element_strides(array) == _contiguous_strides(array.shape)
+
+
+def row_major(array: np.ndarray) -> np.ndarray:
+    """`array` with row-major strides (numpy leaves an empty array's strides at 0; torch does not)."""
+    if array.size == 0:
+        return np.empty(array.shape, array.dtype)
+    return array if _is_row_major(array) else np.array(array, order="C", copy=True)
+
+
 def reshape_view(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
     """`array` seen with a new shape without copying, or None when its strides do not allow it."""
-    if array.flags.c_contiguous:
+    if _is_row_major(array):
         # numpy then gives the row-major strides torch gives.
         return array.reshape(shape)
     strides = _view_strides(array.shape, element_strides(array), tuple(shape))
@@ -220,28 +291,18 @@ def _same(g: np.ndarray, c: Ctx) -> np.ndarray:
     return g
 
 
-def _zeros(g: np.ndarray, c: Ctx) -> np.ndarray:
-    return np.zeros_like(g)
-
-
-def _grad_laid_out_like_base(g: np.ndarray, c: Ctx) -> np.ndarray:
-    """A writable copy of `g` with the memory order the base had, so reshape views replay on it."""
-    out = empty_in_order(g.shape, c.attrs["base_order"], g.dtype)
-    out[...] = g
-    return out
-
-
 # -- views -----------------------------------------------------------------------------------------
 
-def _view_message() -> str:
-    return ("view size is not compatible with input tensor's size and stride (at least one dimension spans "
-            "across two contiguous subspaces). Use .reshape(...) instead.")
+VIEW_NEEDS_COPY = (
+    "view size is not compatible with input tensor's size and stride (at least one dimension spans across "
+    "two contiguous subspaces). Use .reshape(...) instead."
+)
 
 
 def _viewed(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     viewed = reshape_view(a, shape)
     if viewed is None:
-        raise RuntimeError(_view_message())
+        raise RuntimeError(VIEW_NEEDS_COPY)
     return viewed
 
 
@@ -289,7 +350,7 @@ def _unsqueeze(a, dim):
 
 def _unsqueezed(a: np.ndarray, dim: int) -> np.ndarray:
     shape = (*a.shape[:dim], 1, *a.shape[dim:])
-    if a.flags.c_contiguous:
+    if _is_row_major(a):
         return a.reshape(shape)
     # torch gives the new dimension the stride that steps over the dimension it is placed before.
     strides = element_strides(a)
@@ -394,7 +455,7 @@ def _clone(a, contiguous=False):
 
 @copy_op("to_dtype", "ToCopyBackward0", (_same,), "a converted to dtype", ("1",))
 def _to_dtype(a, dtype):
-    return a.astype(dtype)
+    return copy_keeping_layout(a, contiguous=False, dtype=dtype)
 
 
 @copy_op("squeeze_all_inplace", "SqueezeBackward3", (_reshaped_back,), "squeeze_(a)", ("1",))
@@ -426,7 +487,7 @@ def _index_vjp(g: np.ndarray, c: Ctx) -> np.ndarray:
 
 @copy_op("index", "IndexBackward0", (_index_vjp,), "a[indices]", ("1 at each picked element (summed)",))
 def _index(a, indices):
-    return a[indices]
+    return row_major(a[indices])
 
 
 @copy_op("where", "WhereBackward0",
@@ -439,6 +500,7 @@ def _where(x, y, condition, dtype):
 
 # -- joining: one entry per number of inputs, made on first use ------------------------------------
 
+@cache
 def _cat_piece_vjp(index: int):
     def vjp(g: np.ndarray, c: Ctx) -> np.ndarray:
         start, stop = c.attrs["bounds"][index]
@@ -449,17 +511,18 @@ def _cat_piece_vjp(index: int):
     return vjp
 
 
+@cache
 def _stack_piece_vjp(index: int):
     return lambda g, c: np.take(g, index, axis=c.attrs["dim"])
 
 
 def _cat_forward(*arrays, dim, bounds, dtype):
-    return np.concatenate([a for a, b in zip(arrays, bounds, strict=True) if b[0] is not None], axis=dim,
-                          dtype=dtype)
+    kept = [a for a, b in zip(arrays, bounds, strict=True) if b[0] is not None]
+    return row_major(np.concatenate(kept, axis=dim, dtype=dtype))
 
 
 def _stack_forward(*arrays, dim, dtype):
-    return np.stack(arrays, axis=dim, dtype=dtype)
+    return row_major(np.stack(arrays, axis=dim, dtype=dtype))
 
 
 @cache
@@ -489,7 +552,7 @@ def _index_put_self_vjp(g: np.ndarray, c: Ctx) -> np.ndarray:
 
 
 @copy_op("index_put", "IndexPutBackward0", (_index_put_self_vjp, lambda g, c: g[c.attrs["indices"]]),
-         "a[indices] = v", ("0 at written elements, else 1", "1 (summed over repeats)"))
+         "a[indices] = v", ("0 at written elements, else 1", "1"))
 def _index_put(a, values, indices):
     out = np.array(a, copy=True)
     out[indices] = values

@@ -30,6 +30,12 @@ NON_LEAF_FLAG = (
     "subgraph that doesn't require differentiation use var_no_grad = var.detach()."
 )
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+DETACH_VIEW_IN_PLACE = (
+    "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for "
+    "training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence "
+    "detach_() cannot be called on these gradients. To fix this error, please refer to the "
+    "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution."
+)
 
 
 class Tensor:
@@ -163,8 +169,8 @@ class Tensor:
         return twin
 
     def detach_(self) -> Tensor:
-        if self.grad_fn is not None and self._is_view_hint():
-            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        if self._is_view_hint():
+            raise RuntimeError(DETACH_VIEW_IN_PLACE)
         self.grad_fn = None
         self._requires_grad = False
         return self

@@ -76,7 +76,8 @@ def program_backward_calls(source: str) -> list[tuple[str, str | None]]:
         return []
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "backward":
+        is_call = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        if is_call and node.func.attr == "backward":
             receiver = ast.get_source_segment(source, node.func.value)
             gradient = node.args[0] if node.args else next(
                 (kw.value for kw in node.keywords if kw.arg == "gradient"), None
@@ -113,7 +114,8 @@ def root_choices(forward_record: Any, source: str) -> list[RootChoice]:
             default = gradient
         if info is not None and info.grad_fn is None:
             continue
-        choices.setdefault(receiver, RootChoice(receiver, None if info is None else tuple(info.shape), default))
+        shape = None if info is None else tuple(info.shape)
+        choices.setdefault(receiver, RootChoice(receiver, shape, default))
     for name, info in named.items():
         if info.grad_fn is not None and name not in choices:
             choices[name] = RootChoice(name, tuple(info.shape), "")
@@ -167,7 +169,10 @@ def backward_program(source: str, choice: RootChoice, gradient_text: str, retain
     return body + "\n" + "\n".join(lines) + "\n", lines
 
 
-def leaf_ledger(call: Any, grads_now: dict[int, np.ndarray]) -> list[tuple[str, np.ndarray | None, np.ndarray | None]]:
+LedgerRow = tuple[str, np.ndarray | None, np.ndarray | None]
+
+
+def leaf_ledger(call: Any, grads_now: dict[int, np.ndarray]) -> list[LedgerRow]:
     """(leaf label, .grad before the call, .grad now) for each leaf the call writes to."""
     rows = []
     for tensor_id, before in sorted(call.grads_before.items()):

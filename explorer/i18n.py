@@ -141,6 +141,10 @@ TEXTS: dict[str, dict[str, str]] = {
               "phải `x.grad_fn`. `y` được tạo bởi một phép cộng nên `y.grad_fn` là nút `AddBackward0`, được "
               "ghi lại ngay khi `x + 2` chạy.",
     },
+    "lesson.grad_fn.short": {"en": "1 · grad_fn", "vi": "1 · grad_fn"},
+    "lesson.vjp.short": {"en": "2 · backward()", "vi": "2 · backward()"},
+    "lesson.stop.short": {"en": "3 · Stopping history", "vi": "3 · Dừng theo dõi"},
+    "lesson.zero.short": {"en": "4 · Emptying gradients", "vi": "4 · Làm rỗng gradient"},
     "lesson.vjp.title": {
         "en": "2 · backward() and the vector-Jacobian product",
         "vi": "2 · backward() và tích vector-Jacobian",
@@ -515,11 +519,14 @@ TEXTS: dict[str, dict[str, str]] = {
               "giờ.",
     },
     "tr.model": {"en": "Model", "vi": "Mô hình"},
-    "tr.model.weights": {
-        "en": "weights = torch.ones(4) (the lesson's loop)",
-        "vi": "weights = torch.ones(4) (vòng lặp trong bài học)",
+    "tr.model.weights": {"en": "weights = torch.ones(4)", "vi": "weights = torch.ones(4)"},
+    "tr.model.linear": {"en": "linear regression", "vi": "hồi quy tuyến tính"},
+    "tr.model.help": {
+        "en": "The lesson's loop: model_output = (weights * 5).sum(), so every .grad entry is 5. Linear "
+              "regression: w and b fitted to y = 2·x with a mean squared error.",
+        "vi": "Vòng lặp trong bài học: model_output = (weights * 5).sum(), nên mọi phần tử .grad đều bằng 5. "
+              "Hồi quy tuyến tính: tìm w và b khớp với y = 2·x theo sai số bình phương trung bình.",
     },
-    "tr.model.linear": {"en": "linear regression y = w·x + b", "vi": "hồi quy tuyến tính y = w·x + b"},
     "tr.epochs": {"en": "Epochs", "vi": "Số epoch"},
     "tr.lr": {"en": "Learning rate", "vi": "Tốc độ học (learning rate)"},
     "tr.zero": {"en": "Where zero_() is called", "vi": "Vị trí gọi zero_()"},

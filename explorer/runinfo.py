@@ -151,7 +151,8 @@ def inspector_rows(data: dict[str, Any], record: Any, source: str) -> list[Inspe
     elif data.get("value") is not None:
         rows.append(InspectorRow("pg.field.value", str(data["value"])))
     if data.get("shape") is not None:
-        rows.append(InspectorRow("pg.field.shape", "torch.Size([" + ", ".join(map(str, data["shape"])) + "])"))
+        size = ", ".join(map(str, data["shape"]))
+        rows.append(InspectorRow("pg.field.shape", f"torch.Size([{size}])"))
     if data.get("dtype"):
         rows.append(InspectorRow("pg.field.dtype", str(data["dtype"])))
     rows.append(InspectorRow("pg.field.requires_grad", _flag(data.get("requires_grad"))))

@@ -15,11 +15,28 @@ from engine.sandbox.errors import ERROR_KINDS, SandboxError
 from engine.sandbox.limits import Limits
 from engine.sandbox.messages import MESSAGES, render
 from engine.sandbox.record import (
-    BackwardCall, Event, GradsZeroed, LoopIteration, OptimizerStep, RunRecord, TensorCreated,
+    BackwardCall,
+    Event,
+    GradsZeroed,
+    LoopIteration,
+    OptimizerStep,
+    RunRecord,
+    TensorCreated,
 )
 from engine.sandbox.runner import run
 
 __all__ = [
-    "ERROR_KINDS", "MESSAGES", "BackwardCall", "Event", "GradsZeroed", "Limits", "LoopIteration",
-    "OptimizerStep", "RunRecord", "SandboxError", "TensorCreated", "render", "run",
+    "ERROR_KINDS",
+    "MESSAGES",
+    "BackwardCall",
+    "Event",
+    "GradsZeroed",
+    "Limits",
+    "LoopIteration",
+    "OptimizerStep",
+    "RunRecord",
+    "SandboxError",
+    "TensorCreated",
+    "render",
+    "run",
 ]

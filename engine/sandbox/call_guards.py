@@ -41,7 +41,7 @@ def _count(values: Any) -> int:
 
 
 def _size_argument(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    return kwargs["size"] if "size" in kwargs else args
+    return kwargs.get("size", args)
 
 
 _cached_plan: list[tuple[Any, str]] | None = None

@@ -22,7 +22,7 @@ class RunContext:
     globals: dict[str, Any]
     recorder: Any
     namespaces: dict[str, Namespace]
-    call_guards: dict[Any, Any] = field(default_factory=dict)   # engine callable -> size check
-    intercepts: dict[Any, Any] = field(default_factory=dict)    # engine callable -> recording wrapper
-    labelled: tuple[type, ...] = ()                             # types whose binding gives labels
-    module_class: type | None = None                            # engine nn.Module, the allowed base class
+    call_guards: dict[Any, Any] = field(default_factory=dict)  # engine callable -> size check
+    intercepts: dict[Any, Any] = field(default_factory=dict)  # engine callable -> recording wrapper
+    labelled: tuple[type, ...] = ()  # types whose binding gives labels
+    module_class: type | None = None  # engine nn.Module, the allowed base class

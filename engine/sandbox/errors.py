@@ -24,9 +24,22 @@ SANDBOX_KINDS = ("SyntaxError", "NotSupportedError", "SecurityError", "LimitExce
 
 # Python exception classes a run can end with; anything more specific is reported as its nearest listed base.
 PYTHON_KINDS = (
-    "ArithmeticError", "AssertionError", "AttributeError", "Exception", "IndexError", "KeyError",
-    "LookupError", "NameError", "NotImplementedError", "OverflowError", "RuntimeError", "StopIteration",
-    "TypeError", "UnboundLocalError", "ValueError", "ZeroDivisionError",
+    "ArithmeticError",
+    "AssertionError",
+    "AttributeError",
+    "Exception",
+    "IndexError",
+    "KeyError",
+    "LookupError",
+    "NameError",
+    "NotImplementedError",
+    "OverflowError",
+    "RuntimeError",
+    "StopIteration",
+    "TypeError",
+    "UnboundLocalError",
+    "ValueError",
+    "ZeroDivisionError",
 )
 
 ERROR_KINDS = SANDBOX_KINDS + PYTHON_KINDS
@@ -51,7 +64,7 @@ class SandboxError:
 
     def __str__(self) -> str:
         where = f"line {self.line}: " if self.line is not None else ""
-        return f"{where}{self.kind}: {self.message}"
+        return f"{where}{self.kind}: {self.message}" if self.message else f"{where}{self.kind}"
 
 
 class SandboxAbort(BaseException):  # noqa: N818 - not an error of the program, the sandbox stopping it
@@ -59,7 +72,9 @@ class SandboxAbort(BaseException):  # noqa: N818 - not an error of the program, 
 
     kind = "SecurityError"
 
-    def __init__(self, message_id: str, line: int | None = None, col: int | None = None, **params: Any) -> None:
+    def __init__(
+        self, message_id: str, line: int | None = None, col: int | None = None, **params: Any
+    ) -> None:
         super().__init__(message_id)
         self.message_id = message_id
         self.params = params
@@ -95,12 +110,6 @@ class LimitExceeded(SandboxAbort):
     kind = "LimitExceeded"
 
 
-class SourceSyntaxError(SandboxAbort):
-    """The source does not parse."""
-
-    kind = "SyntaxError"
-
-
 def python_kind(exc_type: type[BaseException]) -> str:
     """The nearest class in PYTHON_KINDS for a Python exception type."""
     for cls in exc_type.__mro__:
@@ -110,4 +119,8 @@ def python_kind(exc_type: type[BaseException]) -> str:
 
 
 def is_builtin_exception(cls: Any) -> bool:
-    return isinstance(cls, type) and issubclass(cls, BaseException) and getattr(builtins, cls.__name__, None) is cls
+    return (
+        isinstance(cls, type)
+        and issubclass(cls, BaseException)
+        and getattr(builtins, cls.__name__, None) is cls
+    )

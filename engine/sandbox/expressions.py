@@ -28,12 +28,22 @@ Store = Callable[[Frame, Any], None]
 _ALLOWED_DUNDER_NAMES = frozenset({"__name__"})
 
 _COMPARISONS: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
-    ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Is: operator.is_, ast.IsNot: operator.is_not,
-    ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.Is: operator.is_,
+    ast.IsNot: operator.is_not,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
 }
 _UNARY: dict[type, Callable[[Any], Any]] = {
-    ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert, ast.Not: operator.not_,
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
+    ast.Invert: operator.invert,
+    ast.Not: operator.not_,
 }
 _CONVERSIONS = {ord("r"): repr, ord("s"): str, ord("a"): ascii}
 _EXPRESSION_METHODS: dict[type, Callable[..., Expr] | None] = {}
@@ -48,8 +58,12 @@ def refuse_name(name: str, node: ast.AST) -> None:
 
 
 def not_supported(node: ast.AST, construct: str) -> NotSupported:
-    return NotSupported("unsupported_syntax", line=getattr(node, "lineno", None),
-                        col=getattr(node, "col_offset", -1) + 1, construct=construct)
+    return NotSupported(
+        "unsupported_syntax",
+        line=getattr(node, "lineno", None),
+        col=getattr(node, "col_offset", -1) + 1,
+        construct=construct,
+    )
 
 
 def dotted_name(node: ast.AST) -> str | None:
@@ -80,11 +94,19 @@ class ExpressionCompiler:
         self.user_functions: set[Any] = set()
         guards = self.guards
         self.binary: dict[type, Callable[[Any, Any], Any]] = {
-            ast.Add: guards.add, ast.Sub: guards.elementwise(operator.sub), ast.Mult: guards.mul,
-            ast.Div: guards.elementwise(operator.truediv), ast.FloorDiv: guards.elementwise(operator.floordiv),
-            ast.Mod: guards.mod, ast.Pow: guards.pow, ast.LShift: guards.lshift, ast.RShift: operator.rshift,
-            ast.BitOr: guards.elementwise(operator.or_), ast.BitXor: guards.elementwise(operator.xor),
-            ast.BitAnd: guards.elementwise(operator.and_), ast.MatMult: guards.matmul,
+            ast.Add: guards.add,
+            ast.Sub: guards.elementwise(operator.sub),
+            ast.Mult: guards.mul,
+            ast.Div: guards.elementwise(operator.truediv),
+            ast.FloorDiv: guards.elementwise(operator.floordiv),
+            ast.Mod: guards.mod,
+            ast.Pow: guards.pow,
+            ast.LShift: guards.lshift,
+            ast.RShift: operator.rshift,
+            ast.BitOr: guards.elementwise(operator.or_),
+            ast.BitXor: guards.elementwise(operator.xor),
+            ast.BitAnd: guards.elementwise(operator.and_),
+            ast.MatMult: guards.matmul,
         }
 
     # -- dispatch -------------------------------------------------------------------------------------
@@ -149,8 +171,12 @@ class ExpressionCompiler:
         name = node.attr
         if not name.startswith("_"):
             return
-        through_super = (isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
-                         and node.value.func.id == "super" and name in SPECIAL_METHODS)
+        through_super = (
+            isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Name)
+            and node.value.func.id == "super"
+            and name in SPECIAL_METHODS
+        )
         if not through_super:
             raise SecurityViolation("private_attribute", line=node.lineno, col=node.col_offset + 1, name=name)
 
@@ -168,10 +194,13 @@ class ExpressionCompiler:
         return lambda frame: check(value(frame)[index(frame)])
 
     def e_Slice(self, node: ast.Slice) -> Expr:
-        parts = [self.expr(part) if part is not None else None for part in (node.lower, node.upper, node.step)]
+        parts = [
+            self.expr(part) if part is not None else None for part in (node.lower, node.upper, node.step)
+        ]
         lower, upper, step = parts
-        return lambda frame: slice(lower(frame) if lower else None, upper(frame) if upper else None,
-                                   step(frame) if step else None)
+        return lambda frame: slice(
+            lower(frame) if lower else None, upper(frame) if upper else None, step(frame) if step else None
+        )
 
     # -- operators ------------------------------------------------------------------------------------
 
@@ -188,6 +217,7 @@ class ExpressionCompiler:
     def e_BoolOp(self, node: ast.BoolOp) -> Expr:
         first, *rest = [self.expr(value) for value in node.values]
         if isinstance(node.op, ast.And):
+
             def evaluate_and(frame: Frame) -> Any:
                 value = first(frame)
                 for part in rest:
@@ -253,8 +283,10 @@ class ExpressionCompiler:
 
     def _items(self, elements: list[ast.expr]) -> Callable[[Frame], list[Any]]:
         """The values of a display's elements, with `*iterable` expanded within the size limits."""
-        parts = [(isinstance(e, ast.Starred), self.expr(e.value if isinstance(e, ast.Starred) else e))
-                 for e in elements]
+        parts = [
+            (isinstance(e, ast.Starred), self.expr(e.value if isinstance(e, ast.Starred) else e))
+            for e in elements
+        ]
         if not any(starred for starred, _ in parts):
             plain = [part for _, part in parts]
             return lambda frame: [part(frame) for part in plain]
@@ -285,7 +317,9 @@ class ExpressionCompiler:
         return lambda frame: set(items(frame))
 
     def e_Dict(self, node: ast.Dict) -> Expr:
-        parts = [(self.expr(k) if k is not None else None, self.expr(v)) for k, v in zip(node.keys, node.values)]
+        parts = [
+            (self.expr(k) if k is not None else None, self.expr(v)) for k, v in zip(node.keys, node.values)
+        ]
         check_size = self.guards.check_size
         bounded = self.guards.bounded_list
 
@@ -327,8 +361,10 @@ class ExpressionCompiler:
 
     # -- comprehensions -------------------------------------------------------------------------------
 
-    def _comprehension_loop(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp,
-                            ) -> tuple[Expr, Callable[[Frame, Any], Any], Scope]:
+    def _comprehension_loop(
+        self,
+        node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp,
+    ) -> tuple[Expr, Callable[[Frame, Any], Any], Scope]:
         """(first iterable, generator of frames with the targets bound, the comprehension's scope)."""
         first_iterable = self.expr(node.generators[0].iter)  # evaluated in the enclosing scope
         scope = self.scopes[node]
@@ -338,7 +374,9 @@ class ExpressionCompiler:
             if generator.is_async:
                 raise not_supported(node, "async comprehension")
             iterable = None if index == 0 else self.expr(generator.iter)
-            levels.append((iterable, self.store_target(generator.target), [self.expr(c) for c in generator.ifs]))
+            levels.append(
+                (iterable, self.store_target(generator.target), [self.expr(c) for c in generator.ifs])
+            )
         self.scope = outer
         state = self.state
         check = self.policy.check
@@ -391,7 +429,9 @@ class ExpressionCompiler:
         first, frames, scope = self._comprehension_loop(node)
         element = self._element_compiler(scope)(node.elt)
         new_frame, check_size = self._new_frame, self.guards.check_size
-        return lambda frame: check_size({element(inner) for inner in frames(new_frame(frame), iter(first(frame)))})
+        return lambda frame: check_size(
+            {element(inner) for inner in frames(new_frame(frame), iter(first(frame)))}
+        )
 
     def e_DictComp(self, node: ast.DictComp) -> Expr:
         first, frames, scope = self._comprehension_loop(node)
@@ -399,7 +439,8 @@ class ExpressionCompiler:
         key, value = compile_in_scope(node.key), compile_in_scope(node.value)
         new_frame, check_size = self._new_frame, self.guards.check_size
         return lambda frame: check_size(
-            {key(inner): value(inner) for inner in frames(new_frame(frame), iter(first(frame)))})
+            {key(inner): value(inner) for inner in frames(new_frame(frame), iter(first(frame)))}
+        )
 
     def e_GeneratorExp(self, node: ast.GeneratorExp) -> Expr:
         first, frames, scope = self._comprehension_loop(node)
@@ -415,7 +456,12 @@ class ExpressionCompiler:
     # -- calls ----------------------------------------------------------------------------------------
 
     def e_Call(self, node: ast.Call) -> Expr:
-        if isinstance(node.func, ast.Name) and node.func.id == "super" and not node.args and not node.keywords:
+        if (
+            isinstance(node.func, ast.Name)
+            and node.func.id == "super"
+            and not node.args
+            and not node.keywords
+        ):
             return self._zero_argument_super(node)
         function = self.expr(node.func)
         invoke = self.invoke
@@ -426,9 +472,13 @@ class ExpressionCompiler:
         arguments = [self.expr(a) for a in node.args]
         keywords = [(k.arg, self.expr(k.value)) for k in node.keywords]
         if keywords:
+
             def call_with_keywords(frame: Frame) -> Any:
-                return invoke(function(frame), [a(frame) for a in arguments],
-                              {name: value(frame) for name, value in keywords})
+                return invoke(
+                    function(frame),
+                    [a(frame) for a in arguments],
+                    {name: value(frame) for name, value in keywords},
+                )
 
             return call_with_keywords
         if len(arguments) == 0:
@@ -454,16 +504,22 @@ class ExpressionCompiler:
             for name, value in keywords:
                 if name is not None:
                     if name in named:
-                        raise TypeError(f"{_callee_name(callee)} got multiple values for keyword argument '{name}'")
+                        raise TypeError(
+                            f"{_callee_name(callee)} got multiple values for keyword argument '{name}'"
+                        )
                     named[name] = value(frame)
                     continue
                 mapping = value(frame)
                 if not hasattr(mapping, "keys"):
-                    raise TypeError(f"{_callee_name(callee)} argument after ** must be a mapping, "
-                                    f"not {type(mapping).__name__}")
+                    raise TypeError(
+                        f"{_callee_name(callee)} argument after ** must be a mapping, "
+                        f"not {type(mapping).__name__}"
+                    )
                 for key in bounded(mapping.keys()):
                     if key in named:
-                        raise TypeError(f"{_callee_name(callee)} got multiple values for keyword argument '{key}'")
+                        raise TypeError(
+                            f"{_callee_name(callee)} got multiple values for keyword argument '{key}'"
+                        )
                     named[key] = mapping[key]
             return invoke(callee, values, named or None)
 
@@ -520,8 +576,13 @@ class ExpressionCompiler:
         spec = self.function_spec(node, "<lambda>", lambda: self.expr(node.body), is_lambda=True)
         return self.function_maker(node, spec)
 
-    def function_spec(self, node: ast.FunctionDef | ast.Lambda, name: str, compile_body: Callable[[], Any],
-                      is_lambda: bool = False) -> FunctionSpec:
+    def function_spec(
+        self,
+        node: ast.FunctionDef | ast.Lambda,
+        name: str,
+        compile_body: Callable[[], Any],
+        is_lambda: bool = False,
+    ) -> FunctionSpec:
         args = node.args
         for parameter in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
             if parameter is not None:
@@ -537,16 +598,25 @@ class ExpressionCompiler:
         finally:
             self.scope, self.qualname_prefix, self.first_parameter = saved
         return FunctionSpec(
-            name=name, qualname=qualname, positional=positional, positional_only=len(args.posonlyargs),
-            vararg=args.vararg.arg if args.vararg else None, keyword_only=tuple(a.arg for a in args.kwonlyargs),
-            kwarg=args.kwarg.arg if args.kwarg else None, body=body, is_lambda=is_lambda,
+            name=name,
+            qualname=qualname,
+            positional=positional,
+            positional_only=len(args.posonlyargs),
+            vararg=args.vararg.arg if args.vararg else None,
+            keyword_only=tuple(a.arg for a in args.kwonlyargs),
+            kwarg=args.kwarg.arg if args.kwarg else None,
+            body=body,
+            is_lambda=is_lambda,
         )
 
     def function_maker(self, node: ast.FunctionDef | ast.Lambda, spec: FunctionSpec) -> Expr:
         """A closure that makes the function object when the `def`/`lambda` runs."""
         defaults = [self.expr(d) for d in node.args.defaults]
-        kwdefaults = [(a.arg, self.expr(d)) for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults)
-                      if d is not None]
+        kwdefaults = [
+            (a.arg, self.expr(d))
+            for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults)
+            if d is not None
+        ]
         in_class = self.scope.kind == "class"
         call_user = self.call_user
         user_functions = self.user_functions
@@ -562,13 +632,23 @@ class ExpressionCompiler:
 
         return make
 
-    def call_user(self, spec: FunctionSpec, defaults: tuple[Any, ...], kwdefaults: dict[str, Any],
-                  parent: Frame, cell: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def call_user(
+        self,
+        spec: FunctionSpec,
+        defaults: tuple[Any, ...],
+        kwdefaults: dict[str, Any],
+        parent: Frame,
+        cell: Any,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> Any:
         raise NotImplementedError  # provided by the statement compiler
 
     # -- assignment targets ---------------------------------------------------------------------------
 
-    def name_store(self, name: str, node: ast.AST, scope: Scope | None = None, checked: bool = False) -> Store:
+    def name_store(
+        self, name: str, node: ast.AST, scope: Scope | None = None, checked: bool = False
+    ) -> Store:
         if not checked:
             refuse_name(name, node)
         scope = scope or self.scope
@@ -576,6 +656,7 @@ class ExpressionCompiler:
         labelled = self.run.labelled
         recorder = self.run.recorder
         if kind in (LOCAL, CLASS):
+
             def store_local(frame: Frame, value: Any) -> None:
                 frame.v[name] = value
                 if isinstance(value, labelled):
@@ -583,6 +664,7 @@ class ExpressionCompiler:
 
             return store_local
         if kind == FREE:
+
             def store_free(frame: Frame, value: Any) -> None:
                 target = frame
                 for _ in range(hops):
@@ -619,7 +701,9 @@ class ExpressionCompiler:
 
     def _attribute_store(self, node: ast.Attribute) -> Store:
         if node.attr.startswith("_"):
-            raise SecurityViolation("private_attribute", line=node.lineno, col=node.col_offset + 1, name=node.attr)
+            raise SecurityViolation(
+                "private_attribute", line=node.lineno, col=node.col_offset + 1, name=node.attr
+            )
         owner, name = self.expr(node.value), node.attr
         label = dotted_name(node)
         set_attribute = self.policy.setattr
@@ -658,7 +742,7 @@ class ExpressionCompiler:
             for store, item in zip(stores[:star], items[:star]):
                 store(frame, check(item))
             stores[star](frame, [check(item) for item in items[star:after]])
-            for store, item in zip(stores[star + 1:], items[after:]):
+            for store, item in zip(stores[star + 1 :], items[after:]):
                 store(frame, check(item))
 
         return unpack
@@ -670,7 +754,8 @@ def _local_loader(name: str) -> Expr:
             return frame.v[name]
         except KeyError:
             raise UnboundLocalError(
-                f"cannot access local variable '{name}' where it is not associated with a value") from None
+                f"cannot access local variable '{name}' where it is not associated with a value"
+            ) from None
 
     return load_local
 
@@ -683,8 +768,10 @@ def _free_loader(name: str, hops: int) -> Expr:
         try:
             return target.v[name]
         except KeyError:
-            raise NameError(f"cannot access free variable '{name}' where it is not associated with a value in "
-                            "enclosing scope") from None
+            raise NameError(
+                f"cannot access free variable '{name}' where it is not associated with a value in "
+                "enclosing scope"
+            ) from None
 
     return load_free
 
@@ -696,9 +783,15 @@ def _callee_name(callee: Any) -> str:
 
 def _describe(node: ast.AST) -> str:
     names = {
-        "Await": "await", "Yield": "yield", "YieldFrom": "yield from", "Starred": "a starred expression here",
-        "AsyncFunctionDef": "async def", "AsyncFor": "async for", "AsyncWith": "async with", "Match": "match",
-        "TryStar": "except*", "TypeAlias": "type aliases",
+        "Await": "await",
+        "Yield": "yield",
+        "YieldFrom": "yield from",
+        "Starred": "a starred expression here",
+        "AsyncFunctionDef": "async def",
+        "AsyncFor": "async for",
+        "AsyncWith": "async with",
+        "Match": "match",
+        "TryStar": "except*",
+        "TypeAlias": "type aliases",
     }
     return names.get(type(node).__name__, f"'{type(node).__name__}'")
-

@@ -47,7 +47,7 @@ class FunctionSpec:
 
     name: str
     qualname: str
-    positional: tuple[str, ...]      # positional-only and ordinary parameters, in order
+    positional: tuple[str, ...]  # positional-only and ordinary parameters, in order
     positional_only: int
     vararg: str | None
     keyword_only: tuple[str, ...]
@@ -61,8 +61,14 @@ class FunctionSpec:
         return self.vararg is None and self.kwarg is None and not self.keyword_only
 
 
-def make_function(spec: FunctionSpec, defaults: tuple[Any, ...], kwdefaults: dict[str, Any], parent: Frame,
-                  cell: ClassCell | None, call: Callable[..., Any]) -> Callable[..., Any]:
+def make_function(
+    spec: FunctionSpec,
+    defaults: tuple[Any, ...],
+    kwdefaults: dict[str, Any],
+    parent: Frame,
+    cell: ClassCell | None,
+    call: Callable[..., Any],
+) -> Callable[..., Any]:
     """A Python function that runs `spec`'s body through `call` (the interpreter's call_user)."""
 
     def function(*args: Any, **kwargs: Any) -> Any:
@@ -75,8 +81,13 @@ def make_function(spec: FunctionSpec, defaults: tuple[Any, ...], kwdefaults: dic
     return function
 
 
-def bind_arguments(spec: FunctionSpec, defaults: tuple[Any, ...], kwdefaults: dict[str, Any],
-                   args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+def bind_arguments(
+    spec: FunctionSpec,
+    defaults: tuple[Any, ...],
+    kwdefaults: dict[str, Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> dict[str, Any]:
     """Python's argument binding, with Python's TypeError messages."""
     names = spec.positional
     count = len(names)
@@ -91,7 +102,7 @@ def bind_arguments(spec: FunctionSpec, defaults: tuple[Any, ...], kwdefaults: di
         variables[spec.vararg] = ()
     variables.update(zip(names, args))
     extra: dict[str, Any] = {}
-    keyword_names = set(names[spec.positional_only:]) | set(spec.keyword_only)
+    keyword_names = set(names[spec.positional_only :]) | set(spec.keyword_only)
     for key, value in kwargs.items():
         if key in keyword_names:
             if key in variables:
@@ -100,8 +111,9 @@ def bind_arguments(spec: FunctionSpec, defaults: tuple[Any, ...], kwdefaults: di
         elif spec.kwarg is not None:
             extra[key] = value
         elif key in names:
-            raise TypeError(f"{spec.qualname}() got some positional-only arguments passed as keyword "
-                            f"arguments: '{key}'")
+            raise TypeError(
+                f"{spec.qualname}() got some positional-only arguments passed as keyword arguments: '{key}'"
+            )
         else:
             raise TypeError(f"{spec.qualname}() got an unexpected keyword argument '{key}'")
     _fill_defaults(spec, defaults, kwdefaults, variables)
@@ -110,8 +122,9 @@ def bind_arguments(spec: FunctionSpec, defaults: tuple[Any, ...], kwdefaults: di
     return variables
 
 
-def _fill_defaults(spec: FunctionSpec, defaults: tuple[Any, ...], kwdefaults: dict[str, Any],
-                   variables: dict[str, Any]) -> None:
+def _fill_defaults(
+    spec: FunctionSpec, defaults: tuple[Any, ...], kwdefaults: dict[str, Any], variables: dict[str, Any]
+) -> None:
     names = spec.positional
     first_default = len(names) - len(defaults)
     missing = []
@@ -150,7 +163,9 @@ def _too_many(spec: FunctionSpec, default_count: int, given: int, kwargs: dict[s
     keyword_note = ""
     keyword_given = sum(1 for key in kwargs if key in spec.keyword_only)
     if keyword_given:
-        keyword_note = f" positional argument{'s' if given != 1 else ''} (and {keyword_given} keyword-only " \
-                       f"argument{'s' if keyword_given != 1 else ''})"
+        keyword_note = (
+            f" positional argument{'s' if given != 1 else ''} (and {keyword_given} keyword-only "
+            f"argument{'s' if keyword_given != 1 else ''})"
+        )
         return f"{spec.qualname}() takes {takes} positional {plural} but {given}{keyword_note} {were} given"
     return f"{spec.qualname}() takes {takes} positional {plural} but {given} {were} given"

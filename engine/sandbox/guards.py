@@ -23,8 +23,19 @@ _NUMBERS = frozenset({int, float, bool, complex})
 _INTS = frozenset({int, bool})
 _STRINGS = frozenset({str, bytes})
 _SEQUENCES = frozenset({str, bytes, list, tuple})
-_SIZED_BUILTINS = (list, tuple, str, bytes, dict, set, frozenset, range, type({}.keys()), type({}.values()),
-                   type({}.items()))
+_SIZED_BUILTINS = (
+    list,
+    tuple,
+    str,
+    bytes,
+    dict,
+    set,
+    frozenset,
+    range,
+    type({}.keys()),
+    type({}.values()),
+    type({}.items()),
+)
 # Allocations at least this large also check the process' memory right away.
 _BIG = 100_000
 # A %-format directive: optional mapping key, flags, width, precision.
@@ -127,7 +138,7 @@ class Guards:
                 self.too_many_bits()
         else:
             self.check_tensor_pair(a, b)
-        return a ** b
+        return a**b
 
     def lshift(self, a: Any, b: Any) -> Any:
         if type(a) in _INTS and type(b) in _INTS and a and b > 0 and a.bit_length() + b > self.max_int_bits:
@@ -236,7 +247,9 @@ class Guards:
             on_excess()
 
     def check_str_result(self, value: Any) -> None:
-        self.check_repr(value, self.max_string, lambda: self.string_too_long(repr_cost(value, self.max_string)))
+        self.check_repr(
+            value, self.max_string, lambda: self.string_too_long(repr_cost(value, self.max_string))
+        )
 
 
 def broadcast_numel(left: tuple[int, ...], right: tuple[int, ...]) -> int:

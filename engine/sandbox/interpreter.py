@@ -8,13 +8,14 @@ RETURN travel up to the loop or function that handles them.
 from __future__ import annotations
 
 import ast
+import contextlib
 import operator
 from collections.abc import Callable
 from typing import Any
 
 from engine.sandbox.context import RunContext
 from engine.sandbox.errors import NotSupported, SandboxAbort, SecurityViolation, is_builtin_exception
-from engine.sandbox.expressions import Expr, ExpressionCompiler, Store, not_supported, refuse_name
+from engine.sandbox.expressions import ExpressionCompiler, Store, not_supported, refuse_name
 from engine.sandbox.functions import ClassCell, ClassFrame, Frame, FunctionSpec, bind_arguments
 from engine.sandbox.namespaces import Namespace
 from engine.sandbox.policy import SPECIAL_METHODS, USER_CLASS_MARK, is_user_class
@@ -36,6 +37,7 @@ class _Signal:
 BREAK, CONTINUE, RETURN = _Signal("BREAK"), _Signal("CONTINUE"), _Signal("RETURN")
 LINE_ATTRIBUTE = "sandbox_line"
 _CLASS_BODY = (ast.FunctionDef, ast.Assign, ast.AnnAssign, ast.Pass, ast.Expr)
+_STATEMENT_METHODS: dict[type, Callable[..., Any] | None] = {}
 
 
 def error_line(error: BaseException) -> int | None:
@@ -51,12 +53,19 @@ class Interpreter(ExpressionCompiler):
         self.handling: list[BaseException] = []  # exceptions being handled, for a bare `raise`
         guards = self.guards
         self.in_place: dict[type, Callable[[Any, Any], Any]] = {
-            ast.Add: guards.iadd, ast.Sub: guards.elementwise(operator.isub), ast.Mult: guards.imul,
+            ast.Add: guards.iadd,
+            ast.Sub: guards.elementwise(operator.isub),
+            ast.Mult: guards.imul,
             ast.Div: guards.elementwise(operator.itruediv),
-            ast.FloorDiv: guards.elementwise(operator.ifloordiv), ast.Mod: guards.mod, ast.Pow: guards.pow,
-            ast.LShift: guards.lshift, ast.RShift: operator.irshift,
-            ast.BitOr: guards.elementwise(operator.ior), ast.BitXor: guards.elementwise(operator.ixor),
-            ast.BitAnd: guards.elementwise(operator.iand), ast.MatMult: guards.matmul,
+            ast.FloorDiv: guards.elementwise(operator.ifloordiv),
+            ast.Mod: guards.mod,
+            ast.Pow: guards.pow,
+            ast.LShift: guards.lshift,
+            ast.RShift: operator.irshift,
+            ast.BitOr: guards.elementwise(operator.ior),
+            ast.BitXor: guards.elementwise(operator.ixor),
+            ast.BitAnd: guards.elementwise(operator.iand),
+            ast.MatMult: guards.matmul,
         }
 
     # -- entry points ---------------------------------------------------------------------------------
@@ -84,10 +93,13 @@ class Interpreter(ExpressionCompiler):
         return run_block
 
     def statement(self, node: ast.stmt) -> Statement:
-        method = getattr(self, f"s_{type(node).__name__}", None)
+        kind = type(node)
+        method = _STATEMENT_METHODS.get(kind)
         if method is None:
-            raise not_supported(node, _statement_name(node))
-        inner = method(node)
+            method = _STATEMENT_METHODS[kind] = getattr(Interpreter, f"s_{kind.__name__}", None)
+            if method is None:
+                raise not_supported(node, _statement_name(node))
+        inner = method(self, node)
         line = node.lineno
         state = self.state
 
@@ -375,7 +387,7 @@ class Interpreter(ExpressionCompiler):
                                 handling.pop()
                                 bind(frame, None)
                     raise
-                if orelse is not None:
+                if signal is None and orelse is not None:  # `else` runs only after a normal finish
                     return orelse(frame)
                 return signal
             finally:
@@ -390,6 +402,7 @@ class Interpreter(ExpressionCompiler):
         kinds = self.expr(node.type) if node.type is not None else None
         body = self.block(node.body)
         if node.name is None:
+
             def bind(frame: Frame, error: BaseException | None) -> None:
                 return None
         else:
@@ -434,7 +447,9 @@ class Interpreter(ExpressionCompiler):
             try:
                 enter, leave = kind.__enter__, kind.__exit__
             except AttributeError:
-                raise TypeError(f"'{kind.__name__}' object does not support the context manager protocol") from None
+                raise TypeError(
+                    f"'{kind.__name__}' object does not support the context manager protocol"
+                ) from None
             value = check(enter(manager))
             if store is not None:
                 store(frame, value)
@@ -456,8 +471,9 @@ class Interpreter(ExpressionCompiler):
         namespace = self.run.namespaces.get(path)
         if namespace is None:
             allowed = ", ".join(sorted(self.run.namespaces))
-            raise SecurityViolation("import_forbidden", line=node.lineno, col=node.col_offset + 1, module=path,
-                                    allowed=allowed)
+            raise SecurityViolation(
+                "import_forbidden", line=node.lineno, col=node.col_offset + 1, module=path, allowed=allowed
+            )
         return namespace
 
     def s_Import(self, node: ast.Import) -> Statement:
@@ -484,8 +500,9 @@ class Interpreter(ExpressionCompiler):
             if alias.name == "*":
                 raise NotSupported("star_import", line=node.lineno, col=node.col_offset + 1, module=module)
             if alias.name.startswith("_"):
-                raise SecurityViolation("private_attribute", line=node.lineno, col=node.col_offset + 1,
-                                        name=alias.name)
+                raise SecurityViolation(
+                    "private_attribute", line=node.lineno, col=node.col_offset + 1, name=alias.name
+                )
             bindings.append((alias.name, self.name_store(alias.asname or alias.name, node)))
         check = self.policy.check
 
@@ -520,8 +537,16 @@ class Interpreter(ExpressionCompiler):
 
         return define
 
-    def call_user(self, spec: FunctionSpec, defaults: tuple[Any, ...], kwdefaults: dict[str, Any],
-                  parent: Frame, cell: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def call_user(
+        self,
+        spec: FunctionSpec,
+        defaults: tuple[Any, ...],
+        kwdefaults: dict[str, Any],
+        parent: Frame,
+        cell: Any,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> Any:
         state = self.state
         if not state.active:
             raise SecurityViolation("program_finished")
@@ -543,14 +568,23 @@ class Interpreter(ExpressionCompiler):
     def s_ClassDef(self, node: ast.ClassDef) -> Statement:
         refuse_name(node.name, node)
         if node.keywords:
-            raise SecurityViolation("class_keyword", line=node.lineno, col=node.col_offset + 1, name=node.name,
-                                    keyword=node.keywords[0].arg or "**")
+            raise SecurityViolation(
+                "class_keyword",
+                line=node.lineno,
+                col=node.col_offset + 1,
+                name=node.name,
+                keyword=node.keywords[0].arg or "**",
+            )
         if node.decorator_list:
             raise NotSupported("class_decorator", line=node.lineno, col=node.col_offset + 1, name=node.name)
         for statement in node.body:
             if not isinstance(statement, _CLASS_BODY):
-                raise NotSupported("class_body_statement", line=statement.lineno, col=statement.col_offset + 1,
-                                   name=node.name)
+                raise NotSupported(
+                    "class_body_statement",
+                    line=statement.lineno,
+                    col=statement.col_offset + 1,
+                    name=node.name,
+                )
         bases = [self.expr(b) for b in node.bases]
         saved = (self.scope, self.qualname_prefix)
         self.scope = self.scopes[node]
@@ -593,8 +627,13 @@ def _check_method_name(node: ast.FunctionDef) -> bool:
     if not (name.startswith("__") and name.endswith("__")):
         return False
     if name not in SPECIAL_METHODS:
-        raise SecurityViolation("special_method", line=node.lineno, col=node.col_offset + 1, name=name,
-                                allowed=", ".join(SPECIAL_METHODS))
+        raise SecurityViolation(
+            "special_method",
+            line=node.lineno,
+            col=node.col_offset + 1,
+            name=name,
+            allowed=", ".join(SPECIAL_METHODS),
+        )
     return True
 
 
@@ -607,13 +646,17 @@ def _exception_instance(value: Any) -> BaseException:
 
 
 def _tag(error: BaseException, line: int) -> None:
-    try:
+    with contextlib.suppress(AttributeError, TypeError):  # an exception type without a __dict__
         setattr(error, LINE_ATTRIBUTE, line)
-    except (AttributeError, TypeError):  # an exception type without a __dict__
-        pass
 
 
 def _statement_name(node: ast.stmt) -> str:
-    names = {"AsyncFunctionDef": "async def", "AsyncFor": "async for", "AsyncWith": "async with",
-             "Match": "match", "TryStar": "except*", "TypeAlias": "type aliases"}
+    names = {
+        "AsyncFunctionDef": "async def",
+        "AsyncFor": "async for",
+        "AsyncWith": "async with",
+        "Match": "match",
+        "TryStar": "except*",
+        "TypeAlias": "type aliases",
+    }
     return names.get(type(node).__name__, f"the '{type(node).__name__}' statement")

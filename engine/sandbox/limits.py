@@ -14,13 +14,13 @@ class Limits:
     """What one run may use. Any field can be overridden: `Limits(max_steps=10_000)`."""
 
     max_source_chars: int = 100_000
-    max_steps: int = 2_000_000          # statements, loop iterations and items consumed by builtins
-    max_seconds: float = 5.0            # wall time, checked between steps
-    max_recursion_depth: int = 100      # nested calls of the program's own functions
+    max_steps: int = 2_000_000  # statements, loop iterations and items consumed by builtins
+    max_seconds: float = 5.0  # wall time, checked between steps
+    max_recursion_depth: int = 100  # nested calls of the program's own functions
     max_tensor_elements: int = 5_000_000
     max_tensor_bytes: int = 256 * 2**20  # all live tensors together
     max_memory_bytes: int = 768 * 2**20  # growth of the process' resident memory (Linux), a backstop
-    max_graph_nodes: int = 50_000       # live autograd nodes made by the run
+    max_graph_nodes: int = 50_000  # live autograd nodes made by the run
     max_output_chars: int = 200_000
     max_int_bits: int = 100_000
     max_string_length: int = 1_000_000
@@ -29,6 +29,6 @@ class Limits:
     # -- what the run record keeps (not errors: beyond these the record is truncated) --------------------
     record_array_elements: int = 1_000  # arrays longer than this are stored as their first N elements
     record_max_events: int = 20_000
-    record_max_tensors: int = 500       # the first tensors made are kept alive for the final snapshot
+    record_max_tensors: int = 500  # the first tensors made are kept alive for the final snapshot
     record_max_tensor_bytes: int = 16 * 2**20
     record_max_backward_details: int = 20  # the first backward calls keep their graph and steps

@@ -31,9 +31,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "class_base": {
         "en": "class {name}: a class may only derive from nn.Module (or a module class) or from a class "
-              "defined in this program, not from {base}",
+        "defined in this program, not from {base}",
         "vi": "class {name}: lớp chỉ được kế thừa nn.Module (hoặc một lớp module) hoặc một lớp định nghĩa "
-              "trong chương trình này, không được kế thừa {base}",
+        "trong chương trình này, không được kế thừa {base}",
     },
     "class_decorator": {
         "en": "class {name}: decorators on classes are not supported in the sandbox",
@@ -74,7 +74,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "numpy_forbidden": {
         "en": "'{name}' would leave the engine (numpy is not available in the sandbox); "
-              "use .tolist() or .item() instead",
+        "use .tolist() or .item() instead",
         "vi": "'{name}' sẽ đi ra ngoài engine (sandbox không có numpy); hãy dùng .tolist() hoặc .item()",
     },
     "attribute_on_forbidden_type": {
@@ -103,7 +103,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "super_arguments": {
         "en": "super() takes no arguments here, or a class of this program and an instance of it",
-        "vi": "super() ở đây không nhận đối số, hoặc nhận một lớp của chương trình này và một thể hiện của nó",
+        "vi": "super() ở đây không nhận đối số, hoặc nhận một lớp của chương trình này và một thể hiện "
+        "của nó",
     },
     "program_finished": {
         "en": "this function belongs to a sandbox program that has already finished",
@@ -128,11 +129,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "limit_recursion": {
         "en": "function calls are nested more than {limit} deep (max_recursion_depth); "
-              "is there an endless recursion?",
+        "is there an endless recursion?",
         "vi": "lời gọi hàm lồng sâu quá {limit} mức (max_recursion_depth); có đệ quy vô hạn không?",
     },
     "limit_tensor_elements": {
-        "en": "a tensor of {size} elements is larger than the limit of {limit} elements (max_tensor_elements)",
+        "en": "a tensor of {size} elements is larger than the limit of {limit} elements "
+        "(max_tensor_elements)",
         "vi": "tensor có {size} phần tử, vượt giới hạn {limit} phần tử (max_tensor_elements)",
     },
     "limit_tensor_memory": {

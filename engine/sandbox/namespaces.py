@@ -11,7 +11,7 @@ import importlib
 import math
 import threading
 import types
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from engine._dtype import dtype as _dtype_class
@@ -27,21 +27,68 @@ ENGINE_MODULES = {
     "torch.optim.lr_scheduler": "engine.optim.lr_scheduler",
     "torch.autograd": "engine.autograd",
 }
-ALLOWED_IMPORTS = ("torch", "torch.nn", "torch.nn.functional", "torch.nn.init", "torch.optim", "torch.autograd",
-                   "math")
 
 # Engine helpers that are not part of torch's API (they hand out numpy arrays or engine internals).
 _HIDDEN = {
     "torch": {"from_numpy"},
-    "torch.autograd": {"AccumulateGrad", "Node", "Step", "backward_steps", "graph_roots", "plan", "traced_steps"},
+    "torch.autograd": {
+        "AccumulateGrad",
+        "Node",
+        "Step",
+        "backward_steps",
+        "graph_roots",
+        "plan",
+        "traced_steps",
+    },
 }
 
 MATH_CONSTANTS = ("pi", "e", "tau", "inf", "nan")
 MATH_FUNCTIONS = (
-    "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "ceil", "copysign", "cos", "cosh", "degrees",
-    "dist", "erf", "erfc", "exp", "expm1", "fabs", "floor", "fmod", "frexp", "gamma", "gcd", "hypot",
-    "isclose", "isfinite", "isinf", "isnan", "isqrt", "ldexp", "lgamma", "log", "log10", "log1p", "log2",
-    "modf", "pow", "radians", "remainder", "sin", "sinh", "sqrt", "tan", "tanh", "trunc",
+    "acos",
+    "acosh",
+    "asin",
+    "asinh",
+    "atan",
+    "atan2",
+    "atanh",
+    "ceil",
+    "copysign",
+    "cos",
+    "cosh",
+    "degrees",
+    "dist",
+    "erf",
+    "erfc",
+    "exp",
+    "expm1",
+    "fabs",
+    "floor",
+    "fmod",
+    "frexp",
+    "gamma",
+    "gcd",
+    "hypot",
+    "isclose",
+    "isfinite",
+    "isinf",
+    "isnan",
+    "isqrt",
+    "ldexp",
+    "lgamma",
+    "log",
+    "log10",
+    "log1p",
+    "log2",
+    "modf",
+    "pow",
+    "radians",
+    "remainder",
+    "sin",
+    "sinh",
+    "sqrt",
+    "tan",
+    "tanh",
+    "trunc",
 )
 
 
@@ -103,7 +150,9 @@ def _import_engine(path: str) -> types.ModuleType | None:
 
 def _build_engine_namespaces() -> dict[str, Namespace]:
     modules = {path: module for path in ENGINE_MODULES if (module := _import_engine(path)) is not None}
-    spaces = {path: Namespace(path, _engine_members(path, module), module) for path, module in modules.items()}
+    spaces = {
+        path: Namespace(path, _engine_members(path, module), module) for path, module in modules.items()
+    }
     # Submodules become members of their parent (torch.nn, torch.nn.functional, torch.optim.lr_scheduler).
     for path, space in spaces.items():
         parent, _, child = path.rpartition(".")
@@ -114,8 +163,9 @@ def _build_engine_namespaces() -> dict[str, Namespace]:
 
 def build_math(guarded: dict[str, Callable[..., Any]]) -> Namespace:
     """The safe `math` subset; functions whose result can grow without bound come from `guarded`."""
-    members: dict[str, Any] = {name: getattr(math, name) for name in MATH_CONSTANTS + MATH_FUNCTIONS
-                               if hasattr(math, name)}
+    members: dict[str, Any] = {
+        name: getattr(math, name) for name in MATH_CONSTANTS + MATH_FUNCTIONS if hasattr(math, name)
+    }
     members.update(guarded)
     return Namespace("math", members, math)
 
@@ -133,7 +183,18 @@ def engine_namespaces() -> dict[str, Namespace]:
         return _engine_spaces
 
 
-def exposed_callables(spaces: Iterable[Namespace]) -> set[int]:
+_exposed_c_functions: frozenset[int] | None = None
+
+
+def exposed_c_functions() -> frozenset[int]:
     """ids of the C functions the namespaces hand out (math.sqrt ...), which the value policy accepts."""
-    return {id(value) for space in spaces for value in space.members.values()
-            if isinstance(value, types.BuiltinFunctionType)}
+    global _exposed_c_functions
+    if _exposed_c_functions is None:
+        spaces = [*engine_namespaces().values(), build_math({})]
+        _exposed_c_functions = frozenset(
+            id(value)
+            for space in spaces
+            for value in space.members.values()
+            if isinstance(value, types.BuiltinFunctionType)
+        )
+    return _exposed_c_functions

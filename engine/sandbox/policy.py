@@ -31,60 +31,165 @@ USER_CLASS_MARK = "__sandbox_class__"
 USER_FUNCTION_MARK = "__sandbox_function__"
 
 # Names refused on every object: they lead to frames, code, numpy or the class hierarchy.
-_DENIED_NAMES = frozenset({
-    "mro", "format_map", "gi_frame", "gi_code", "gi_yieldfrom", "gi_running", "gi_suspended", "cr_frame",
-    "cr_code", "cr_await", "ag_frame", "ag_code", "f_globals", "f_locals", "f_builtins", "f_back", "f_code",
-    "tb_frame", "tb_next", "co_code", "func_globals", "func_code", "im_func", "im_self", "im_class",
-    "with_traceback",
-})
+_DENIED_NAMES = frozenset(
+    {
+        "mro",
+        "format_map",
+        "gi_frame",
+        "gi_code",
+        "gi_yieldfrom",
+        "gi_running",
+        "gi_suspended",
+        "cr_frame",
+        "cr_code",
+        "cr_await",
+        "ag_frame",
+        "ag_code",
+        "f_globals",
+        "f_locals",
+        "f_builtins",
+        "f_back",
+        "f_code",
+        "tb_frame",
+        "tb_next",
+        "co_code",
+        "func_globals",
+        "func_code",
+        "im_func",
+        "im_self",
+        "im_class",
+        "with_traceback",
+    }
+)
 _NUMPY_NAMES = frozenset({"numpy", "data_ptr", "storage", "untyped_storage"})
 # What a grad_fn shows in torch; its op-table entry, saved arrays and context stay inside the engine.
-_NODE_NAMES = frozenset({"name", "next_functions", "metadata", "variable", "register_hook", "register_prehook",
-                         "requires_grad"})
+_NODE_NAMES = frozenset(
+    {"name", "next_functions", "metadata", "variable", "register_hook", "register_prehook", "requires_grad"}
+)
 _EXCEPTION_NAMES = frozenset({"args"})
 
-_SAFE_INSTANCE_TYPES = frozenset({
-    type(None), bool, int, float, complex, str, bytes, list, tuple, dict, set, frozenset, range, slice,
-    type(Ellipsis), type({}.keys()), type({}.values()), type({}.items()), type(iter([])), type(iter(())),
-    type(iter(range(0))), type(iter("")), type(iter({})), type(iter(set())), type(iter({}.values())),
-    type(iter({}.items())), type(reversed([])), enumerate, zip, map, filter, reversed,
-    types.GeneratorType, collections.OrderedDict, super,
-})
+_SAFE_INSTANCE_TYPES = frozenset(
+    {
+        type(None),
+        bool,
+        int,
+        float,
+        complex,
+        str,
+        bytes,
+        list,
+        tuple,
+        dict,
+        set,
+        frozenset,
+        range,
+        slice,
+        type(Ellipsis),
+        type({}.keys()),
+        type({}.values()),
+        type({}.items()),
+        type(iter([])),
+        type(iter(())),
+        type(iter(range(0))),
+        type(iter("")),
+        type(iter({})),
+        type(iter(set())),
+        type(iter({}.values())),
+        type(iter({}.items())),
+        type(reversed([])),
+        enumerate,
+        zip,
+        map,
+        filter,
+        reversed,
+        types.GeneratorType,
+        collections.OrderedDict,
+        super,
+    }
+) | frozenset(
+    type(view)
+    for view in (
+        collections.OrderedDict().keys(),
+        collections.OrderedDict().values(),
+        collections.OrderedDict().items(),
+        iter(collections.OrderedDict()),
+        iter(collections.OrderedDict().values()),
+        iter(collections.OrderedDict().items()),
+        iter(range(2**64)),
+        iter(b""),
+        reversed({}),
+        reversed(range(0)),
+        iter(int, 1),
+        reversed({}.values()),
+        reversed({}.items()),
+    )
+)
 _SAFE_CLASSES = frozenset({int, float, bool, complex, range, slice}) | frozenset(
     getattr(builtins, name) for name in PYTHON_KINDS
 )
 # Special methods a program may define in its classes, and reach through super() (super().__init__()).
-SPECIAL_METHODS = ("__init__", "__call__", "__repr__", "__str__", "__len__", "__getitem__", "__setitem__",
-                   "__contains__", "__iter__", "__next__")
-_PLAIN_ATTRIBUTE_TYPES = frozenset({
-    type(None), float, complex, range, slice, tuple, type({}.keys()), type({}.values()), type({}.items()),
-    super,
-})
-_CONTAINER_TYPES = frozenset({list, dict, set, frozenset, collections.OrderedDict, bytes})
+SPECIAL_METHODS = (
+    "__init__",
+    "__call__",
+    "__repr__",
+    "__str__",
+    "__len__",
+    "__getitem__",
+    "__setitem__",
+    "__contains__",
+    "__iter__",
+    "__next__",
+)
+_PLAIN_ATTRIBUTE_TYPES = frozenset({type(None), float, complex, range, slice, tuple, super})
+# Their methods may consume an iterable in C (`keys.isdisjoint(range(10**12))`): read through _consuming.
+_CONTAINER_TYPES = frozenset({list, dict, set, frozenset, collections.OrderedDict, bytes}) | frozenset(
+    type(view)
+    for view in (
+        {}.keys(),
+        {}.values(),
+        {}.items(),
+        collections.OrderedDict().keys(),
+        collections.OrderedDict().values(),
+        collections.OrderedDict().items(),
+    )
+)
 _MUTABLE_CONTAINERS = (list, dict, set)
+_SIZED_CONTAINERS = (list, tuple, dict, set, frozenset, type({}.keys()), type({}.values()), type({}.items()))
 
 # Container and string methods that consume an iterable argument in C, or grow a string by a count.
-_CONSUMERS = frozenset({
-    "extend", "update", "fromkeys", "union", "intersection", "difference", "symmetric_difference",
-    "intersection_update", "difference_update", "symmetric_difference_update", "issubset", "issuperset",
-    "isdisjoint", "join",
-})
+_CONSUMERS = frozenset(
+    {
+        "extend",
+        "update",
+        "fromkeys",
+        "union",
+        "intersection",
+        "difference",
+        "symmetric_difference",
+        "intersection_update",
+        "difference_update",
+        "symmetric_difference_update",
+        "issubset",
+        "issuperset",
+        "isdisjoint",
+        "join",
+    }
+)
 _WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "to_bytes"})
 _GROWING = _WIDTH_METHODS | {"expandtabs", "replace", "translate"}
 
 _OK, _SCALAR, _CALLABLE, _CLASS, _DENY, _NDARRAY = range(6)
+_BOUND_METHODS = (types.MethodType, types.BuiltinMethodType, types.MethodWrapperType)
 
 
 def _is_engine_name(module: Any) -> bool:
-    return isinstance(module, str) and (module == "engine" or module.startswith("engine."))
+    """Whether a `__module__` is the engine's. Some engine classes carry torch's module name so they print
+    as torch's do (`torch.return_types.max`); real torch is never importable from the sandbox."""
+    return isinstance(module, str) and module.partition(".")[0] in ("engine", "torch")
 
 
 def is_user_class(cls: Any) -> bool:
     return isinstance(cls, type) and USER_CLASS_MARK in cls.__dict__
-
-
-def type_name(value: Any) -> str:
-    return type(value).__name__
 
 
 class Policy:
@@ -149,7 +254,12 @@ class Policy:
         reader = self._readers.get(kind)
         if reader is None:
             reader = self._readers[kind] = self._reader_for(kind)
-        return self.check(reader(obj, name))
+        value = reader(obj, name)
+        if kind is Namespace:  # its members were vetted when the namespace was built
+            return value
+        if type(value) in _BOUND_METHODS and value.__self__ is obj:
+            return value  # a method of an object the program already holds
+        return self.check(value)
 
     def _reader_for(self, kind: type) -> Callable[[Any, str], Any]:
         if kind is Namespace:
@@ -295,7 +405,7 @@ def _consuming(method: Callable[..., Any], owner: Any, name: str, guards: Guards
     """`method` with its iterable arguments read item by item, within the size limits."""
 
     def call(*args: Any, **kwargs: Any) -> Any:
-        materialized = [guards.bounded_list(arg) if _is_iterable(arg) else arg for arg in args]
+        materialized = [_bounded(arg, guards) for arg in args]
         if name == "join":
             pieces = materialized[0] if materialized else []
             size = sum(len(p) for p in pieces if isinstance(p, str | bytes)) + len(owner) * len(pieces)
@@ -316,8 +426,9 @@ def _growing(method: Callable[..., Any], owner: Any, name: str, guards: Guards) 
         elif name == "expandtabs":
             size = args[0] if args else kwargs.get("tabsize", 8)
             if type(size) is int:
-                guards.check_length(type(owner), len(owner) + owner.count("\t" if isinstance(owner, str) else b"\t")
-                                    * size)
+                guards.check_length(
+                    type(owner), len(owner) + owner.count("\t" if isinstance(owner, str) else b"\t") * size
+                )
         elif name == "translate" and args and isinstance(args[0], dict):
             longest = max((len(v) for v in args[0].values() if isinstance(v, str | bytes)), default=1)
             guards.check_length(type(owner), len(owner) * longest)
@@ -331,8 +442,14 @@ def _growing(method: Callable[..., Any], owner: Any, name: str, guards: Guards) 
     return call
 
 
-def _is_iterable(value: Any) -> bool:
-    return not isinstance(value, str | bytes | int | float) and hasattr(value, "__iter__")
+def _bounded(value: Any, guards: Guards) -> Any:
+    """An iterable argument C code may consume: containers are checked, iterators read item by item."""
+    if isinstance(value, str | bytes | int | float) or not hasattr(value, "__iter__"):
+        return value
+    if isinstance(value, _SIZED_CONTAINERS):
+        guards.check_length(list, len(value))
+        return value
+    return guards.bounded_list(value)
 
 
 class SafeFormatter(string.Formatter):

@@ -35,17 +35,17 @@ class TensorCreated:
 
 @dataclass(frozen=True)
 class BackwardCall:
-    """One `backward()` (or `autograd.grad`) call: the graph as it was, each step, and the grads it changed."""
+    """One `backward()` (or `autograd.grad`) call: the graph as it was, its steps, the grads it changed."""
 
     line: int | None
     root: int
-    gradient: np.ndarray | None            # the gradient argument, None when implicit (scalar root)
+    gradient: np.ndarray | None  # the gradient argument, None when implicit (scalar root)
     retain_graph: bool
     steps: tuple[StepInfo, ...]
-    graph: GraphSnapshot                   # the root's graph at the call (before saved values were freed)
-    grads_before: dict[int, np.ndarray | None]   # `.grad` of every leaf of that graph
+    graph: GraphSnapshot  # the root's graph at the call (before saved values were freed)
+    grads_before: dict[int, np.ndarray | None]  # `.grad` of every leaf of that graph
     grads_after: dict[int, np.ndarray | None]
-    error: str | None                      # "RuntimeError: ..." when the call failed
+    error: str | None  # "RuntimeError: ..." when the call failed
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class GradsZeroed:
 
     line: int | None
     tensors: tuple[int, ...]
-    how: str                               # "zero_" | "zero_grad" | "set_to_none"
+    how: str  # "zero_" | "zero_grad" | "set_to_none"
 
 
 @dataclass(frozen=True)
@@ -69,9 +69,9 @@ class OptimizerStep:
 class LoopIteration:
     """An iteration of a loop began; recorded only for iterations that backward, zero grads or step."""
 
-    line: int | None                       # first line of the loop body
-    loop_line: int                         # the `for` / `while` line
-    index: int                             # 0 for the first iteration
+    line: int | None  # first line of the loop body
+    loop_line: int  # the `for` / `while` line
+    index: int  # 0 for the first iteration
 
 
 Event = TensorCreated | BackwardCall | GradsZeroed | OptimizerStep | LoopIteration
@@ -87,8 +87,8 @@ class RunRecord:
     output: str
     error: SandboxError | None
     events: tuple[Event, ...]
-    graph: GraphSnapshot                   # every recorded tensor of the run, at the end
-    names: dict[str, int]                  # final namespace: variable (or model.fc.weight) -> tensor id
+    graph: GraphSnapshot  # every recorded tensor of the run, at the end
+    names: dict[str, int]  # final namespace: variable (or model.fc.weight) -> tensor id
 
     @property
     def ok(self) -> bool:
@@ -139,20 +139,33 @@ class Renumber:
     # -- snapshot records -----------------------------------------------------------------------------
 
     def tensor_info(self, info: TensorInfo) -> TensorInfo:
-        return _copy_with(info, id=self.tensors.get(info.id, info.id), value=self.array(info.value),
-                          grad=self.array(info.grad), grad_fn=self.node(info.grad_fn),
-                          detached_from=self.tensor(info.detached_from))
+        return _copy_with(
+            info,
+            id=self.tensors.get(info.id, info.id),
+            value=self.array(info.value),
+            grad=self.array(info.grad),
+            grad_fn=self.node(info.grad_fn),
+            detached_from=self.tensor(info.detached_from),
+        )
 
     def node_info(self, info: NodeInfo) -> NodeInfo:
         node = self.node
-        return _copy_with(info, id=node(info.id), next=tuple((node(n), i) for n, i in info.next),
-                          tensor=self.tensor(info.tensor),
-                          saved={key: self.array(value) for key, value in info.saved.items()})
+        return _copy_with(
+            info,
+            id=node(info.id),
+            next=tuple((node(n), i) for n, i in info.next),
+            tensor=self.tensor(info.tensor),
+            saved={key: self.array(value) for key, value in info.saved.items()},
+        )
 
     def step(self, step: StepInfo) -> StepInfo:
-        return StepInfo(self.node(step.node), self.array(step.grad_in),
-                        tuple(self.array(g) for g in step.grads_out), self.array(step.grad_before),
-                        self.array(step.grad_after))
+        return StepInfo(
+            self.node(step.node),
+            self.array(step.grad_in),
+            tuple(self.array(g) for g in step.grads_out),
+            self.array(step.grad_before),
+            self.array(step.grad_after),
+        )
 
     def graph(self, graph: GraphSnapshot) -> GraphSnapshot:
         tensors = {self.tensor(key): self.tensor_info(info) for key, info in graph.tensors.items()}
@@ -165,9 +178,15 @@ class Renumber:
         if type(event) is tuple:  # a TensorCreated kept as (line, tensor) while the program ran
             return TensorCreated(event[0], self.tensors.get(event[1], event[1]))
         if isinstance(event, BackwardCall):
-            return replace(event, root=self.tensor(event.root), gradient=self.array(event.gradient),
-                           steps=tuple(self.step(s) for s in event.steps), graph=self.graph(event.graph),
-                           grads_before=self.grads(event.grads_before), grads_after=self.grads(event.grads_after))
+            return replace(
+                event,
+                root=self.tensor(event.root),
+                gradient=self.array(event.gradient),
+                steps=tuple(self.step(s) for s in event.steps),
+                graph=self.graph(event.graph),
+                grads_before=self.grads(event.grads_before),
+                grads_after=self.grads(event.grads_after),
+            )
         if isinstance(event, GradsZeroed):
             return GradsZeroed(event.line, tuple(self.tensor(t) for t in event.tensors), event.how)
         if isinstance(event, OptimizerStep):
@@ -204,8 +223,15 @@ def _event_ids(event: Event | tuple[int | None, int], tensors: set[int], nodes: 
         tensors.update(event.params)
 
 
-def finalize(source: str, output: str, error: SandboxError | None, events: list[Any], graph: GraphSnapshot,
-             names: dict[str, int], max_elements: int) -> RunRecord:
+def finalize(
+    source: str,
+    output: str,
+    error: SandboxError | None,
+    events: list[Any],
+    graph: GraphSnapshot,
+    names: dict[str, int],
+    max_elements: int,
+) -> RunRecord:
     """The run record with run-local ids and capped arrays (`events` may hold TensorCreated as tuples)."""
     tensors: set[int] = set(names.values())
     nodes: set[int] = set()

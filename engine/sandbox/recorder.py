@@ -35,8 +35,16 @@ def _grad_array(tensor: Tensor) -> np.ndarray | None:
 class _Backward:
     """A backward call being recorded."""
 
-    def __init__(self, line: int | None, root: Tensor, gradient: np.ndarray | None, retain_graph: bool,
-                 graph: GraphSnapshot, watched: list[Tensor], detailed: bool) -> None:
+    def __init__(
+        self,
+        line: int | None,
+        root: Tensor,
+        gradient: np.ndarray | None,
+        retain_graph: bool,
+        graph: GraphSnapshot,
+        watched: list[Tensor],
+        detailed: bool,
+    ) -> None:
         self.line = line
         self.root = root
         self.gradient = gradient
@@ -50,9 +58,15 @@ class _Backward:
 
     def event(self, error: str | None = None) -> BackwardCall:
         return BackwardCall(
-            line=self.line, root=self.root._id, gradient=self.gradient, retain_graph=self.retain_graph,
-            steps=tuple(self.steps), graph=self.graph, grads_before=self.grads_before,
-            grads_after={t._id: _grad_array(t) for t in self.watched}, error=error,
+            line=self.line,
+            root=self.root._id,
+            gradient=self.gradient,
+            retain_graph=self.retain_graph,
+            steps=tuple(self.steps),
+            graph=self.graph,
+            grads_before=self.grads_before,
+            grads_after={t._id: _grad_array(t) for t in self.watched},
+            error=error,
         )
 
 
@@ -107,8 +121,12 @@ class Recorder:
         state, limits = self.state, self.limits
         data = tensor._data
         if data.size > limits.max_tensor_elements:
-            state.abort("limit_tensor_elements", "max_tensor_elements", limits.max_tensor_elements,
-                        size=int(data.size))
+            state.abort(
+                "limit_tensor_elements",
+                "max_tensor_elements",
+                limits.max_tensor_elements,
+                size=int(data.size),
+            )
         self._track_memory(data)
         node = tensor.grad_fn
         if node is not None and id(node) not in self.nodes:
@@ -119,8 +137,10 @@ class Recorder:
         if len(self.events) < limits.record_max_events:
             self.events.append((state.line, tensor._id))  # TensorCreated, built at the end
             self.lines[tensor._id] = state.line
-        if len(self.kept) < limits.record_max_tensors and \
-                self.kept_bytes + data.nbytes <= limits.record_max_tensor_bytes:
+        if (
+            len(self.kept) < limits.record_max_tensors
+            and self.kept_bytes + data.nbytes <= limits.record_max_tensor_bytes
+        ):
             self.kept.append(tensor)
             self.kept_bytes += data.nbytes
 
@@ -169,8 +189,9 @@ class Recorder:
         gradient = np.array(seeds[0], copy=True) if gradient_given and seeds else None
         self.backward = self._start_backward(root, gradient, retain_graph, roots)
 
-    def _start_backward(self, root: Tensor, gradient: np.ndarray | None, retain_graph: bool,
-                        roots: list[Tensor]) -> _Backward:
+    def _start_backward(
+        self, root: Tensor, gradient: np.ndarray | None, retain_graph: bool, roots: list[Tensor]
+    ) -> _Backward:
         detailed = self.backward_calls < self.limits.record_max_backward_details
         self.backward_calls += 1
         nodes = reachable_nodes(t.grad_fn for t in roots)
@@ -184,7 +205,9 @@ class Recorder:
         if detailed:
             makers = [maker for node in nodes if (maker := self._maker(node)) is not None]
             graph = snapshot([*roots, *makers], self._labels())
-        return _Backward(self.state.line, root, gradient, retain_graph, graph, list(watched.values()), detailed)
+        return _Backward(
+            self.state.line, root, gradient, retain_graph, graph, list(watched.values()), detailed
+        )
 
     def backward_step(self, step: Any) -> None:
         call = self.backward
@@ -226,8 +249,12 @@ class Recorder:
         if threading.get_ident() != self.thread:
             return
         self._flush_loops()
-        params = [p for group in getattr(optimizer, "param_groups", ()) for p in group.get("params", ())
-                  if isinstance(p, Tensor)]
+        params = [
+            p
+            for group in getattr(optimizer, "param_groups", ())
+            for p in group.get("params", ())
+            if isinstance(p, Tensor)
+        ]
         self._owns_grads(params)
         self._append(OptimizerStep(self.state.line, tuple(p._id for p in params)))
 

@@ -24,7 +24,7 @@ from engine.sandbox.errors import LimitExceeded, SandboxAbort, SandboxError, Sec
 from engine.sandbox.guards import Guards
 from engine.sandbox.interpreter import Interpreter, error_line
 from engine.sandbox.limits import Limits
-from engine.sandbox.namespaces import build_math, engine_namespaces, exposed_callables
+from engine.sandbox.namespaces import build_math, engine_namespaces, exposed_c_functions
 from engine.sandbox.policy import Policy
 from engine.sandbox.record import RunRecord, finalize
 from engine.sandbox.recorder import Recorder
@@ -100,8 +100,9 @@ class _Run:
             return ast.parse(self.source, "<sandbox>", "exec"), None
         except SyntaxError as exc:
             detail = exc.msg or "invalid syntax"
-            return None, SandboxError("SyntaxError", detail, exc.lineno or 1, exc.offset, "syntax_error",
-                                      {"detail": detail})
+            return None, SandboxError(
+                "SyntaxError", detail, exc.lineno or 1, exc.offset, "syntax_error", {"detail": detail}
+            )
         except (ValueError, RecursionError, MemoryError) as exc:  # null bytes, absurd nesting
             detail = str(exc) or type(exc).__name__
             return None, SandboxError("SyntaxError", detail, 1, None, "syntax_error", {"detail": detail})
@@ -112,22 +113,33 @@ class _Run:
         nn = engine_namespaces().get("torch.nn")
         module_class = nn.source.Module if nn is not None and hasattr(nn.source, "Module") else None
         self.recorder = recorder = Recorder(state, module_class)
-        state.recorder = recorder
         spaces = dict(engine_namespaces())
         spaces["math"] = build_math(guarded_math(guards))
-        assignable = tuple(cls for cls in (module_class, _optional_class("engine.optim", "Optimizer"),
-                                           _optional_class("engine.optim.lr_scheduler", "LRScheduler"))
-                           if cls is not None)
+        assignable = tuple(
+            cls
+            for cls in (
+                module_class,
+                _optional_class("engine.optim", "Optimizer"),
+                _optional_class("engine.optim.lr_scheduler", "LRScheduler"),
+            )
+            if cls is not None
+        )
         policy = Policy(guards, set(), assignable)
         safe = SafeBuiltins(state, guards, policy)
         builtins = safe.build()
-        policy.exposed_builtins.update(safe.exposed_c_functions() | exposed_callables(spaces.values()))
+        policy.exposed_builtins.update(safe.exposed_c_functions() | exposed_c_functions())
         intercepts: dict[Any, Any] = {Tensor.backward: recorder.call_backward}
         return RunContext(
-            state=state, guards=guards, policy=policy, builtins=builtins, globals=self.globals,
-            recorder=recorder, namespaces=spaces,
+            state=state,
+            guards=guards,
+            policy=policy,
+            builtins=builtins,
+            globals=self.globals,
+            recorder=recorder,
+            namespaces=spaces,
             call_guards=CallGuards(guards).build(engine, nn.source if nn is not None else None),
-            intercepts=intercepts, labelled=(Tensor, module_class) if module_class else (Tensor,),
+            intercepts=intercepts,
+            labelled=(Tensor, module_class) if module_class else (Tensor,),
             module_class=module_class,
         )
 
@@ -142,8 +154,14 @@ class _Run:
         except SandboxAbort as abort:
             return abort.to_error()
         except ScopeError as exc:
-            return SandboxError("SyntaxError", str(exc), exc.node.lineno, exc.node.col_offset + 1, "syntax_error",
-                                {"detail": str(exc)})
+            return SandboxError(
+                "SyntaxError",
+                str(exc),
+                exc.node.lineno,
+                exc.node.col_offset + 1,
+                "syntax_error",
+                {"detail": str(exc)},
+            )
         except RecursionError:
             return LimitExceeded("limit_nesting", 1, limit_name="max_nesting").to_error()
         try:
@@ -157,11 +175,14 @@ class _Run:
             return abort.to_error()
         except RecursionError:
             limit = self.limits.max_recursion_depth
-            return LimitExceeded("limit_recursion", state.line, limit=limit,
-                                 limit_name="max_recursion_depth").to_error()
+            return LimitExceeded(
+                "limit_recursion", state.line, limit=limit, limit_name="max_recursion_depth"
+            ).to_error()
         except MemoryError:
             limit = self.limits.max_memory_bytes
-            return LimitExceeded("limit_memory", state.line, limit=limit, limit_name="max_memory_bytes").to_error()
+            return LimitExceeded(
+                "limit_memory", state.line, limit=limit, limit_name="max_memory_bytes"
+            ).to_error()
         except Exception as exc:
             return SandboxError(python_kind(type(exc)), str(exc), error_line(exc) or state.line)
         finally:
@@ -175,8 +196,9 @@ class _Run:
         seen: set[tuple[str, str, int | None]] = set()
         state = self.state
 
-        def show(message: Any, category: type, filename: str, lineno: int, file: Any = None,
-                 line: Any = None) -> None:
+        def show(
+            message: Any, category: type, filename: str, lineno: int, file: Any = None, line: Any = None
+        ) -> None:
             key = (category.__name__, str(message), state.line)
             if key not in seen:
                 seen.add(key)
@@ -203,7 +225,8 @@ def _optional_class(module_name: str, name: str) -> type | None:
 @contextlib.contextmanager
 def _recursion_room(limits: Limits) -> Iterator[None]:
     previous = sys.getrecursionlimit()
-    needed = _current_depth() + limits.max_recursion_depth * _FRAMES_PER_CALL + 500
+    # The app calls run() from a shallow stack; the margin covers the frames below it.
+    needed = 1000 + limits.max_recursion_depth * _FRAMES_PER_CALL
     if needed > previous:
         sys.setrecursionlimit(needed)
     try:
@@ -212,20 +235,15 @@ def _recursion_room(limits: Limits) -> Iterator[None]:
         sys.setrecursionlimit(previous)
 
 
-def _current_depth() -> int:
-    depth, frame = 0, sys._getframe()
-    while frame is not None:
-        depth += 1
-        frame = frame.f_back
-    return depth
-
-
 @contextlib.contextmanager
 def _saved_engine_state(seed: int | None) -> Iterator[None]:
-    """Run with the engine's process-wide settings saved, and restore them afterwards."""
+    """Run with the engine's process-wide settings saved, and restore them afterwards.
+
+    The random generator is seeded, not restored: after a run it is where the program left it, as after
+    a script.
+    """
     grad_mode = _grad_mode.is_grad_enabled()
     print_options = _printing.get_printoptions()
-    rng_state = engine.get_rng_state() if seed is not None else None
     default_dtype = engine.get_default_dtype() if hasattr(engine, "get_default_dtype") else None
     if seed is not None:
         engine.manual_seed(seed)
@@ -234,7 +252,5 @@ def _saved_engine_state(seed: int | None) -> Iterator[None]:
     finally:
         _grad_mode._set(grad_mode)
         _printing.set_printoptions(**print_options)
-        if rng_state is not None:
-            engine.set_rng_state(rng_state)
         if default_dtype is not None:
             engine.set_default_dtype(default_dtype)

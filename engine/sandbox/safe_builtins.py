@@ -18,12 +18,45 @@ from engine.sandbox.policy import Policy, is_user_class
 from engine.sandbox.state import RunState
 
 # Names that lead out of the sandbox (or to introspection); refused wherever they appear.
-FORBIDDEN_BUILTINS = frozenset({
-    "__build_class__", "__import__", "__loader__", "__spec__", "__builtins__", "breakpoint", "bytearray",
-    "classmethod", "compile", "copyright", "credits", "delattr", "dir", "eval", "exec", "exit", "getattr",
-    "globals", "hasattr", "help", "id", "input", "license", "locals", "memoryview", "object", "open",
-    "property", "quit", "setattr", "staticmethod", "type", "vars", "aiter", "anext",
-})
+FORBIDDEN_BUILTINS = frozenset(
+    {
+        "__build_class__",
+        "__import__",
+        "__loader__",
+        "__spec__",
+        "__builtins__",
+        "breakpoint",
+        "bytearray",
+        "classmethod",
+        "compile",
+        "copyright",
+        "credits",
+        "delattr",
+        "dir",
+        "eval",
+        "exec",
+        "exit",
+        "getattr",
+        "globals",
+        "hasattr",
+        "help",
+        "id",
+        "input",
+        "license",
+        "locals",
+        "memoryview",
+        "object",
+        "open",
+        "property",
+        "quit",
+        "setattr",
+        "staticmethod",
+        "type",
+        "vars",
+        "aiter",
+        "anext",
+    }
+)
 
 # C builtins that are safe as they are: bounded work on bounded inputs.
 _PASS_THROUGH = ("abs", "bin", "callable", "chr", "divmod", "hex", "len", "next", "oct", "ord", "round")
@@ -45,16 +78,40 @@ class SafeBuiltins:
         namespace.update(_CLASSES)
         namespace.update({name: getattr(builtins, name) for name in PYTHON_KINDS})
         functions = {
-            "print": self.print, "str": self.str, "repr": self.repr, "format": self.format,
-            "list": self.list, "tuple": self.tuple, "set": self.set, "frozenset": self.frozenset,
-            "dict": self.dict, "sorted": self.sorted, "sum": self.sum, "min": self.min, "max": self.max,
-            "any": self.any, "all": self.all, "enumerate": self.enumerate, "zip": self.zip, "map": self.map,
-            "filter": self.filter, "reversed": self.reversed, "iter": self.iter, "pow": self.pow,
-            "isinstance": self.isinstance, "super": self.super,
+            "print": self.print,
+            "str": self.str,
+            "repr": self.repr,
+            "format": self.format,
+            "list": self.list,
+            "tuple": self.tuple,
+            "set": self.set,
+            "frozenset": self.frozenset,
+            "dict": self.dict,
+            "sorted": self.sorted,
+            "sum": self.sum,
+            "min": self.min,
+            "max": self.max,
+            "any": self.any,
+            "all": self.all,
+            "enumerate": self.enumerate,
+            "zip": self.zip,
+            "map": self.map,
+            "filter": self.filter,
+            "reversed": self.reversed,
+            "iter": self.iter,
+            "pow": self.pow,
+            "isinstance": self.isinstance,
+            "super": self.super,
         }
         namespace.update(functions)
-        self.type_of = {self.str: str, self.list: list, self.tuple: tuple, self.set: set,
-                        self.frozenset: frozenset, self.dict: dict}
+        self.type_of = {
+            self.str: str,
+            self.list: list,
+            self.tuple: tuple,
+            self.set: set,
+            self.frozenset: frozenset,
+            self.dict: dict,
+        }
         return namespace
 
     def exposed_c_functions(self) -> set[int]:
@@ -62,8 +119,14 @@ class SafeBuiltins:
 
     # -- output ---------------------------------------------------------------------------------------
 
-    def print(self, *values: Any, sep: str | None = " ", end: str | None = "\n", file: Any = None,
-              flush: bool = False) -> None:
+    def print(
+        self,
+        *values: Any,
+        sep: str | None = " ",
+        end: str | None = "\n",
+        file: Any = None,
+        flush: bool = False,
+    ) -> None:
         if file is not None:
             raise SecurityViolation("print_file_forbidden")
         for name, value in (("sep", sep), ("end", end)):
@@ -116,8 +179,9 @@ class SafeBuiltins:
             args = (self.guards.bounded_list(args[0], "dict"), *args[1:])
         return self.guards.check_size(builtins.dict(*args, **kwargs))
 
-    def sorted(self, iterable: Iterable[Any], /, *, key: Callable[[Any], Any] | None = None,
-               reverse: bool = False) -> list[Any]:
+    def sorted(
+        self, iterable: Iterable[Any], /, *, key: Callable[[Any], Any] | None = None, reverse: bool = False
+    ) -> list[Any]:
         items = self.guards.bounded_list(iterable, "list")
         items.sort(key=key, reverse=reverse)
         return items

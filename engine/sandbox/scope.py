@@ -9,7 +9,9 @@ Python compiler decides it.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 LOCAL, FREE, GLOBAL, CLASS = "local", "free", "global", "class"
 
@@ -26,6 +28,7 @@ class Scope:
     bound: set[str] = field(default_factory=set)
     globals: set[str] = field(default_factory=set)
     nonlocals: set[str] = field(default_factory=set)
+    declarations: dict[str, ast.AST] = field(default_factory=dict)  # the `nonlocal` statement of each name
 
     @property
     def is_function_like(self) -> bool:
@@ -79,6 +82,25 @@ class _Binder(ast.NodeVisitor):
         self.scopes: dict[ast.AST, Scope] = {}
         self.current: Scope | None = None
 
+    # ast.NodeVisitor's own dispatch is the slow part of a pass over the tree: look methods up once per
+    # node type, and walk fields directly.
+    def visit(self, node: ast.AST) -> None:
+        kind = type(node)
+        method = _VISITORS.get(kind)
+        if method is None:
+            method = _VISITORS[kind] = getattr(_Binder, f"visit_{kind.__name__}", _Binder.generic_visit)
+        method(self, node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
+
     def run(self, tree: ast.Module) -> dict[ast.AST, Scope]:
         module = Scope("module", None)
         self.scopes[tree] = module
@@ -114,8 +136,12 @@ class _Binder(ast.NodeVisitor):
 
     def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
         assert self.current is not None
+        if self.current.kind == "module":
+            raise ScopeError("nonlocal declaration not allowed at module level", node)
         self.current.nonlocals.update(node.names)
         self.current.bound.update(node.names)
+        for name in node.names:
+            self.current.declarations.setdefault(name, node)
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -165,8 +191,9 @@ class _Binder(ast.NodeVisitor):
         scope = self._enter(node, "class")
         self._within(scope, node.body)
 
-    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp,
-                       elements: list[ast.AST]) -> None:
+    def _comprehension(
+        self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp, elements: list[ast.AST]
+    ) -> None:
         first, *others = node.generators
         self.visit(first.iter)  # evaluated in the enclosing scope
         scope = self._enter(node, "comprehension")
@@ -197,6 +224,9 @@ class _Binder(ast.NodeVisitor):
         return None
 
 
+_VISITORS: dict[type, Callable[[_Binder, Any], None]] = {}
+
+
 def _parameter_names(args: ast.arguments) -> list[str]:
     names = [a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
     names += [a.arg for a in (args.vararg, args.kwarg) if a is not None]
@@ -206,9 +236,9 @@ def _parameter_names(args: ast.arguments) -> list[str]:
 def analyse(tree: ast.Module) -> dict[ast.AST, Scope]:
     """The scope of every module, function, lambda, class body and comprehension node of `tree`."""
     scopes = _Binder().run(tree)
-    for node, scope in scopes.items():
+    for scope in scopes.values():
         for name in scope.nonlocals:
             kind, _ = scope._enclosing(name)
             if kind != FREE:
-                raise ScopeError(f"no binding for nonlocal '{name}' found", node)
+                raise ScopeError(f"no binding for nonlocal '{name}' found", scope.declarations[name])
     return scopes

@@ -44,7 +44,6 @@ class RunState:
         self.output_size = 0
         # Loops currently running: [loop_line, body_line, index, index_already_recorded].
         self.loops: list[list[Any]] = []
-        self.recorder: Any = None
         self.deadline = time.monotonic() + limits.max_seconds
         self.memory_base = resident_bytes()
 

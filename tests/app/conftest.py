@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
-PAGES = ("pages/learn.py", "pages/playground.py", "pages/backward.py", "pages/training.py")
+PAGES = tuple(f"app_pages/{name}.py" for name in ("learn", "playground", "backward", "training"))
 TIMEOUT = 60  # seconds per run: a cold run imports plotly, networkx and the engine
 
 

@@ -42,7 +42,8 @@ def test_form_builds_statements_without_a_target():
 
 
 def test_form_builds_a_new_leaf_from_numbers():
-    assert build_line("tensor", ["1, 2.5; -3"], target="a") == "a = torch.tensor([1, 2.5, -3], requires_grad=True)"
+    line = build_line("tensor", ["1, 2.5; -3"], target="a")
+    assert line == "a = torch.tensor([1, 2.5, -3], requires_grad=True)"
 
 
 @pytest.mark.parametrize(("op", "operands", "target", "message"), [

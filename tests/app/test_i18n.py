@@ -15,7 +15,7 @@ from explorer.state import LANGS
 from explorer.training import MODELS, UPDATES, ZERO_PLACES
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+APP_FILES = [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py"))]
 EXPLORER_FILES = sorted((ROOT / "explorer").glob("*.py"))
 # Texts that are identical in both languages on purpose: PyTorch code, names and numbers.
 CODE_LIKE = re.compile(r"^[\w\s.,:;=+\-*/@()\[\]<>…·|{}'\"`#]*$")

@@ -13,10 +13,10 @@ from explorer.state import decode_source
 from tests.app.conftest import PAGES, figure_json, start, texts
 
 TITLES = {
-    "pages/learn.py": "learn.title",
-    "pages/playground.py": "pg.title",
-    "pages/backward.py": "bw.title",
-    "pages/training.py": "tr.title",
+    "app_pages/learn.py": "learn.title",
+    "app_pages/playground.py": "pg.title",
+    "app_pages/backward.py": "bw.title",
+    "app_pages/training.py": "tr.title",
 }
 
 
@@ -47,7 +47,7 @@ def test_switching_language_in_the_sidebar_changes_the_texts():
     at.sidebar.selectbox(key="lang").select("vi").run()
     assert not at.exception
     assert at.title[0].value == t("learn.title", "vi")
-    at.switch_page("pages/playground.py").run()
+    at.switch_page("app_pages/playground.py").run()
     assert at.title[0].value == t("pg.title", "vi")
 
 
@@ -81,7 +81,7 @@ def test_open_in_playground_loads_the_lesson_code():
     assert not at.exception
     assert at.session_state["program"] == lesson.code
     # AppTest does not follow st.switch_page (the browser test does): go there as the switch would.
-    at.switch_page("pages/playground.py").run()
+    at.switch_page("app_pages/playground.py").run()
     assert at.text_area(key="pg_code").value == lesson.code
 
 
@@ -90,7 +90,7 @@ def test_open_in_playground_loads_the_lesson_code():
 
 @pytest.mark.parametrize("preset", PRESETS, ids=lambda preset: preset.id)
 def test_every_preset_runs_without_an_error(preset):
-    at = start("en", "pages/playground.py")
+    at = start("en", "app_pages/playground.py")
     at.selectbox(key="pg_preset").select(preset.id).run()
     assert not at.exception
     assert at.session_state["program"] == preset.code
@@ -99,14 +99,14 @@ def test_every_preset_runs_without_an_error(preset):
 
 
 def test_the_seed_preset_prints_what_torch_prints():
-    at = start("en", "pages/playground.py", program=preset_code("seed10"))
+    at = start("en", "app_pages/playground.py", program=preset_code("seed10"))
     output = next(element.value for element in at.code if "tensor([1., 1., 1.])" in element.value)
     assert "grad_fn=<AddBackward0>" in output
     assert "<AddBackward0 object at 0x" in output
 
 
 def test_the_program_is_kept_in_the_url():
-    at = start("en", "pages/playground.py", program=preset_code("seed16"))
+    at = start("en", "app_pages/playground.py", program=preset_code("seed16"))
     token = at.query_params["code"]
     assert decode_source(token if isinstance(token, str) else token[0]) == preset_code("seed16")
     assert at.query_params["lang"] in ("en", ["en"])
@@ -115,19 +115,19 @@ def test_the_program_is_kept_in_the_url():
 def test_a_link_with_code_opens_that_program():
     from explorer.state import encode_source
 
-    at = start("en", "pages/playground.py", query={"code": encode_source(preset_code("seed18"))})
+    at = start("en", "app_pages/playground.py", query={"code": encode_source(preset_code("seed18"))})
     assert at.session_state["program"] == preset_code("seed18")
 
 
 def test_a_broken_link_says_so_and_keeps_the_default_program():
-    at = start("en", "pages/playground.py", query={"code": "not-a-program"})
+    at = start("en", "app_pages/playground.py", query={"code": "not-a-program"})
     assert not at.exception
     assert at.warning[0].value == t("common.bad_link", "en")
 
 
 def test_an_error_shows_its_line_and_torch_message_and_keeps_the_code():
     broken = "import torch\nx = torch.ones(3)\ny = x.backward()\n"
-    at = start("en", "pages/playground.py", program=broken)
+    at = start("en", "app_pages/playground.py", program=broken)
     assert not at.exception
     message = at.error[0].value
     assert "element 0 of tensors does not require grad and does not have a grad_fn" in message
@@ -136,7 +136,7 @@ def test_an_error_shows_its_line_and_torch_message_and_keeps_the_code():
 
 
 def test_a_syntax_error_is_reported_not_raised():
-    at = start("en", "pages/playground.py", program="import torch\nx = (\n")
+    at = start("en", "app_pages/playground.py", program="import torch\nx = (\n")
     assert not at.exception
     assert at.error
     assert at.session_state["program"] == "import torch\nx = (\n"
@@ -147,7 +147,7 @@ def _leaf_checkbox_key(at) -> str:
 
 
 def test_the_requires_grad_toggle_edits_the_code_and_the_figure():
-    at = start("en", "pages/playground.py", program=preset_code("seed7"))
+    at = start("en", "app_pages/playground.py", program=preset_code("seed7"))
     before = figure_json(at)
     at.checkbox(key=_leaf_checkbox_key(at)).uncheck().run()
     assert not at.exception
@@ -161,7 +161,7 @@ def test_the_requires_grad_toggle_edits_the_code_and_the_figure():
 
 
 def test_the_detach_toggle_edits_the_code_and_cuts_the_graph():
-    at = start("en", "pages/playground.py", program=preset_code("seed7"))
+    at = start("en", "app_pages/playground.py", program=preset_code("seed7"))
     before = _node_names(figure_json(at))
     key = next(box.key for box in at.checkbox if box.key.startswith("pg_dt_") and box.key.endswith(":y"))
     at.checkbox(key=key).check().run()
@@ -171,9 +171,9 @@ def test_the_detach_toggle_edits_the_code_and_cuts_the_graph():
 
 
 def test_the_no_grad_toggle_wraps_the_statement_and_changes_the_figure():
-    at = start("en", "pages/playground.py", program=preset_code("seed7"))
+    at = start("en", "app_pages/playground.py", program=preset_code("seed7"))
     before = figure_json(at)
-    line = next(number for number, text in enumerate(preset_code("seed7").splitlines(), 1) if text == "z = y * 3")
+    line = preset_code("seed7").splitlines().index("z = y * 3") + 1
     at.checkbox(key=f"pg_ng_{line}").check().run()
     assert "with torch.no_grad():\n    z = y * 3" in at.session_state["program"]
     after = figure_json(at)
@@ -183,7 +183,7 @@ def test_the_no_grad_toggle_wraps_the_statement_and_changes_the_figure():
 
 
 def test_the_form_builder_appends_a_line():
-    at = start("en", "pages/playground.py", program=preset_code("seed3"), query={"panel": "form"})
+    at = start("en", "app_pages/playground.py", program=preset_code("seed3"), query={"panel": "form"})
     at.selectbox(key="pg_form_op").select("mul")
     at.selectbox(key="pg_form_a").select("y")
     at.selectbox(key="pg_form_b").select("x")
@@ -199,7 +199,7 @@ def test_the_form_builder_appends_a_line():
     ("1, 2", "1abc", "form_bad_target", "1abc"),
 ])
 def test_the_form_builder_refuses_bad_input_without_touching_the_code(values, target, message, culprit):
-    at = start("en", "pages/playground.py", program=preset_code("seed3"), query={"panel": "form"})
+    at = start("en", "app_pages/playground.py", program=preset_code("seed3"), query={"panel": "form"})
     at.selectbox(key="pg_form_op").select("tensor")
     at.text_input(key="pg_form_values").set_value(values)
     at.text_input(key="pg_form_target").set_value(target)
@@ -209,7 +209,7 @@ def test_the_form_builder_refuses_bad_input_without_touching_the_code(values, ta
 
 
 def test_selecting_a_node_fills_the_inspector():
-    at = start("en", "pages/playground.py", program=preset_code("seed10"))
+    at = start("en", "app_pages/playground.py", program=preset_code("seed10"))
     leaf = next(node for node in at.selectbox(key="node").options if node.startswith("x"))
     at.selectbox(key="node").select(leaf).run()
     assert not at.exception
@@ -220,7 +220,7 @@ def test_selecting_a_node_fills_the_inspector():
 
 
 def test_the_gradient_check_agrees_with_autograd():
-    at = start("en", "pages/playground.py", program=preset_code("seed15"), query={"panel": "check"})
+    at = start("en", "app_pages/playground.py", program=preset_code("seed15"), query={"panel": "check"})
     assert not at.exception
     table = at.dataframe[0].value
     assert list(table.iloc[:, 0]) == ["x"]
@@ -228,7 +228,7 @@ def test_the_gradient_check_agrees_with_autograd():
 
 
 def test_the_view_switch_draws_the_tensor_view():
-    at = start("en", "pages/playground.py", program=preset_code("seed10"))
+    at = start("en", "app_pages/playground.py", program=preset_code("seed10"))
     autograd = figure_json(at)
     at.segmented_control(key="view").set_value("tensor").run()
     assert figure_json(at) != autograd
@@ -237,9 +237,9 @@ def test_the_view_switch_draws_the_tensor_view():
 
 def test_a_page_switch_keeps_the_users_code():
     mine = "import torch\nq = torch.ones(2, requires_grad=True)\nr = q * 4\n"
-    at = start("en", "pages/playground.py", program=mine)
-    at.switch_page("pages/training.py").run()
-    at.switch_page("pages/playground.py").run()
+    at = start("en", "app_pages/playground.py", program=mine)
+    at.switch_page("app_pages/training.py").run()
+    at.switch_page("app_pages/playground.py").run()
     assert at.text_area(key="pg_code").value == mine
 
 
@@ -256,7 +256,7 @@ def _node_names(figure: dict) -> list[str]:
 
 
 def test_stepping_to_the_end_shows_the_leaf_grad():
-    at = start("en", "pages/backward.py", program=preset_code("seed10"))
+    at = start("en", "app_pages/backward.py", program=preset_code("seed10"))
     assert not at.exception
     at.button(key="bw_last").click().run()
     assert not at.exception
@@ -272,7 +272,7 @@ def _steps(at) -> list[int]:
 
 
 def test_a_non_scalar_root_without_gradient_is_a_teaching_moment():
-    at = start("en", "pages/backward.py", program=preset_code("seed15"))
+    at = start("en", "app_pages/backward.py", program=preset_code("seed15"))
     at.text_input(key="bw_grad").set_value("").run()
     assert not at.exception
     assert at.info[0].value == t("bw.implicit", "en")
@@ -280,26 +280,26 @@ def test_a_non_scalar_root_without_gradient_is_a_teaching_moment():
 
 
 def test_the_vector_jacobian_product_with_the_seeds_vector():
-    at = start("en", "pages/backward.py", program=preset_code("seed15"))
+    at = start("en", "app_pages/backward.py", program=preset_code("seed15"))
     at.button(key="bw_last").click().run()
     assert "x.grad = tensor([2.0480e+02, 2.0480e+03, 2.0480e-01, 2.0480e+01, 2.0480e+00])" in texts(at)
 
 
 def test_a_gradient_of_the_wrong_length_is_refused_clearly():
-    at = start("en", "pages/backward.py", program=preset_code("seed15"))
+    at = start("en", "app_pages/backward.py", program=preset_code("seed15"))
     at.text_input(key="bw_grad").set_value("1, 2").run()
     assert at.error[0].value == t("bw.gradient.count", "en", n=5, m=2)
 
 
 def test_backward_twice_without_retain_graph_shows_torchs_error():
-    at = start("en", "pages/backward.py", program=preset_code("seed10"))
+    at = start("en", "app_pages/backward.py", program=preset_code("seed10"))
     at.toggle(key="bw_twice").set_value(True).run()
     assert not at.exception
     assert "Trying to backward through the graph a second time" in texts(at)
 
 
 def test_backward_twice_with_retain_graph_accumulates():
-    at = start("en", "pages/backward.py", program=preset_code("seed10"))
+    at = start("en", "app_pages/backward.py", program=preset_code("seed10"))
     at.toggle(key="bw_retain").set_value(True)
     at.toggle(key="bw_twice").set_value(True).run()
     at.segmented_control(key="bw_call").set_value(1).run()
@@ -316,23 +316,23 @@ def _grad_column(at) -> list[str]:
 
 
 def test_training_with_zero_keeps_the_gradient_flat():
-    at = start("en", "pages/training.py")
+    at = start("en", "app_pages/training.py")
     assert _grad_column(at) == ["tensor([5., 5., 5., 5.])"] * 5
 
 
 def test_training_without_zero_climbs_a_staircase():
-    at = start("en", "pages/training.py", query={"tr_zero": "never"})
+    at = start("en", "app_pages/training.py", query={"tr_zero": "never"})
     assert _grad_column(at) == [f"tensor([{k}., {k}., {k}., {k}.])" for k in (5, 10, 15, 20, 25)]
 
 
 @pytest.mark.parametrize("zero_at", ["before_backward", "after_step"])
 def test_training_with_sgd_zeroing_anywhere_keeps_it_flat(zero_at):
-    at = start("en", "pages/training.py", query={"tr_zero": zero_at, "tr_update": "sgd"})
+    at = start("en", "app_pages/training.py", query={"tr_zero": zero_at, "tr_update": "sgd"})
     assert _grad_column(at) == ["tensor([5., 5., 5., 5.])"] * 5
 
 
 def test_training_charts_and_the_staircase_figure():
-    at = start("vi", "pages/training.py")
+    at = start("vi", "app_pages/training.py")
     staircase = figure_json(at, 1)
     flat, stairs = (trace for trace in staircase["data"] if trace["name"] != trace.get("x"))
     assert {round(value, 4) for value in _ys(stairs)} == {5.0, 10.0, 15.0, 20.0, 25.0} or \
@@ -351,15 +351,15 @@ def _ys(trace: dict) -> list[float]:
 
 
 def test_training_linear_regression_learns():
-    at = start("en", "pages/training.py", query={"tr_model": "linear", "tr_epochs": "30", "tr_lr": "0.02"})
+    at = start("en", "app_pages/training.py", query={"tr_model": "linear", "tr_epochs": "30", "tr_lr": "0.02"})
     assert not at.exception
     losses = list(at.dataframe[0].value[t("tr.col.loss", "en")])
     assert losses[-1] < losses[0] / 10
 
 
 def test_training_code_opens_in_the_playground():
-    at = start("en", "pages/training.py", query={"tr_zero": "never"})
+    at = start("en", "app_pages/training.py", query={"tr_zero": "never"})
     at.button(key="tr_open").click().run()
     assert "weights.grad.zero_()" not in at.session_state["program"]
-    at.switch_page("pages/playground.py").run()
+    at.switch_page("app_pages/playground.py").run()
     assert "weights.grad.zero_()" not in at.text_area(key="pg_code").value

@@ -1,4 +1,5 @@
-"""Every page in a real browser: loads without errors, presets run, clicks inspect, stepping ends at x.grad."""
+"""Every page in a real browser: it loads without errors, a preset runs, a click inspects, stepping ends
+at x.grad, the language switch translates."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def test_clicking_a_node_fills_the_inspector(app_url: str, page: Page):
     open_page(page, app_url, "playground", lang="en", code=encode_source(preset_code("seed10")))
     inspector = page.locator(".st-key-pg_inspector")
     expect(inspector).to_have_count(0)
-    points = page.locator(".js-plotly-plot .scatterlayer .trace .points path.point")
+    points = page.locator(".js-plotly-plot .scatterlayer path.point.plotly-customdata")
     expect(points.first).to_be_visible()
     box = points.first.bounding_box()
     assert box is not None

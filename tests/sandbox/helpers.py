@@ -26,11 +26,17 @@ def python_output(source: str) -> tuple[str, str | None]:
 
     Only tests use this: it is the oracle the sandbox's output is compared with.
     """
+    output, error = python_run(source)
+    return output, None if error is None else type(error).__name__
+
+
+def python_run(source: str) -> tuple[str, Exception | None]:
+    """What CPython prints running `source`, and the exception it ends with (test oracle only)."""
     buffer = io.StringIO()
     error = None
     with contextlib.redirect_stdout(buffer):
         try:
             exec(compile(source, "<oracle>", "exec"), {"__name__": "__main__"})  # noqa: S102 - test oracle only
         except Exception as exc:  # noqa: BLE001 - the oracle reports whatever the program raised
-            error = type(exc).__name__
+            error = exc
     return buffer.getvalue(), error

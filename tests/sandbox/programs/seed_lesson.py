@@ -32,9 +32,9 @@ print(x.grad)
 a = torch.tensor([[0.2102, 0.7872], [0.6593, 0.0418]])
 print(a.requires_grad) # Kiểm tra a đã được yêu cầu tính đạo hàm hay chưa
 b = (a*5) / (a-1)
-print(b.grad_fn) # Do a chưa tính đạo hàm nên grad_fn lúc này sẽ là None 
-a.requires_grad_(True) # thiết lập tính đạo hàm cho a 
-print(a.requires_grad) 
+print(b.grad_fn) # Do a chưa tính đạo hàm nên grad_fn lúc này sẽ là None
+a.requires_grad_(True) # thiết lập tính đạo hàm cho a
+print(a.requires_grad)
 b = (a**2).sum()
 print(b.grad_fn) # Sau khi thiết lập đạo hàm cho a. Thì phép tính b trên a sẽ nhận được grad_fn
 a = torch.tensor([[0.2102, 0.7872], [0.6593, 0.0418]], requires_grad=True)
@@ -53,9 +53,9 @@ for epoch in range(5):
   model_output = (weights*5).sum()
   model_output.backward()
 
-  print(weights.grad) 
+  print(weights.grad)
   # Tối ưu model bằng cách cập nhật trọng số sau khi đạo hàm
   with torch.no_grad():
     weights -= 0.001 * weights.grad
-  
+
   weights.grad.zero_() # sử dụng empty gradients trước khi bắt đầu một lần tối ưu tiếp theo.

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -18,7 +21,7 @@ from explorer.training import (
     training_history,
     training_script,
 )
-from pages.common import (
+from app_pages.common import (
     labels,
     lang,
     open_in_playground,
@@ -40,6 +43,7 @@ with st.container(border=True):
     with first:
         model = st.segmented_control(tr("tr.model"), MODELS, key="tr_model", required=True,
                                      format_func=labels(lambda key: f"tr.model.{key}"),
+                                     help=tr("tr.model.help"),
                                      persist_state="session") or defaults.model
         epochs = st.slider(tr("tr.epochs"), 1, MAX_EPOCHS, key="tr_epochs", persist_state="session")
         lr = st.select_slider(tr("tr.lr"), LEARNING_RATES, key="tr_lr", persist_state="session")
@@ -50,6 +54,18 @@ with st.container(border=True):
         update = st.segmented_control(tr("tr.update"), UPDATES, key="tr_update", required=True,
                                       format_func=labels(lambda key: f"tr.update.{key}"),
                                       persist_state="session") or defaults.update
+
+
+
+def chart_values(values: dict[str, Any]) -> dict[str, Any]:
+    """One line per parameter when all its entries are equal (weights: four identical lines otherwise)."""
+    lines = {}
+    for name, value in values.items():
+        array = None if value is None else np.asarray(value)
+        uniform = array is not None and array.size > 0 and bool(np.all(array == array.flat[0]))
+        lines[name] = array.reshape(-1)[0] if uniform else value
+    return lines
+
 
 settings = TrainingSettings(model=model, epochs=int(epochs), lr=float(lr), zero_at=zero_at, update=update)
 sync_url("training")
@@ -64,7 +80,7 @@ other_history = training_history(other_record, other.parameters)
 
 ledger = []
 for row in history.rows:
-    ledger.append(EpochRecord(row.epoch, row.loss, dict(row.grads), dict(row.values)))
+    ledger.append(EpochRecord(row.epoch, row.loss, chart_values(row.grads), chart_values(row.values)))
     progress.progress(row.epoch / settings.epochs, text=tr("tr.progress", k=row.epoch, n=settings.epochs))
 progress.empty()
 

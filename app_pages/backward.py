@@ -24,7 +24,7 @@ from explorer.backwardplan import (
     root_choices,
 )
 from explorer.runinfo import backward_calls, value_text
-from pages.common import (
+from app_pages.common import (
     goto,
     lang,
     page_state,
@@ -81,7 +81,8 @@ def root_changed() -> None:
     st.session_state[PLAYING] = False
 
 
-root_names = {key: tr("bw.root.option", name=key, shape=shape_text(value)) for key, value in by_expression.items()}
+root_names = {key: tr("bw.root.option", name=key, shape=shape_text(value))
+              for key, value in by_expression.items()}
 controls = st.container(horizontal=True, vertical_alignment="bottom")
 with controls:
     st.selectbox(tr("bw.root"), list(by_expression), key="bw_root", format_func=root_names.__getitem__,
@@ -96,10 +97,13 @@ with controls:
     st.toggle(tr("bw.retain"), key="bw_retain", persist_state="session")
     st.toggle(tr("bw.twice"), key="bw_twice", persist_state="session")
 
-gradient_text = st.session_state.get("bw_grad", "") if not choice.is_scalar else ""
+if choice.is_scalar:
+    st.session_state["bw_grad"] = None  # nothing to choose: kept out of the link
+gradient_text = st.session_state.get("bw_grad") or ""
 try:
-    script, appended = backward_program(source, choice, gradient_text or "", bool(st.session_state.get("bw_retain")),
-                                        bool(st.session_state.get("bw_twice")))
+    script, appended = backward_program(source, choice, gradient_text,
+                                        retain_graph=bool(st.session_state.get("bw_retain")),
+                                        twice=bool(st.session_state.get("bw_twice")))
 except GradientInputError as error:
     st.error(tr(error.message_id, **error.params), icon=":material/error:")
     st.stop()
@@ -193,16 +197,19 @@ def render_steps() -> None:
     st.session_state[STEP_KEY] = step
     playing = bool(st.session_state.get(PLAYING))
     with st.container(horizontal=True, vertical_alignment="bottom"):
-        st.button(tr("bw.first"), key="bw_first", icon=":material/first_page:", on_click=move, kwargs={"to": 1})
+        st.button(tr("bw.first"), key="bw_first", icon=":material/first_page:", on_click=move,
+                  kwargs={"to": 1})
         st.button(tr("bw.prev"), key="bw_prev", icon=":material/chevron_left:", on_click=move,
                   kwargs={"delta": -1})
         st.button(tr("bw.next"), key="bw_next", icon=":material/chevron_right:", on_click=move,
                   kwargs={"delta": 1})
-        st.button(tr("bw.last"), key="bw_last", icon=":material/last_page:", on_click=move, kwargs={"to": count})
+        st.button(tr("bw.last"), key="bw_last", icon=":material/last_page:", on_click=move,
+                  kwargs={"to": count})
         if playing:
             st.button(tr("bw.pause"), key="bw_pause", icon=":material/pause:", on_click=pause)
         else:
-            st.button(tr("bw.play"), key="bw_play", icon=":material/play_arrow:", on_click=play, type="primary")
+            st.button(tr("bw.play"), key="bw_play", icon=":material/play_arrow:", on_click=play,
+                      type="primary")
         st.segmented_control(tr("bw.speed"), list(SPEEDS), key="bw_speed", required=True,
                              format_func=speed_names.__getitem__, persist_state="session")
     if count > 1:

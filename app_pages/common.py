@@ -27,10 +27,10 @@ GOTO = "goto_page"             # a page to switch to, asked for by a callback
 MAX_HISTORY = 30
 
 PAGE_FILES = {
-    "learn": "pages/learn.py",
-    "playground": "pages/playground.py",
-    "backward": "pages/backward.py",
-    "training": "pages/training.py",
+    "learn": "app_pages/learn.py",
+    "playground": "app_pages/playground.py",
+    "backward": "app_pages/backward.py",
+    "training": "app_pages/training.py",
 }
 
 
@@ -156,7 +156,9 @@ def run_source(source: str, backward_details: int | None = None) -> Any:
         backward_details: keep the graph and steps of this many backward() calls (the sandbox keeps 20
             by default; a training run needs one per epoch).
     """
-    limits = None if backward_details is None else sandbox.Limits(record_max_backward_details=backward_details)
+    limits = None
+    if backward_details is not None:
+        limits = sandbox.Limits(record_max_backward_details=backward_details)
     return sandbox.run(source, limits=limits, seed=0)
 
 
@@ -171,6 +173,12 @@ def figure_of(source: str, view: str, selected: str | None, theme_name: str, lan
               expanded: tuple[str, ...] = ()) -> Any:
     """The plotly figure of a program's graph, with `selected` highlighted."""
     return graph_figure(graph_of(source, view, expanded), selected=selected, theme=theme_name, lang=lang_name)
+
+
+def code_font(key: str) -> None:
+    """Show the text box with key `key` in a monospace font, so code lines up as in an editor."""
+    st.html(f"<style>.st-key-{key} textarea {{font-family: 'Source Code Pro', ui-monospace, monospace; "
+            "font-size: 0.875rem; line-height: 1.5;}</style>")
 
 
 def too_long(source: str) -> bool:
@@ -202,7 +210,7 @@ def show_output(record: Any, source: str) -> None:
     with st.container(border=True):
         st.caption(tr("common.output"))
         if record.output:
-            st.code(record.output.rstrip("\n"), language="text")
+            st.code(record.output.rstrip("\n"), language="text", wrap_lines=True)
         elif record.error is None:
             st.caption(tr("common.no_output"))
         if record.error is not None:

@@ -1,11 +1,12 @@
-"""Learn: the seed lesson's four sections, each with its code, its graph and a predict-then-reveal question."""
+"""Learn: the seed lesson's four sections, each with its code, its graph and a predict-then-reveal question.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from explorer.lessons import LESSONS, LESSONS_BY_ID
-from pages.common import (
+from app_pages.common import (
     figure_of,
     labels,
     lang,
@@ -23,7 +24,8 @@ st.title(tr("learn.title"))
 st.caption(tr("learn.intro"))
 
 lesson_id = st.segmented_control(
-    tr("learn.pick"), [lesson.id for lesson in LESSONS], format_func=labels(lambda key: f"lesson.{key}.title"),
+    tr("learn.pick"), [lesson.id for lesson in LESSONS],
+    format_func=labels(lambda key: f"lesson.{key}.short"),
     key="lesson", required=True, width="stretch", persist_state="session",
 )
 lesson = LESSONS_BY_ID.get(lesson_id or "", LESSONS[0])
@@ -55,7 +57,8 @@ with st.container(border=True):
     st.subheader(tr("learn.question"))
     st.markdown(tr(f"lesson.{lesson.id}.question"))
     answer = st.radio(
-        tr("learn.question"), range(len(lesson.choices)), format_func=labels(lambda index: lesson.choices[index]),
+        tr("learn.question"), range(len(lesson.choices)),
+        format_func=labels(lambda index: lesson.choices[index]),
         index=None, key=f"learn_answer_{lesson.id}", label_visibility="collapsed",
     )
     st.button(tr("learn.reveal"), key=f"learn_reveal_{lesson.id}", on_click=reveal, type="primary",

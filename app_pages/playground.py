@@ -7,7 +7,6 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from engine.graph import to_node_link  # noqa: F401 - keeps export importable for the downloads
 from explorer import codeedit
 from explorer.codeedit import CodeEditError, append_line
 from explorer.formbuilder import OPS, build_line
@@ -23,10 +22,11 @@ from explorer.runinfo import (
     statement_toggles,
 )
 from explorer.urlparams import PANELS, VIEWS
-from pages.common import (
+from app_pages.common import (
     CODE_WIDGET,
     HISTORY,
     LAST_DIFF,
+    code_font,
     download_buttons,
     figure_of,
     graph_of,
@@ -136,15 +136,18 @@ if st.session_state.pop("bad_link", False):
 source = program()
 st.session_state[CODE_WIDGET] = source
 
-code_column, graph_column = st.columns([5, 7], gap="medium")
+code_column, graph_column = st.columns(2, gap="medium")
 
 with code_column:
     st.selectbox(tr("pg.preset"), [preset.id for preset in PRESETS], index=None, key="pg_preset",
                  placeholder=tr("pg.preset.placeholder"), format_func=labels(lambda key: f"preset.{key}"),
                  on_change=load_preset)
-    st.text_area(tr("pg.code"), key=CODE_WIDGET, height=340, on_change=code_committed, help=tr("pg.code.help"))
+    code_font(CODE_WIDGET)
+    st.text_area(tr("pg.code"), key=CODE_WIDGET, height=360, on_change=code_committed,
+                 help=tr("pg.code.help"))
     with st.container(horizontal=True):
-        st.button(tr("pg.run"), key="pg_run", type="primary", icon=":material/play_arrow:", on_click=code_committed)
+        st.button(tr("pg.run"), key="pg_run", type="primary", icon=":material/play_arrow:",
+                  on_click=code_committed)
         st.button(tr("pg.undo"), key="pg_undo", icon=":material/undo:", on_click=undo_program,
                   disabled=not st.session_state.get(HISTORY))
     change = st.session_state.get(LAST_DIFF)
@@ -169,7 +172,7 @@ with graph_column:
     ) or VIEWS[0]
     expanded = tuple(st.session_state.get(EXPANDED, ()))
     graph = graph_of(source, view, expanded)
-    choices = [node for node, data in graph.nodes(data=True) if data["kind"] not in ("constant", "collapsed")]
+    choices = [node for node, data in graph.nodes(data=True) if data["kind"] != "collapsed"]
     if st.session_state.get(NODE_KEY) not in choices:
         st.session_state[NODE_KEY] = None
     choice_names = {node: node_choice_label(graph.nodes[node]) for node in choices}
@@ -293,7 +296,8 @@ def check_panel() -> None:
         tr("pg.check.numeric"): [_array_text(check.numeric) if check.reason is None
                                  else tr("pg.check.not_checked", reason=tr(check.reason, line=""))
                                  for check in checks],
-        tr("pg.check.error"): ["" if check.max_error is None else f"{check.max_error:.2e}" for check in checks],
+        tr("pg.check.error"): ["" if check.max_error is None else f"{check.max_error:.2e}"
+                               for check in checks],
         tr("pg.check.verdict"): ["" if check.agrees is None
                                  else tr("pg.check.yes") if check.agrees else tr("pg.check.no")
                                  for check in checks],
