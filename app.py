@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.i18n import language_name
-from explorer.state import LANGS, lang_from_locale
-from app_pages.common import GOTO, PAGE_FILES, init_program, restore_url_state, tr
+from app_pages.preload import preload_chart_bundle
 
 st.set_page_config(page_title="Autograd Explorer", page_icon=":material/account_tree:", layout="wide")
+# First, before the imports below load the engine: the browser fetches plotly.js meanwhile.
+preload_chart_bundle()
+
+from app_pages.common import GOTO, PAGE_FILES, code_styles, init_program, restore_url_state, tr  # noqa: E402
+from explorer.i18n import language_name  # noqa: E402
+from explorer.state import LANGS, lang_from_locale  # noqa: E402
 
 # A link's state (?lang=vi&view=tensor&code=...) is read once, when the session starts; after that each
 # page writes its own state back into the address. Without ?lang the browser's locale decides.
@@ -28,6 +32,7 @@ pages = {
                         url_path="training", help=tr("nav.training.help")),
 }
 page = st.navigation(list(pages.values()), position="top")
+code_styles()
 
 target = st.session_state.pop(GOTO, None)
 if target in pages and pages[target].url_path != page.url_path:

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
+from app_pages.common import (
+    goto,
+    lang,
+    page_state,
+    program,
+    run_source,
+    show_error,
+    sync_url,
+    theme,
+    too_long,
+    tr,
+)
 from engine.figures import (
     arithmetic,
     backward_animation,
@@ -24,18 +35,6 @@ from explorer.backwardplan import (
     root_choices,
 )
 from explorer.runinfo import backward_calls, value_text
-from app_pages.common import (
-    goto,
-    lang,
-    page_state,
-    program,
-    run_source,
-    show_error,
-    sync_url,
-    theme,
-    too_long,
-    tr,
-)
 
 SPEEDS = {"slow": 1.6, "normal": 0.8, "fast": 0.35}
 STEP_KEY = "bw_step"
@@ -222,32 +221,34 @@ def render_steps() -> None:
     with details:
         st.subheader(tr("bw.step_of", k=step, n=count))
         st.markdown(f"**{tr('bw.active')}:** `{state.name}`")
-        if state.formula:
+        accumulating = state.name == "AccumulateGrad"
+        if state.formula and not accumulating:
             st.markdown(f"**{tr('bw.formula')}:** `{state.formula}`")
         st.markdown(f"**{tr('bw.grad_in')}:** `{value_text(state.grad_in)}`")
-        if state.accumulated is not None and state.name == "AccumulateGrad":
+        if state.accumulated is not None and accumulating:
             label = graph.nodes[state.accumulated].get("variable") or graph.nodes[state.accumulated]["label"]
             st.info(tr("bw.accumulate", name=label), icon=":material/add:")
-        edges = [edge for edge in state.edges if edge.target in graph]
+        # An AccumulateGrad step only adds into .grad (said above); its inputs are no further nodes.
+        edges = [] if accumulating else [edge for edge in state.edges if edge.target in graph]
         if edges:
             st.markdown(f"**{tr('bw.edges')}**")
-            st.dataframe(pd.DataFrame({
+            st.dataframe({
                 tr("bw.edge.to"): [_node_name(edge.target) for edge in edges],
                 tr("bw.edge.upstream"): [_short(edge.upstream) for edge in edges],
                 tr("bw.edge.local"): [edge.local for edge in edges],
                 tr("bw.edge.contribution"): [_short(edge.contribution) for edge in edges],
-            }), hide_index=True, key="bw_edges")
+            }, hide_index=True, key="bw_edges")
             st.code("\n".join(arithmetic(edge) for edge in edges), language="text")
     with ledger:
         st.subheader(tr("bw.ledger"))
         now = {int(node.split(":")[1]): value for node, value in state.grads.items()
                if isinstance(node, str) and node.startswith("t:")}
         rows = leaf_ledger(call, now)
-        st.dataframe(pd.DataFrame({
+        st.dataframe({
             tr("bw.ledger.leaf"): [f"{label}.grad" for label, _, _ in rows],
             tr("bw.ledger.before"): [_short(before) for _, before, _ in rows],
             tr("bw.ledger.now"): [_short(current) for _, _, current in rows],
-        }), hide_index=True, key="bw_ledger")
+        }, hide_index=True, key="bw_ledger")
         if step == count:
             st.success(tr("bw.done"), icon=":material/check_circle:")
             st.code("\n".join(f"{label}.grad = {value_text(current)}" for label, _, current in rows),

@@ -175,10 +175,16 @@ def figure_of(source: str, view: str, selected: str | None, theme_name: str, lan
     return graph_figure(graph_of(source, view, expanded), selected=selected, theme=theme_name, lang=lang_name)
 
 
-def code_font(key: str) -> None:
-    """Show the text box with key `key` in a monospace font, so code lines up as in an editor."""
-    st.html(f"<style>.st-key-{key} textarea {{font-family: 'Source Code Pro', ui-monospace, monospace; "
-            "font-size: 0.875rem; line-height: 1.5;}</style>")
+OUTPUT_KEY = "run_output"
+MONOSPACE = "'Source Code Pro', ui-monospace, SFMono-Regular, Menlo, monospace"
+
+
+def code_styles() -> None:
+    """Monospace for the code box and the printed output, so tensors line up as torch aligns them."""
+    st.html(
+        f"<style>.st-key-{CODE_WIDGET} textarea, .st-key-{OUTPUT_KEY} * {{font-family: {MONOSPACE}; "
+        "font-size: 0.8rem; line-height: 1.45;}</style>"
+    )
 
 
 def too_long(source: str) -> bool:
@@ -210,7 +216,8 @@ def show_output(record: Any, source: str) -> None:
     with st.container(border=True):
         st.caption(tr("common.output"))
         if record.output:
-            st.code(record.output.rstrip("\n"), language="text", wrap_lines=True)
+            with st.container(key=OUTPUT_KEY):
+                st.text(record.output.rstrip("\n"))
         elif record.error is None:
             st.caption(tr("common.no_output"))
         if record.error is not None:

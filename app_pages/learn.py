@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.lessons import LESSONS, LESSONS_BY_ID
 from app_pages.common import (
     figure_of,
     labels,
@@ -18,6 +17,7 @@ from app_pages.common import (
     theme,
     tr,
 )
+from explorer.lessons import LESSONS, LESSONS_BY_ID
 
 page_state("learn")
 st.title(tr("learn.title"))
@@ -33,7 +33,7 @@ sync_url("learn")
 record = run_source(lesson.code)
 
 st.header(tr(f"lesson.{lesson.id}.title"), divider="gray")
-explanation, picture = st.columns([5, 6], gap="large")
+explanation, picture = st.columns(2, gap="large")
 
 with explanation:
     st.markdown(tr(f"lesson.{lesson.id}.body"))

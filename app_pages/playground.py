@@ -4,29 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
-from explorer import codeedit
-from explorer.codeedit import CodeEditError, append_line
-from explorer.formbuilder import OPS, build_line
-from explorer.gradcheck import check_gradients
-from explorer.presets import PRESETS, PRESETS_BY_ID
-from explorer.runinfo import (
-    MAX_TOGGLES,
-    backward_calls,
-    detach_toggles,
-    inspector_rows,
-    leaf_toggles,
-    node_choice_label,
-    statement_toggles,
-)
-from explorer.urlparams import PANELS, VIEWS
 from app_pages.common import (
     CODE_WIDGET,
     HISTORY,
     LAST_DIFF,
-    code_font,
     download_buttons,
     figure_of,
     graph_of,
@@ -43,6 +26,21 @@ from app_pages.common import (
     tr,
     undo_program,
 )
+from explorer import codeedit
+from explorer.codeedit import CodeEditError, append_line
+from explorer.formbuilder import OPS, build_line
+from explorer.gradcheck import check_gradients
+from explorer.presets import PRESETS, PRESETS_BY_ID
+from explorer.runinfo import (
+    MAX_TOGGLES,
+    backward_calls,
+    detach_toggles,
+    inspector_rows,
+    leaf_toggles,
+    node_choice_label,
+    statement_toggles,
+)
+from explorer.urlparams import PANELS, VIEWS
 
 GRAPH_KEY = "pg_graph"
 NODE_KEY = "node"
@@ -136,13 +134,12 @@ if st.session_state.pop("bad_link", False):
 source = program()
 st.session_state[CODE_WIDGET] = source
 
-code_column, graph_column = st.columns(2, gap="medium")
+code_column, graph_column = st.columns([11, 9], gap="medium")
 
 with code_column:
     st.selectbox(tr("pg.preset"), [preset.id for preset in PRESETS], index=None, key="pg_preset",
                  placeholder=tr("pg.preset.placeholder"), format_func=labels(lambda key: f"preset.{key}"),
                  on_change=load_preset)
-    code_font(CODE_WIDGET)
     st.text_area(tr("pg.code"), key=CODE_WIDGET, height=360, on_change=code_committed,
                  help=tr("pg.code.help"))
     with st.container(horizontal=True):
@@ -189,9 +186,8 @@ with graph_column:
         with st.container(border=True, key="pg_inspector"):
             st.subheader(tr("pg.inspector"))
             rows = inspector_rows(graph.nodes[selected], record, source)
-            st.table(pd.DataFrame(
-                {tr("pg.field"): [tr(row.field) for row in rows], tr("pg.value"): [row.value for row in rows]}
-            ).set_index(tr("pg.field")))
+            st.table({tr("pg.field"): [tr(row.field) for row in rows],
+                      tr("pg.value"): [row.value for row in rows]}, hide_index=True)
 
 st.divider()
 panel = st.segmented_control(
@@ -255,9 +251,11 @@ def form_panel() -> None:
         op_column.selectbox(tr("pg.form.op"), [op.id for op in OPS], key="pg_form_op",
                             format_func=labels(lambda key: f"form.op.{key}"))
         a_column.selectbox(tr("pg.form.a"), names, key="pg_form_a", accept_new_options=True,
-                           help=tr("pg.form.operand.help"), index=0 if names else None)
+                           help=tr("pg.form.operand.help"), index=0 if names else None,
+                           placeholder=tr("pg.form.operand.placeholder"))
         b_column.selectbox(tr("pg.form.b"), names, key="pg_form_b", accept_new_options=True,
-                           help=tr("pg.form.operand.help"), index=None)
+                           help=tr("pg.form.operand.help"), index=None,
+                           placeholder=tr("pg.form.operand.placeholder"))
         values_column, target_column = st.columns(2)
         values_column.text_input(tr("pg.form.values"), key="pg_form_values", placeholder="1.0, 2.0, 3.0")
         target_column.text_input(tr("pg.form.target"), key="pg_form_target", value="t")
@@ -294,7 +292,7 @@ def check_panel() -> None:
         tr("pg.check.leaf"): [check.label for check in checks],
         tr("pg.check.autograd"): [_array_text(check.autograd) for check in checks],
         tr("pg.check.numeric"): [_array_text(check.numeric) if check.reason is None
-                                 else tr("pg.check.not_checked", reason=tr(check.reason, line=""))
+                                 else tr("pg.check.not_checked", reason=tr(check.reason, **check.reason_params))
                                  for check in checks],
         tr("pg.check.error"): ["" if check.max_error is None else f"{check.max_error:.2e}"
                                for check in checks],
@@ -302,7 +300,7 @@ def check_panel() -> None:
                                  else tr("pg.check.yes") if check.agrees else tr("pg.check.no")
                                  for check in checks],
     }
-    st.dataframe(pd.DataFrame(table), hide_index=True, key="pg_check_table")
+    st.dataframe(table, hide_index=True, key="pg_check_table")
     for check in checks:
         if check.reason is None and check.checked < check.total:
             st.caption(tr("pg.check.partial", label=check.label, checked=check.checked, total=check.total))

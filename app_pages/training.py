@@ -5,9 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
+from app_pages.common import (
+    labels,
+    lang,
+    open_in_playground,
+    page_state,
+    run_source,
+    show_error,
+    sync_url,
+    theme,
+    tr,
+)
 from engine.figures import EpochRecord, staircase_figure, training_figure
 from explorer.runinfo import value_text
 from explorer.training import (
@@ -20,17 +30,6 @@ from explorer.training import (
     counterpart,
     training_history,
     training_script,
-)
-from app_pages.common import (
-    labels,
-    lang,
-    open_in_playground,
-    page_state,
-    run_source,
-    show_error,
-    sync_url,
-    theme,
-    tr,
 )
 
 page_state("training")
@@ -91,18 +90,18 @@ if history.error is not None:
 st.subheader(tr("tr.charts"))
 charts, stairs = st.columns([3, 2], gap="medium")
 with charts:
-    st.plotly_chart(training_figure(ledger, theme=theme(), lang=lang()), key="tr_chart",
-                    alt=tr("tr.charts"), config={"displaylogo": False})
+    chart = training_figure(ledger, theme=theme(), lang=lang())
+    chart.update_layout(margin={"t": 80}, legend={"y": 1.06})  # the legend above the first panel's title
+    st.plotly_chart(chart, key="tr_chart", alt=tr("tr.charts"), config={"displaylogo": False})
 with stairs:
     main_param = settings.parameters[0]
     grads = [row.grads.get(main_param) for row in history.rows]
     other_grads = [row.grads.get(main_param) for row in other_history.rows]
     zeroing, accumulating = (other_grads, grads) if settings.zero_at == "never" else (grads, other_grads)
-    st.plotly_chart(
-        staircase_figure([g for g in zeroing if g is not None], [g for g in accumulating if g is not None],
-                         theme=theme(), lang=lang()),
-        key="tr_staircase", alt=tr("tr.charts"), config={"displaylogo": False},
-    )
+    staircase = staircase_figure([g for g in zeroing if g is not None],
+                                 [g for g in accumulating if g is not None], theme=theme(), lang=lang())
+    staircase.update_layout(legend={"y": -0.3, "yanchor": "top"})  # below the axis, clear of the title
+    st.plotly_chart(staircase, key="tr_staircase", alt=tr("tr.charts"), config={"displaylogo": False})
     other_key = "tr.compare.with" if settings.zero_at == "never" else "tr.compare.never"
     st.caption(tr("tr.compare", other=tr(other_key)))
 
@@ -114,7 +113,7 @@ table: dict[str, list[object]] = {
 for name in history.parameters:
     table[tr("tr.col.grad", name=name)] = [value_text(row.grads.get(name)) for row in history.rows]
     table[tr("tr.col.value", name=name)] = [value_text(row.values.get(name)) for row in history.rows]
-st.dataframe(pd.DataFrame(table), hide_index=True, key="tr_ledger")
+st.dataframe(table, hide_index=True, key="tr_ledger")
 
 st.subheader(tr("tr.code"))
 st.code(script, language="python", line_numbers=True)

@@ -60,7 +60,11 @@ def run_plain(script: Path, args: Sequence[str]) -> int:
         with torch_resolved_to_engine():
             runpy.run_path(str(script), run_name="__main__")
     except SystemExit as exit_:
-        return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+        # Like the interpreter: sys.exit(n) exits with n, sys.exit("message") prints it and exits with 1.
+        if exit_.code is None or isinstance(exit_.code, int):
+            return exit_.code or 0
+        print(exit_.code, file=sys.stderr)
+        return 1
     except BaseException:  # noqa: BLE001 - the script's own error, reported like Python does
         sys.stdout.flush()
         traceback.print_exc()

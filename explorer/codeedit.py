@@ -477,10 +477,9 @@ def assigned_names(source: str, line: int) -> list[str]:
 
 def diff(old: str, new: str) -> str:
     """A unified diff of two versions of the program, for showing what a toggle changed."""
-    lines = difflib.unified_diff(
-        old.splitlines(), new.splitlines(), "before", "after", lineterm="", n=1
-    )
-    return "\n".join(lines)
+    lines = list(difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=1))
+    # The ---/+++ file header names no files here, only "before" and "after": it is left out.
+    return "\n".join(lines[2:])
 
 
 def changed_lines(old: str, new: str) -> list[int]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -37,6 +37,7 @@ class LeafCheck:
     checked: int
     total: int
     reason: str | None = None          # catalogue id when the leaf could not be checked
+    reason_params: dict[str, Any] = field(default_factory=dict)
 
 
 def backward_calls(record: Any) -> list[Any]:
@@ -138,8 +139,8 @@ def _check_leaf(
     shape = tuple(info.shape)
     total = int(np.prod(shape)) if shape else 1
 
-    def failed(reason: str) -> LeafCheck:
-        return LeafCheck(label, tensor_id, autograd, None, None, None, 0, total, reason)
+    def failed(reason: str, **params: Any) -> LeafCheck:
+        return LeafCheck(label, tensor_id, autograd, None, None, None, 0, total, reason, params)
 
     if info.label is None or info.line is None:
         return failed("gc_unnamed")
@@ -155,7 +156,7 @@ def _check_leaf(
             plus = run(nudge_program(source, info.line, name, shape, index, step))
             minus = run(nudge_program(source, info.line, name, shape, index, -step))
         except CodeEditError as error:
-            return failed(error.message_id)
+            return failed(error.message_id, **error.params)
         estimate = _difference(plus, minus, call_index, tensor_id, index, step)
         if estimate is None:
             return failed("gc_run_failed")

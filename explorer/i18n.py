@@ -310,6 +310,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "A tensor of your program, or a number.",
         "vi": "Một tensor trong chương trình của bạn, hoặc một số.",
     },
+    "pg.form.operand.placeholder": {
+        "en": "Pick a tensor or type a number",
+        "vi": "Chọn một tensor hoặc nhập một số",
+    },
     "form.op.tensor": {"en": "new leaf tensor", "vi": "tensor lá mới"},
     "form.op.add": {"en": "a + b", "vi": "a + b"},
     "form.op.sub": {"en": "a - b", "vi": "a - b"},

@@ -54,7 +54,8 @@ def refuse_name(name: str, node: ast.AST) -> None:
     if name.startswith("__") and name.endswith("__") and name not in _ALLOWED_DUNDER_NAMES:
         raise SecurityViolation("name_forbidden", line=node.lineno, col=node.col_offset + 1, name=name)
     if name in FORBIDDEN_BUILTINS:
-        raise SecurityViolation("builtin_forbidden", line=node.lineno, col=node.col_offset + 1, name=name)
+        message_id = "type_forbidden" if name == "type" else "builtin_forbidden"
+        raise SecurityViolation(message_id, line=node.lineno, col=node.col_offset + 1, name=name)
 
 
 def not_supported(node: ast.AST, construct: str) -> NotSupported:
@@ -544,7 +545,8 @@ class ExpressionCompiler:
         if intercept is not None:
             return self.policy.check(intercept(callee, args, kwargs or {}))
         result = callee(*args, **kwargs) if kwargs else callee(*args)
-        return self.policy.check(result)
+        # A list or string made by engine code (`x.tolist()`) is held to the same size limits.
+        return self.guards.check_size(self.policy.check(result))
 
     def _check_broadcast_arguments(self, args: Any) -> None:
         tensors = [a for a in args if isinstance(a, Tensor)]

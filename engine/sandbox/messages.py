@@ -64,6 +64,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "'{name}' is not available in the sandbox",
         "vi": "'{name}' không có trong sandbox",
     },
+    "type_forbidden": {
+        "en": "type() is not available in the sandbox; use isinstance(x, torch.Tensor), x.dtype or x.shape",
+        "vi": "sandbox không có type(); hãy dùng isinstance(x, torch.Tensor), x.dtype hoặc x.shape",
+    },
     "private_attribute": {
         "en": "access to the private or special attribute '{name}' is not allowed in the sandbox",
         "vi": "không được truy cập thuộc tính riêng hoặc đặc biệt '{name}' trong sandbox",

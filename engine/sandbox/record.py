@@ -10,7 +10,9 @@ So the same source and seed give an equal record.
 Size caps (see `Limits`): every stored array with more than `record_array_elements` elements is kept as
 its first N elements, flattened (compare `value.size` with `prod(shape)` to tell); at most
 `record_max_events` events are kept; only the first `record_max_backward_details` backward calls keep
-their graph and steps (later ones keep root, gradient and the grads before/after).
+their whole graph and steps (later ones keep root, gradient, grads before/after, and a graph of just the
+root and the leaves, without nodes or steps). The final graph holds the first `record_max_tensors` tensors
+made (kept alive for it) and whatever the program still names at the end.
 """
 
 from __future__ import annotations
@@ -76,8 +78,6 @@ class LoopIteration:
 
 Event = TensorCreated | BackwardCall | GradsZeroed | OptimizerStep | LoopIteration
 
-EMPTY_GRAPH = GraphSnapshot({}, {})
-
 
 @dataclass(frozen=True)
 class RunRecord:
@@ -99,14 +99,14 @@ class RunRecord:
         return [event for event in self.events if isinstance(event, kind)]
 
 
-def _copy_with(record: Any, **changes: Any) -> Any:
-    """A copy of a frozen dataclass with some fields changed: `dataclasses.replace` without re-running
-    `__init__`, which matters when a record holds thousands of them."""
-    copy = object.__new__(type(record))
-    fields = copy.__dict__
-    fields.update(record.__dict__)
-    fields.update(changes)
-    return copy
+def _settle(record: Any, **changes: Any) -> Any:
+    """Write run-local values into a frozen record that this run made and nobody has seen yet.
+
+    The records are frozen for their readers; rebuilding thousands of them only to change a few ids
+    would cost more than the rest of a small run.
+    """
+    record.__dict__.update(changes)
+    return record
 
 
 class Renumber:
@@ -139,7 +139,7 @@ class Renumber:
     # -- snapshot records -----------------------------------------------------------------------------
 
     def tensor_info(self, info: TensorInfo) -> TensorInfo:
-        return _copy_with(
+        return _settle(
             info,
             id=self.tensors.get(info.id, info.id),
             value=self.array(info.value),
@@ -150,7 +150,7 @@ class Renumber:
 
     def node_info(self, info: NodeInfo) -> NodeInfo:
         node = self.node
-        return _copy_with(
+        return _settle(
             info,
             id=node(info.id),
             next=tuple((node(n), i) for n, i in info.next),
@@ -159,12 +159,13 @@ class Renumber:
         )
 
     def step(self, step: StepInfo) -> StepInfo:
-        return StepInfo(
-            self.node(step.node),
-            self.array(step.grad_in),
-            tuple(self.array(g) for g in step.grads_out),
-            self.array(step.grad_before),
-            self.array(step.grad_after),
+        return _settle(
+            step,
+            node=self.node(step.node),
+            grad_in=self.array(step.grad_in),
+            grads_out=tuple(self.array(g) for g in step.grads_out),
+            grad_before=self.array(step.grad_before),
+            grad_after=self.array(step.grad_after),
         )
 
     def graph(self, graph: GraphSnapshot) -> GraphSnapshot:

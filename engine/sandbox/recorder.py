@@ -13,9 +13,9 @@ import numpy as np
 
 from engine._tensor import Tensor
 from engine.autograd.graph import AccumulateGrad, Node
-from engine.sandbox.record import EMPTY_GRAPH, BackwardCall, GradsZeroed, LoopIteration, OptimizerStep
+from engine.sandbox.record import BackwardCall, GradsZeroed, LoopIteration, OptimizerStep
 from engine.sandbox.state import RunState
-from engine.snapshot import GraphSnapshot, reachable_nodes, snapshot, step_info
+from engine.snapshot import GraphSnapshot, reachable_nodes, snapshot, step_info, tensor_info
 
 _SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 # Allocations at least this large also check the process' memory right away.
@@ -201,10 +201,13 @@ class Recorder:
             if tensor is not None:
                 watched[tensor._id] = tensor
         self._owns_grads(watched.values())
-        graph = EMPTY_GRAPH
+        labels = self._labels()
         if detailed:
             makers = [maker for node in nodes if (maker := self._maker(node)) is not None]
-            graph = snapshot([*roots, *makers], self._labels())
+            graph = snapshot([*roots, *makers], labels)
+        else:  # just the root and the leaves: enough for a per-epoch ledger (loss, weights, labels)
+            shown = {t._id: t for t in (*roots, *watched.values())}
+            graph = GraphSnapshot({key: tensor_info(t, labels.get(key)) for key, t in shown.items()}, {})
         return _Backward(
             self.state.line, root, gradient, retain_graph, graph, list(watched.values()), detailed
         )

@@ -40,7 +40,7 @@ def texts(at: AppTest) -> str:
     """Every visible text of the page (markdown, headings, captions, alerts, code), joined."""
     parts: list[str] = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info", "success",
-                 "code"):
+                 "code", "text"):
         parts.extend(str(element.value) for element in getattr(at, kind))
     return "\n".join(parts)
 

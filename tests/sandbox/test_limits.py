@@ -68,6 +68,11 @@ BOMBS: dict[str, tuple[str, str, dict[str, int]]] = {
         {"max_sequence_length": 10_000},
     ),
     "list_of_huge_range": ("list(range(10**9))", "max_sequence_length", {}),
+    "tensor_to_huge_list": (
+        "import torch\nvalues = torch.zeros(2000, 1000).flatten().tolist()",
+        "max_sequence_length",
+        {},
+    ),
     "sorted_huge_range": ("sorted(range(10**9))", "max_sequence_length", {}),
     "giant_string": ("'a' * 10**10", "max_string_length", {}),
     "giant_list": ("[0] * 10**9", "max_sequence_length", {}),

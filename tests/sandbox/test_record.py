@@ -181,6 +181,9 @@ def test_backward_details_are_capped() -> None:
     calls = record.events_of(BackwardCall)
     assert [len(call.steps) > 0 for call in calls] == [True, True, False, False, False]
     assert all(call.grads_after for call in calls)
+    # Past the cap a call still shows its root and leaves (a training ledger needs loss and weights).
+    labels = {info.label for info in calls[-1].graph.tensors.values()}
+    assert calls[-1].graph.nodes == {} and "w" in labels and calls[-1].root in calls[-1].graph.tensors
 
 
 def test_event_count_is_capped() -> None:
@@ -188,3 +191,47 @@ def test_event_count_is_capped() -> None:
         "import torch\nfor i in range(100):\n    t = torch.ones(1)\n", limits=Limits(record_max_events=10)
     )
     assert len(record.events) == 10
+
+
+def test_concurrent_runs_are_serialised_and_independent() -> None:
+    import threading
+
+    outputs: dict[int, str] = {}
+
+    def worker(number: int) -> None:
+        outputs[number] = run(f"import torch\nx = torch.ones(2) * {number}\nprint(x.sum().item())").output
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outputs == {n: f"{2.0 * n}\n" for n in range(4)}
+
+
+def test_other_threads_are_neither_recorded_nor_limited() -> None:
+    import threading
+    import time
+
+    import engine
+    from engine import _trace
+
+    records = []
+    worker = threading.Thread(
+        target=lambda: records.append(
+            sandbox_run(
+                "import torch\nt = torch.ones(2)\nwhile True:\n    pass",
+                limits=Limits(max_steps=10**9, max_seconds=0.5, max_tensor_elements=100),
+            )
+        )
+    )
+    worker.start()
+    deadline = time.monotonic() + 5
+    while _trace.active() is None and time.monotonic() < deadline:
+        time.sleep(0.001)
+    outside = engine.ones(1000) * 2  # larger than the run's tensor limit, made by another thread
+    worker.join()
+    (record,) = records
+    assert outside.shape == (1000,)
+    assert record.error is not None and record.error.params["limit_name"] == "max_seconds"
+    assert [info.shape for info in record.graph.tensors.values()] == [(2,)]
