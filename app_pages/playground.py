@@ -26,6 +26,8 @@ from app_pages.common import (
     tr,
     undo_program,
 )
+from engine.figures import TEXTS as FIGURE_TEXTS
+from engine.figures import text as figure_text
 from explorer import codeedit
 from explorer.codeedit import CodeEditError, append_line
 from explorer.formbuilder import OPS, build_line
@@ -123,6 +125,28 @@ def add_form_line() -> None:
     set_program(new, change=codeedit.diff(source, new))
 
 
+# --- how values are written in tables ------------------------------------------------------------------
+
+def _row_value(row: Any) -> str:
+    # Node kinds are named in the figures' catalogue, the same words as the legend.
+    if row.field == "pg.field.kind" and f"kind.{row.value}" in FIGURE_TEXTS:
+        return figure_text(f"kind.{row.value}", lang())
+    return row.value
+
+
+def _numeric_text(check: Any) -> str:
+    """The estimate, or why there is none."""
+    if check.reason is not None:
+        return tr("pg.check.not_checked", reason=tr(check.reason, **check.reason_params))
+    return _array_text(check.numeric)
+
+
+def _array_text(array: Any) -> str:
+    from engine.graph.model import preview
+
+    return preview(array, limit=8, width=120) or "None"
+
+
 # --- page ------------------------------------------------------------------------------------------------
 
 page_state("playground")
@@ -187,7 +211,7 @@ with graph_column:
             st.subheader(tr("pg.inspector"))
             rows = inspector_rows(graph.nodes[selected], record, source)
             st.table({tr("pg.field"): [tr(row.field) for row in rows],
-                      tr("pg.value"): [row.value for row in rows]}, hide_index=True)
+                      tr("pg.value"): [_row_value(row) for row in rows]}, hide_index=True)
 
 st.divider()
 panel = st.segmented_control(
@@ -291,9 +315,7 @@ def check_panel() -> None:
     table = {
         tr("pg.check.leaf"): [check.label for check in checks],
         tr("pg.check.autograd"): [_array_text(check.autograd) for check in checks],
-        tr("pg.check.numeric"): [_array_text(check.numeric) if check.reason is None
-                                 else tr("pg.check.not_checked", reason=tr(check.reason, **check.reason_params))
-                                 for check in checks],
+        tr("pg.check.numeric"): [_numeric_text(check) for check in checks],
         tr("pg.check.error"): ["" if check.max_error is None else f"{check.max_error:.2e}"
                                for check in checks],
         tr("pg.check.verdict"): ["" if check.agrees is None
@@ -304,12 +326,6 @@ def check_panel() -> None:
     for check in checks:
         if check.reason is None and check.checked < check.total:
             st.caption(tr("pg.check.partial", label=check.label, checked=check.checked, total=check.total))
-
-
-def _array_text(array: Any) -> str:
-    from engine.graph.model import preview
-
-    return preview(array, limit=8, width=120) or "None"
 
 
 if panel == "toggles":

@@ -50,6 +50,7 @@ def apply(name: str, *inputs: Tensor, wrapped: tuple[bool, ...] = (), **attrs: A
     if _grad_mode._enabled and data.dtype.kind == "f" and any(t._requires_grad for t in inputs):
         edges = tuple([_edge(t) for t in inputs])
         node = Node(spec, edges, attrs, tuple(t._data.shape for t in inputs))
+        node.dtype = data.dtype
         needed = {saved for edge, saves in zip(edges, spec.saves, strict=True) if edge[0] is not None
                   for saved in saves}
         _save(node, needed, inputs, wrapped or (False,) * len(inputs), result)

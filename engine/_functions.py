@@ -75,10 +75,20 @@ def _as_operand(value: Any, dtype: np.dtype) -> tuple[Tensor, bool]:
 
 
 def _cast_view(tensor: Tensor, dtype: np.dtype) -> Tensor:
-    """The same tensor seen in another dtype for an op's computation (grad flows to the original)."""
-    if not tensor._requires_grad:
-        return Tensor._from_array(tensor._data.astype(dtype))
-    return apply("to_dtype", tensor, dtype=dtype)
+    """The tensor's values in the promoted dtype, standing in for it as an op's input.
+
+    torch records no node for type promotion: the op's edge leads straight to the original tensor and
+    the backward engine casts the gradient back to that tensor's dtype. So the stand-in shares the
+    original's edge and version counter instead of being the output of a conversion op.
+    """
+    alias = Tensor._from_array(tensor._data.astype(dtype), tensor._version_counter)
+    if tensor._requires_grad:
+        alias._requires_grad = True
+        if tensor.grad_fn is None:
+            alias._accumulator = tensor._accumulate_grad_node()
+        else:
+            alias._grad_fn = tensor.grad_fn
+    return alias
 
 
 def _binary(name: str, a: Any, b: Any, **attrs: Any) -> Tensor:

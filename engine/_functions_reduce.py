@@ -30,7 +30,6 @@ from engine import (
 from engine._dispatch import _edge, apply
 from engine._functions import (
     _as_operand,
-    _cast_view,
     _legacy_scalar_name,
     _require_tensor,
     _unary,
@@ -341,7 +340,12 @@ def _softmax_like(name: str, input: Tensor, dim: int | None, dtype: _dtype.dtype
 
 
 def _cast_to(input: Tensor, dtype: np.dtype) -> Tensor:
-    return input if input._data.dtype == dtype else _cast_view(input, dtype)
+    """An explicit `dtype=` argument: torch records the conversion as ToCopyBackward0."""
+    if input._data.dtype == dtype:
+        return input
+    if not input._requires_grad:
+        return Tensor._from_array(input._data.astype(dtype))
+    return apply("to_dtype", input, dtype=dtype)
 
 
 # -- more unary math ------------------------------------------------------------------------------------
@@ -694,7 +698,7 @@ def _in_place(tensor: Tensor, compute: Callable[..., Tensor], *others: Any, chec
     if not tensor._data.flags.writeable:
         raise RuntimeError(OVERLAPPING_WRITE)
     np.copyto(tensor._data, result._data, casting="unsafe")
-    tensor._version[0] += 1
+    tensor._version_counter[0] += 1
     if result.grad_fn is not None:
         _repoint_saved_result(result, tensor)
         if view is None:

@@ -367,10 +367,10 @@ def _reshape_in_place(tensor: Tensor, name: str, **attrs: Any) -> Tensor:
     spec = lookup(name)
     old_shape = tensor._data.shape
     tensor._data = spec.forward(tensor._data, **attrs)
-    tensor._version[0] += 1
+    tensor._version_counter[0] += 1
     if view_of is not None:
         steps = (*view_of.steps, (_IN_PLACE_AS_VIEW[name], attrs))
-        tensor._view_of = ViewOf(view_of.base, steps, tensor._version[0], view_of.made_in_no_grad)
+        tensor._view_of = ViewOf(view_of.base, steps, tensor._version_counter[0], view_of.made_in_no_grad)
     if _grad_mode._enabled and tensor._requires_grad:
         tensor.grad_fn = Node(spec, (_edge(tensor),), attrs, (old_shape,))
     return tensor
@@ -770,7 +770,7 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
     if tracked and view_of is not None and view_of.made_in_no_grad:
         raise RuntimeError(_no_grad_view_message(plan))
     _write(region, inner, values, attrs)
-    root._version[0] += 1
+    root._version_counter[0] += 1
     if tracked:
         _record_write(root, self, steps, inner, values, attrs, region.shape)
 

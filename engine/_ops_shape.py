@@ -57,7 +57,7 @@ class ViewOf:
         self.base_fn = base._grad_fn
 
     def refresh(self, view: Any) -> None:
-        current = view._version[0]
+        current = view._version_counter[0]
         if current == self.version:
             return
         base = self.base
@@ -82,13 +82,13 @@ def replay(array: np.ndarray, steps: tuple[Step, ...]) -> np.ndarray:
 
 def _view_hook(name: str) -> Callable[[Any, Any, dict[str, Any]], None]:
     def link(result: Any, source: Any, attrs: dict[str, Any]) -> None:
-        result._version = source._version
+        result._version_counter = source._version_counter
         parent = source._view_of
         no_grad = not _grad_mode._enabled
         if parent is None:
-            result._view_of = ViewOf(source, ((name, attrs),), source._version[0], no_grad)
+            result._view_of = ViewOf(source, ((name, attrs),), source._version_counter[0], no_grad)
         else:
-            result._view_of = ViewOf(parent.base, (*parent.steps, (name, attrs)), source._version[0],
+            result._view_of = ViewOf(parent.base, (*parent.steps, (name, attrs)), source._version_counter[0],
                                      no_grad or parent.made_in_no_grad)
 
     return link

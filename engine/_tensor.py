@@ -42,7 +42,7 @@ class Tensor:
     """A multi-dimensional array that can record the operations made on it."""
 
     __slots__ = (
-        "_data", "_requires_grad", "_grad_fn", "_grad", "_version", "_accumulator", "_id",
+        "_data", "_requires_grad", "_grad_fn", "_grad", "_version_counter", "_accumulator", "_id",
         "_made_in_no_grad", "_detached_from", "_retains_grad", "_view_of", "__weakref__",
     )
 
@@ -55,7 +55,7 @@ class Tensor:
         tensor._requires_grad = False
         tensor._grad_fn = None
         tensor._grad = None
-        tensor._version = version if version is not None else [0]
+        tensor._version_counter = version if version is not None else [0]
         tensor._accumulator = None
         tensor._id = next(_ids)
         tensor._made_in_no_grad = not _grad_mode._enabled
@@ -110,7 +110,12 @@ class Tensor:
     def grad_fn(self, node: Node | None) -> None:
         self._grad_fn = node
         if self._view_of is not None:
-            self._view_of.version = self._version[0]
+            self._view_of.version = self._version_counter[0]
+
+    @property
+    def _version(self) -> int:
+        """How many in-place writes this tensor's memory has seen (shared with its views and aliases)."""
+        return self._version_counter[0]
 
     @property
     def is_leaf(self) -> bool:
@@ -164,7 +169,7 @@ class Tensor:
         return self._detached()._trace_created()
 
     def _detached(self) -> Tensor:
-        twin = Tensor._from_array(self._data, self._version)
+        twin = Tensor._from_array(self._data, self._version_counter)
         twin._detached_from = self
         return twin
 

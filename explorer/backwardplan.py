@@ -89,7 +89,8 @@ def program_backward_calls(source: str) -> list[tuple[str, str | None]]:
 
 
 def _numbers_text(array: Any) -> str:
-    return ", ".join(repr(float(value)) for value in np.asarray(array, dtype=np.float64).reshape(-1))
+    # Seven significant digits: what a float32 holds, so 0.1 reads "0.1", not 0.10000000149011612.
+    return ", ".join(f"{float(value):.7g}" for value in np.asarray(array).reshape(-1))
 
 
 def root_choices(forward_record: Any, source: str) -> list[RootChoice]:

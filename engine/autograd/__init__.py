@@ -71,7 +71,7 @@ def _accumulate(tensor: Any, grad: np.ndarray) -> None:
     else:
         # `.grad += g` in place, like torch: a tensor aliasing `.grad` sees the new sum too.
         tensor._grad._data += grad
-        tensor._grad._version[0] += 1
+        tensor._grad._version_counter[0] += 1
 
 
 def traced_steps(roots: Sequence[Node], seeds: Sequence[np.ndarray], retain_graph: bool,

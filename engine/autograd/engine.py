@@ -61,7 +61,7 @@ def _check_saved(node: Node) -> None:
         raise RuntimeError(SECOND_BACKWARD)
     for saved in node._saved.values():
         tensor = saved.tensor
-        if tensor is not None and tensor._version[0] != saved.version:
+        if tensor is not None and tensor._version_counter[0] != saved.version:
             raise RuntimeError(_modified_message(node, saved))
 
 
@@ -75,8 +75,8 @@ def _modified_message(node: Node, saved) -> str:
         origin = f", which is output 0 of {short_name},"
     return (
         f"one of the variables needed for gradient computation has been modified by an inplace operation: "
-        f"{kind}{origin} is at version {tensor._version[0]}; expected version {saved.version} instead. Hint: "
-        "enable anomaly detection to find the operation that failed to compute its gradient, with "
+        f"{kind}{origin} is at version {tensor._version}; expected version {saved.version} instead. "
+        "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with "
         "torch.autograd.set_detect_anomaly(True, check_nan=False)."
     )
 
@@ -97,8 +97,10 @@ def _outgoing(node: Node, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
         if child is None or vjp is None:
             grads.append(None)
             continue
-        contribution = np.asarray(vjp(grad, ctx))
-        grads.append(unbroadcast(contribution, node.input_shapes[index]).astype(grad.dtype, copy=False))
+        contribution = unbroadcast(np.asarray(vjp(grad, ctx)), node.input_shapes[index])
+        if child.dtype is not None and contribution.dtype != child.dtype:
+            contribution = contribution.astype(child.dtype)
+        grads.append(contribution)
     return tuple(grads)
 
 

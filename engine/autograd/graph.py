@@ -21,7 +21,7 @@ class SavedValue:
     def __init__(self, array: np.ndarray, tensor: Any, is_output: bool) -> None:
         self.array = array
         self.tensor = tensor  # the Tensor (or None for a wrapped Python number)
-        self.version = tensor._version[0] if tensor is not None else 0
+        self.version = tensor._version_counter[0] if tensor is not None else 0
         self.is_output = is_output
 
 
@@ -29,7 +29,7 @@ class Node:
     """A grad_fn: the record of one differentiable op, named as torch names it."""
 
     __slots__ = (
-        "spec", "next_functions", "attrs", "sequence_nr", "input_shapes", "_saved",
+        "spec", "next_functions", "attrs", "sequence_nr", "input_shapes", "dtype", "_saved",
         "_freed", "_retained", "metadata", "__weakref__",
     )
 
@@ -39,6 +39,9 @@ class Node:
         self.next_functions = next_functions
         self.attrs = attrs
         self.input_shapes = input_shapes
+        # The dtype of the tensor this node produced: gradients arriving here are cast to it, as torch
+        # casts to each input's metadata (a float32 leaf gets a float32 .grad from a float64 op).
+        self.dtype: np.dtype | None = None
         self.sequence_nr = next(_sequence)
         self._saved: dict[str, SavedValue] = {}
         self._freed = False
@@ -81,6 +84,7 @@ class AccumulateGrad(Node):
     def __init__(self, variable: Any) -> None:
         super().__init__(None, (), {}, (tuple(variable.shape),))
         self.variable = variable
+        self.dtype = variable._data.dtype
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"

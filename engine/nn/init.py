@@ -36,7 +36,7 @@ def _writable(tensor: Tensor) -> np.ndarray:
 
 def _filled(tensor: Tensor) -> Tensor:
     """Mark an in-place write: the version counter moves, like every in-place op in torch."""
-    tensor._version[0] += 1
+    tensor._version_counter[0] += 1
     return tensor
 
 

@@ -19,7 +19,7 @@ from engine.nn.parameter import Parameter
 def _initialised(values: np.ndarray) -> Parameter:
     """A parameter holding freshly drawn values; torch fills them in place, so its version is 1."""
     parameter = Parameter._from_numpy(values)
-    parameter._version[0] = 1
+    parameter._version_counter[0] = 1
     return parameter
 
 

@@ -450,7 +450,7 @@ def _copy_into(tensor: Tensor, source: Tensor) -> None:
         tensor._data[...] = values
     else:
         tensor._data = values.copy()
-    tensor._version[0] += 1
+    tensor._version_counter[0] += 1
 
 
 def clear_grads(tensors: list[Tensor], set_to_none: bool) -> None:
@@ -470,5 +470,5 @@ def clear_grads(tensors: list[Tensor], set_to_none: bool) -> None:
             grad._data[...] = 0
         else:
             grad._data = np.zeros_like(grad._data)
-        grad._version[0] += 1
+        grad._version_counter[0] += 1
     _trace.grads_zeroed(tensors, "set_to_none" if set_to_none else "zero_grad")

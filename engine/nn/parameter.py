@@ -25,7 +25,7 @@ class Parameter(Tensor):
         if data is None:
             parameter = cls._from_array(np.empty((0,), dtype=np.float32))
         elif isinstance(data, Tensor):
-            parameter = cls._from_array(data._data, data._version)
+            parameter = cls._from_array(data._data, data._version_counter)
         else:
             raise AttributeError(f"'{type(data).__name__}' object has no attribute 'detach'")
         if requires_grad:

@@ -63,7 +63,7 @@ def write_in_place(tensor: Tensor, values: np.ndarray) -> None:
         tensor._data[...] = values
     else:
         tensor._data = np.array(values, dtype=tensor._data.dtype)
-    tensor._version[0] += 1
+    tensor._version_counter[0] += 1
 
 
 class Optimizer:

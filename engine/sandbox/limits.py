@@ -14,6 +14,7 @@ class Limits:
     """What one run may use. Any field can be overridden: `Limits(max_steps=10_000)`."""
 
     max_source_chars: int = 100_000
+    max_nesting: int = 500  # depth of the syntax tree (expressions inside expressions, blocks in blocks)
     max_steps: int = 2_000_000  # statements, loop iterations and items consumed by builtins
     max_seconds: float = 5.0  # wall time, checked between steps
     max_recursion_depth: int = 100  # nested calls of the program's own functions

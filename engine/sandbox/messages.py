@@ -120,8 +120,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "chương trình dài hơn giới hạn {limit} ký tự (max_source_chars)",
     },
     "limit_nesting": {
-        "en": "the program is nested too deeply to run (max_nesting)",
-        "vi": "chương trình lồng nhau quá sâu để chạy (max_nesting)",
+        "en": "the program is nested more than {limit} levels deep (max_nesting)",
+        "vi": "chương trình lồng nhau sâu hơn {limit} mức (max_nesting)",
     },
     "limit_steps": {
         "en": "the program ran more than {limit} steps (max_steps); is there an endless loop?",

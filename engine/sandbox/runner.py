@@ -30,7 +30,7 @@ from engine.sandbox.policy import Policy
 from engine.sandbox.record import RunRecord, finalize
 from engine.sandbox.recorder import Recorder
 from engine.sandbox.safe_builtins import SafeBuiltins, guarded_math
-from engine.sandbox.scope import ScopeError, analyse
+from engine.sandbox.scope import ScopeError, TooDeep, analyse
 from engine.sandbox.state import RunState
 from engine.snapshot import GraphSnapshot
 
@@ -76,7 +76,7 @@ class _Run:
             tree, error = self._parse()
         graph, names = GraphSnapshot({}, {}), {}
         if tree is not None:
-            with _saved_engine_state(self.seed):
+            with _saved_engine_state(self.seed), _recursion_room(self.limits):
                 error = self._compile_and_run(tree)
                 if self.recorder is not None:
                     graph, names = self.recorder.final_snapshot(self.globals)
@@ -105,9 +105,11 @@ class _Run:
             return None, SandboxError(
                 "SyntaxError", detail, exc.lineno or 1, exc.offset, "syntax_error", {"detail": detail}
             )
-        except (ValueError, RecursionError, MemoryError) as exc:  # null bytes, absurd nesting
-            detail = str(exc) or type(exc).__name__
-            return None, SandboxError("SyntaxError", detail, 1, None, "syntax_error", {"detail": detail})
+        except ValueError as exc:  # null bytes
+            return None, SandboxError("SyntaxError", str(exc), 1, None, "syntax_error", {"detail": str(exc)})
+        except (RecursionError, MemoryError):  # expressions nested tens of thousands deep
+            limit = self.limits.max_nesting
+            return None, LimitExceeded("limit_nesting", 1, limit=limit, limit_name="max_nesting").to_error()
 
     def _context(self) -> RunContext:
         state = self.state
@@ -151,7 +153,7 @@ class _Run:
         state = self.state
         try:
             context = self._context()
-            interpreter = Interpreter(context, analyse(tree))
+            interpreter = Interpreter(context, analyse(tree, self.limits.max_nesting))
             body = interpreter.compile_module(tree)
         except SandboxAbort as abort:
             return abort.to_error()
@@ -164,10 +166,11 @@ class _Run:
                 "syntax_error",
                 {"detail": str(exc)},
             )
-        except RecursionError:
-            return LimitExceeded("limit_nesting", 1, limit_name="max_nesting").to_error()
+        except TooDeep as exc:
+            limit = self.limits.max_nesting
+            return LimitExceeded("limit_nesting", exc.line, limit=limit, limit_name="max_nesting").to_error()
         try:
-            with _trace.recording(context.recorder), self._warnings(), _recursion_room(self.limits):
+            with _trace.recording(context.recorder), self._warnings():
                 state.start()
                 interpreter.run_module(body)
             return None

@@ -75,21 +75,35 @@ class ScopeError(Exception):
         self.node = node
 
 
+class TooDeep(Exception):  # noqa: N818 - a limit, not a mistake of the program
+    """The syntax tree is nested deeper than the limit (the compiler and interpreter recurse on it)."""
+
+    def __init__(self, node: ast.AST) -> None:
+        super().__init__("nested too deeply")
+        self.line = getattr(node, "lineno", 1)
+
+
 class _Binder(ast.NodeVisitor):
     """Collects the names bound in each scope."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_depth: int) -> None:
         self.scopes: dict[ast.AST, Scope] = {}
         self.current: Scope | None = None
+        self.depth = 0
+        self.max_depth = max_depth
 
     # ast.NodeVisitor's own dispatch is the slow part of a pass over the tree: look methods up once per
     # node type, and walk fields directly.
     def visit(self, node: ast.AST) -> None:
+        self.depth += 1
+        if self.depth > self.max_depth:
+            raise TooDeep(node)
         kind = type(node)
         method = _VISITORS.get(kind)
         if method is None:
             method = _VISITORS[kind] = getattr(_Binder, f"visit_{kind.__name__}", _Binder.generic_visit)
         method(self, node)
+        self.depth -= 1
 
     def generic_visit(self, node: ast.AST) -> None:
         for name in node._fields:
@@ -233,9 +247,12 @@ def _parameter_names(args: ast.arguments) -> list[str]:
     return names
 
 
-def analyse(tree: ast.Module) -> dict[ast.AST, Scope]:
-    """The scope of every module, function, lambda, class body and comprehension node of `tree`."""
-    scopes = _Binder().run(tree)
+def analyse(tree: ast.Module, max_depth: int = 1_000) -> dict[ast.AST, Scope]:
+    """The scope of every module, function, lambda, class body and comprehension node of `tree`.
+
+    Raises TooDeep when the tree is nested more than `max_depth` nodes deep.
+    """
+    scopes = _Binder(max_depth).run(tree)
     for scope in scopes.values():
         for name in scope.nonlocals:
             kind, _ = scope._enclosing(name)

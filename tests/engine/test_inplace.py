@@ -27,8 +27,7 @@ def graph(node) -> tuple | None:
 
 
 def version(tensor) -> int:
-    """torch keeps an int; the engine a shared one-element list."""
-    return tensor._version if isinstance(tensor, torch.Tensor) else tensor._version[0]
+    return tensor._version
 
 
 def raised(call):

@@ -96,7 +96,7 @@ def test_parameter_shares_data_and_version_with_the_wrapped_tensor():
     source = engine.ones(2)
     weight = enn.Parameter(source)
     source.add_(1)
-    assert weight._version[0] == 1
+    assert weight._version == 1
     assert weight.tolist() == [2.0, 2.0]
 
 
@@ -300,12 +300,12 @@ def test_state_dict_prints_like_torch():
 def test_load_state_dict_copies_values_in_place():
     source, target = enn.Linear(2, 2), enn.Linear(2, 2)
     weight = target.weight
-    version = weight._version[0]
+    version = weight._version
     result = target.load_state_dict(source.state_dict())
     assert repr(result) == "<All keys matched successfully>"
     assert target.weight is weight
     np.testing.assert_array_equal(target.weight._data, source.weight._data)
-    assert weight._version[0] == version + 1
+    assert weight._version == version + 1
 
 
 def test_load_state_dict_errors_match_torch():
@@ -860,7 +860,7 @@ def test_init_matches_torch_after_the_same_seed(name, options, shape):
     assert getattr(enn.init, name)(ours, **options) is ours
     getattr(torch.nn.init, name)(theirs, **options)
     np.testing.assert_allclose(ours._data, theirs.detach().numpy(), rtol=1e-6, atol=1e-7)
-    assert ours._version[0] == theirs._version
+    assert ours._version == theirs._version
     assert ours.is_leaf and ours.grad_fn is None
 
 

@@ -36,9 +36,7 @@ def fixed_values(*shape: int) -> np.ndarray:
 
 
 def version(tensor: Any) -> int:
-    """The version counter as torch shows it (the engine keeps it in a one-element list shared by views)."""
-    counter = tensor._version
-    return counter if isinstance(counter, int) else counter[0]
+    return tensor._version
 
 
 def graph(node: Any) -> Any:
