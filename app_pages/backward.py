@@ -11,8 +11,10 @@ from app_pages.common import (
     lang,
     page_state,
     program,
+    replay,
     run_source,
     show_error,
+    step_figure,
     sync_url,
     theme,
     too_long,
@@ -21,11 +23,9 @@ from app_pages.common import (
 from engine.figures import (
     arithmetic,
     backward_animation,
-    backward_states,
-    backward_step_figure,
     standalone_html,
 )
-from engine.graph import graph_from_backward, layered_layout
+from engine.graph.model import preview
 from explorer.backwardplan import (
     GradientInputError,
     RootChoice,
@@ -142,20 +142,6 @@ if len(usable) > 1:
     call_index = picked if picked in usable else usable[0]
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def replay(code: str, index: int) -> tuple[Any, Any, list[Any], dict[Any, tuple[float, float]]]:
-    """The backward call's graph, its step states and a layout shared by every step's figure."""
-    call = backward_calls(run_source(code))[index]
-    graph = graph_from_backward(call)
-    return call, graph, backward_states(graph), layered_layout(graph)
-
-
-@st.cache_resource(max_entries=256, show_spinner=False)
-def step_figure(code: str, index: int, step: int, theme_name: str, lang_name: str) -> Any:
-    _, graph, _, positions = replay(code, index)
-    return backward_step_figure(graph, step, theme=theme_name, lang=lang_name, positions=positions)
-
-
 call, graph, states, positions = replay(script, call_index)
 count = len(states)
 
@@ -260,8 +246,6 @@ def render_steps() -> None:
 
 
 def _short(array: Any) -> str:
-    from engine.graph.model import preview
-
     return preview(array, limit=6, width=70) or "None"
 
 

@@ -12,10 +12,18 @@ from typing import Any
 import streamlit as st
 
 from engine import sandbox
-from engine.figures import graph_figure, standalone_html
-from engine.graph import collapse_chains, graph_from_record, to_dot, to_json
+from engine.figures import backward_states, backward_step_figure, graph_figure, standalone_html
+from engine.graph import (
+    collapse_chains,
+    graph_from_backward,
+    graph_from_record,
+    layered_layout,
+    to_dot,
+    to_json,
+)
 from explorer.i18n import t
 from explorer.presets import DEFAULT_PRESET, preset_code
+from explorer.runinfo import backward_calls
 from explorer.state import LANGS, MAX_SOURCE_CHARS, decode_source, encode_source, read_params, write_params
 from explorer.urlparams import PAGE_PARAMS, PAGES_WITH_CODE, PARAMS
 
@@ -185,6 +193,21 @@ def code_styles() -> None:
         f"<style>.st-key-{CODE_WIDGET} textarea, .st-key-{OUTPUT_KEY} * {{font-family: {MONOSPACE}; "
         "font-size: 0.8rem; line-height: 1.45;}</style>"
     )
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def replay(code: str, index: int) -> tuple[Any, Any, list[Any], dict[Any, tuple[float, float]]]:
+    """The `index`-th backward call of a run: its graph, its step states and one layout for every step."""
+    call = backward_calls(run_source(code))[index]
+    graph = graph_from_backward(call)
+    return call, graph, backward_states(graph), layered_layout(graph)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def step_figure(code: str, index: int, step: int, theme_name: str, lang_name: str) -> Any:
+    """The figure of one backward step, drawn on the call's shared layout."""
+    _, graph, _, positions = replay(code, index)
+    return backward_step_figure(graph, step, theme=theme_name, lang=lang_name, positions=positions)
 
 
 def too_long(source: str) -> bool:

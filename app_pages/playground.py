@@ -28,6 +28,7 @@ from app_pages.common import (
 )
 from engine.figures import TEXTS as FIGURE_TEXTS
 from engine.figures import text as figure_text
+from engine.graph.model import preview
 from explorer import codeedit
 from explorer.codeedit import CodeEditError, append_line
 from explorer.formbuilder import OPS, build_line
@@ -142,8 +143,6 @@ def _numeric_text(check: Any) -> str:
 
 
 def _array_text(array: Any) -> str:
-    from engine.graph.model import preview
-
     return preview(array, limit=8, width=120) or "None"
 
 

@@ -40,13 +40,13 @@ z = z.mean()
 z.backward()
 print(x.grad)
 """
-# 125 rounds of (leaf, AccumulateGrad, MulBackward0, AddBackward0): about 500 nodes. No two rounds form a
-# chain the figure could fold, so all of them are drawn.
+# 100 rounds of (leaf, AccumulateGrad, MulBackward0, AddBackward0, constant): 504 nodes. No two rounds form
+# a chain the figure could fold, so all of them are drawn.
 BIG = """\
 import torch
 
 total = torch.zeros(2)
-for i in range(125):
+for i in range(100):
     w = torch.randn(2, requires_grad=True)
     total = total + w * 2
 loss = total.sum()
@@ -67,16 +67,23 @@ def _app(program: str, page: str = "app_pages/playground.py"):
 
 
 def _interaction(program: str) -> float:
-    """Seconds for the server to rerun the Playground after a click on a node (figure redrawn)."""
+    """Seconds for the server to rerun the Playground after a click on a node.
+
+    The run record stays cached (the program did not change), the figure is drawn anew: its cache is
+    cleared before each click, so this is the cost of a click on a node not clicked before.
+    """
+    from app_pages.common import figure_of
+
     at = _app(program)
     nodes = at.selectbox(key="node").options
     picks = iter(nodes * 50)
 
     def click() -> None:
+        figure_of.clear()
         at.selectbox(key="node").select(next(picks)).run()
         assert not at.exception, at.exception
 
-    return measure(click, repeat=7, warmup=len(nodes) + 1)
+    return measure(click, repeat=7, warmup=1)
 
 
 def _graph_size(program: str) -> int:
@@ -87,14 +94,17 @@ def _graph_size(program: str) -> int:
 
 
 def _backward_step() -> float:
-    """Seconds for one press of "next step" on the Backward page (fragment rerun, figure of the step)."""
+    """Seconds for one press of "next step" on the Backward page, the step's figure drawn anew."""
+    from app_pages.common import step_figure
+
     at = _app(SEED, "app_pages/backward.py")
     count = int(at.slider(key="bw_step").max)
 
     def step() -> None:
+        step_figure.clear()
         at.button(key="bw_next" if at.slider(key="bw_step").value < count else "bw_first").click().run()
 
-    return measure(step, repeat=7, warmup=2 * count)
+    return measure(step, repeat=7, warmup=1)
 
 
 def _free_port() -> int:

@@ -14,7 +14,6 @@ from explorer.state import LANGS
 
 TEXTS: dict[str, dict[str, str]] = {
     # --- app frame -------------------------------------------------------------------------------------
-    "app.title": {"en": "Autograd Explorer", "vi": "Autograd Explorer"},
     "app.language": {"en": "Language", "vi": "Ngôn ngữ"},
     "app.lang.en": {"en": "English", "vi": "English"},
     "app.lang.vi": {"en": "Tiếng Việt", "vi": "Tiếng Việt"},
@@ -66,12 +65,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "common.error_at": {"en": "{kind} on line {line}", "vi": "{kind} ở dòng {line}"},
     "common.error": {"en": "{kind}", "vi": "{kind}"},
-    "common.code": {"en": "Code", "vi": "Mã"},
     "common.line": {"en": "line {line}", "vi": "dòng {line}"},
-    "common.unavailable": {
-        "en": "This part of the app is not available: {what}",
-        "vi": "Phần này của ứng dụng chưa dùng được: {what}",
-    },
     "common.download_py": {"en": "Program (.py)", "vi": "Chương trình (.py)"},
     "common.download_json": {"en": "Graph (JSON)", "vi": "Đồ thị (JSON)"},
     "common.download_dot": {"en": "Graph (DOT)", "vi": "Đồ thị (DOT)"},
@@ -99,7 +93,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "learn.pick": {"en": "Lesson", "vi": "Bài"},
     "learn.question": {"en": "Predict, then reveal", "vi": "Hãy đoán, rồi xem đáp án"},
     "learn.reveal": {"en": "Reveal the answer", "vi": "Xem đáp án"},
-    "learn.pick_first": {"en": "Pick an answer first.", "vi": "Hãy chọn một đáp án trước."},
     "learn.right": {"en": "Right!", "vi": "Chính xác!"},
     "learn.wrong": {"en": "Not quite. The answer is: {answer}", "vi": "Chưa đúng. Đáp án là: {answer}"},
     "learn.printed": {"en": "What the program printed", "vi": "Chương trình đã in ra"},
@@ -486,11 +479,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "bw.speed.fast": {"en": "fast", "vi": "nhanh"},
     "bw.step": {"en": "Step", "vi": "Bước"},
     "bw.step_of": {"en": "Step {k} of {n}", "vi": "Bước {k} / {n}"},
-    "bw.start": {"en": "Before the first step", "vi": "Trước bước đầu tiên"},
-    "bw.start.body": {
-        "en": "backward() starts at the root with the gradient {grad}.",
-        "vi": "backward() bắt đầu tại gốc với gradient {grad}.",
-    },
     "bw.active": {"en": "Running node", "vi": "Nút đang chạy"},
     "bw.formula": {"en": "forward formula", "vi": "công thức chiều xuôi"},
     "bw.grad_in": {"en": "gradient arriving (upstream)", "vi": "gradient đến (từ phía trên)"},
@@ -507,8 +495,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "bw.ledger.leaf": {"en": "leaf", "vi": "tensor lá"},
     "bw.ledger.before": {"en": ".grad before this backward()", "vi": ".grad trước lần backward() này"},
     "bw.ledger.now": {"en": ".grad after this step", "vi": ".grad sau bước này"},
-    "bw.no_input": {"en": "(no gradient: constant)", "vi": "(không có gradient: hằng số)"},
-    "bw.no_steps": {"en": "This backward() ran no steps.", "vi": "Lần backward() này không chạy bước nào."},
     "bw.done": {
         "en": "Done: every leaf's .grad is final. x.grad is what print(x.grad) would show.",
         "vi": "Xong: .grad của mọi tensor lá đã có giá trị cuối cùng, đúng như print(x.grad) sẽ in ra.",
@@ -557,13 +543,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "tr.col.value": {"en": "{name} after the update", "vi": "{name} sau cập nhật"},
     "tr.code": {"en": "The code for these settings", "vi": "Mã ứng với các lựa chọn này"},
     "tr.error": {"en": "The training run stopped with an error:", "vi": "Lần huấn luyện dừng lại vì lỗi:"},
-    "tr.loss_label.weights": {"en": "model_output", "vi": "model_output"},
-    "tr.loss_label.linear": {"en": "loss", "vi": "loss"},
-    "tr.chart.grad": {"en": "{name}.grad[0] after backward()", "vi": "{name}.grad[0] sau backward()"},
-    "tr.chart.value": {"en": "{name}[0]", "vi": "{name}[0]"},
-    "tr.chart.loss": {"en": "loss", "vi": "hàm mất mát"},
-    "tr.chart.epoch": {"en": "epoch", "vi": "epoch"},
-    "tr.chart.this": {"en": "these settings", "vi": "lựa chọn hiện tại"},
     # --- presets ---------------------------------------------------------------------------------------
     "preset.seed3": {"en": "In [3] · x requires grad, y = x + 2", "vi": "In [3] · x cần grad, y = x + 2"},
     "preset.seed5": {"en": "In [5] · print x, y and y.grad_fn", "vi": "In [5] · in x, y và y.grad_fn"},

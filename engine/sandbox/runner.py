@@ -38,6 +38,8 @@ _RUN_LOCK = threading.Lock()
 # Python frames the interpreter uses per call of a program function (statement, expression and call
 # closures); the recursion limit is raised to fit max_recursion_depth of them.
 _FRAMES_PER_CALL = 40
+# ... and per level of syntax-tree nesting when compiling (and evaluating) a deeply nested expression.
+_FRAMES_PER_LEVEL = 4
 _YOUNG_THRESHOLD = 10_000
 
 
@@ -243,7 +245,7 @@ def _young_collections_less_often() -> Iterator[None]:
 def _recursion_room(limits: Limits) -> Iterator[None]:
     previous = sys.getrecursionlimit()
     # The app calls run() from a shallow stack; the margin covers the frames below it.
-    needed = 1000 + limits.max_recursion_depth * _FRAMES_PER_CALL
+    needed = 1000 + limits.max_recursion_depth * _FRAMES_PER_CALL + limits.max_nesting * _FRAMES_PER_LEVEL
     if needed > previous:
         sys.setrecursionlimit(needed)
     try:

@@ -118,6 +118,9 @@ BOMBS: dict[str, tuple[str, str, dict[str, int]]] = {
         {"max_memory_bytes": 200 * 2**20},
     ),
     "source_too_long": ("x = 1\n" * 20_000, "max_source_chars", {}),
+    "deeply_nested_expression": ("x = " + "1 + " * 20_000 + "1", "max_nesting", {}),
+    "unary_tower": ("x = " + "- " * 40_000 + "1", "max_nesting", {}),
+    "nested_expression_over_the_limit": ("x = " + "1 + " * 600 + "1", "max_nesting", {}),
 }
 
 
