@@ -1,4 +1,4 @@
-"""Each section of the seed lesson (/work/shared/seed/) draws the graph it teaches."""
+"""Each section of the seed lesson (docs/seed/) draws the graph it teaches."""
 
 from __future__ import annotations
 
