@@ -31,6 +31,7 @@ from explorer.backwardplan import (
     RootChoice,
     backward_program,
     forward_part,
+    grads_by_tensor,
     leaf_ledger,
     root_choices,
 )
@@ -59,17 +60,12 @@ if forward_record.error is not None:
     show_error(forward_record.error, forward)
     st.stop()
 choices = root_choices(forward_record, source)
-if not choices:
-    st.info(tr("bw.no_roots"), icon=":material/info:")
-    st.stop()
-
-by_expression = {choice.expression: choice for choice in choices}
-if st.session_state.get("bw_root") not in by_expression:
-    st.session_state["bw_root"] = choices[0].expression
 
 
 def shape_text(choice: RootChoice) -> str:
-    return "[]" if not choice.shape else "[" + ", ".join(map(str, choice.shape)) + "]"
+    if not choice.shape:
+        return tr("bw.scalar")
+    return "[" + ", ".join(map(str, choice.shape)) + "]"
 
 
 def root_changed() -> None:
@@ -80,66 +76,89 @@ def root_changed() -> None:
     st.session_state[PLAYING] = False
 
 
-root_names = {key: tr("bw.root.option", name=key, shape=shape_text(value))
-              for key, value in by_expression.items()}
-controls = st.container(horizontal=True, vertical_alignment="bottom")
-with controls:
-    st.selectbox(tr("bw.root"), list(by_expression), key="bw_root", format_func=root_names.__getitem__,
-                 on_change=root_changed, persist_state="session")
-choice = by_expression[st.session_state["bw_root"]]
-if st.session_state.get("bw_grad") is None:
-    st.session_state["bw_grad"] = choice.gradient
-with controls:
-    if not choice.is_scalar:
-        st.text_input(tr("bw.gradient"), key="bw_grad", help=tr("bw.gradient.help", n=choice.numel),
-                      placeholder="1.0, 1.0, …", persist_state="session")
-    st.toggle(tr("bw.retain"), key="bw_retain", persist_state="session")
-    st.toggle(tr("bw.twice"), key="bw_twice", persist_state="session")
-
-if choice.is_scalar:
-    st.session_state["bw_grad"] = None  # nothing to choose: kept out of the link
-gradient_text = st.session_state.get("bw_grad") or ""
-try:
-    script, appended = backward_program(source, choice, gradient_text,
-                                        retain_graph=bool(st.session_state.get("bw_retain")),
-                                        twice=bool(st.session_state.get("bw_twice")))
-except GradientInputError as error:
-    st.error(tr(error.message_id, **error.params), icon=":material/error:")
-    st.stop()
-
-st.caption(tr("bw.code"))
-st.code("\n".join(appended), language="python")
-record = run_source(script)
-calls = backward_calls(record)
-usable = [index for index, call in enumerate(calls) if not call.error and call.steps]
-
-if not calls or not usable:
-    error = record.error
-    if error is not None and "implicitly created only for scalar" in error.message:
-        st.info(tr("bw.implicit"), icon=":material/lightbulb:")
-    if error is not None:
-        show_error(error, script)
-    elif calls and calls[0].error:
-        st.error(calls[0].error)
-    st.stop()
-
-if len(calls) > 1:
-    second = calls[1]
-    if second.error or (record.error is not None and len(usable) < 2):
-        message = second.error or (record.error.message if record.error else "")
-        st.warning(tr("bw.second_error"), icon=":material/warning:")
-        st.code(message, language="text")
-    else:
-        st.info(tr("bw.accumulated"), icon=":material/add_circle:")
-
-call_index = usable[0]
-if len(usable) > 1:
+def pick_call(usable: list[int], names: dict[int, str]) -> int:
+    """The backward call whose steps are shown, when there is more than one."""
+    if len(usable) == 1:
+        return usable[0]
     if st.session_state.get("bw_call") not in usable:
         st.session_state["bw_call"] = usable[0]
-    call_names = {usable[0]: tr("bw.call.first"), usable[1]: tr("bw.call.second")}
-    picked = st.segmented_control(tr("bw.call"), usable[:2], key="bw_call", required=True,
-                                  format_func=call_names.__getitem__, persist_state="session")
-    call_index = picked if picked in usable else usable[0]
+    if len(usable) == 2:
+        picked = st.segmented_control(tr("bw.call"), usable, key="bw_call", required=True,
+                                      format_func=names.__getitem__, persist_state="session")
+    else:
+        picked = st.selectbox(tr("bw.call"), usable, key="bw_call", format_func=names.__getitem__,
+                              persist_state="session")
+    return picked if picked in usable else usable[0]
+
+
+if choices:
+    by_expression = {choice.expression: choice for choice in choices}
+    if st.session_state.get("bw_root") not in by_expression:
+        st.session_state["bw_root"] = choices[0].expression
+    root_names = {key: tr("bw.root.option", name=key, shape=shape_text(value))
+                  for key, value in by_expression.items()}
+    controls = st.container(horizontal=True, vertical_alignment="bottom")
+    with controls:
+        st.selectbox(tr("bw.root"), list(by_expression), key="bw_root", format_func=root_names.__getitem__,
+                     on_change=root_changed, persist_state="session")
+    choice = by_expression[st.session_state["bw_root"]]
+    if st.session_state.get("bw_grad") is None:
+        st.session_state["bw_grad"] = choice.gradient
+    with controls:
+        if not choice.is_scalar:
+            st.text_input(tr("bw.gradient"), key="bw_grad", help=tr("bw.gradient.help", n=choice.numel),
+                          placeholder="1.0, 1.0, …", persist_state="session")
+        st.toggle(tr("bw.retain"), key="bw_retain", persist_state="session")
+        st.toggle(tr("bw.twice"), key="bw_twice", persist_state="session")
+
+    if choice.is_scalar:
+        st.session_state["bw_grad"] = None  # nothing to choose: kept out of the link
+    gradient_text = st.session_state.get("bw_grad") or ""
+    try:
+        script, appended = backward_program(source, choice, gradient_text,
+                                            retain_graph=bool(st.session_state.get("bw_retain")),
+                                            twice=bool(st.session_state.get("bw_twice")))
+    except GradientInputError as error:
+        st.error(tr(error.message_id, **error.params), icon=":material/error:")
+        st.stop()
+
+    st.caption(tr("bw.code"))
+    st.code("\n".join(appended), language="python")
+    record = run_source(script)
+    calls = backward_calls(record)
+    usable = [index for index, call in enumerate(calls) if not call.error and call.steps]
+
+    if not usable:
+        error = record.error
+        if error is not None and "implicitly created only for scalar" in error.message:
+            st.info(tr("bw.implicit"), icon=":material/lightbulb:")
+        if error is not None:
+            show_error(error, script)
+        elif calls and calls[0].error:
+            st.error(calls[0].error)
+        st.stop()
+
+    if len(calls) > 1:
+        second = calls[1]
+        if second.error or (record.error is not None and len(usable) < 2):
+            message = second.error or (record.error.message if record.error else "")
+            st.warning(tr("bw.second_error"), icon=":material/warning:")
+            st.code(message, language="text")
+        else:
+            st.info(tr("bw.accumulated"), icon=":material/add_circle:")
+    call_index = pick_call(usable[:2], {usable[0]: tr("bw.call.first"), usable[-1]: tr("bw.call.second")})
+else:
+    # No tensor is left to call backward() on after the forward part (the program calls it inside a
+    # loop, say): replay the program's own calls instead.
+    script = source
+    calls = backward_calls(run_source(source))
+    usable = [index for index, call in enumerate(calls) if not call.error and call.steps]
+    if not usable:
+        st.info(tr("bw.no_roots"), icon=":material/info:")
+        st.stop()
+    st.info(tr("bw.own_calls"), icon=":material/info:")
+    call_index = pick_call(usable, {index: tr("bw.call.own", k=index + 1, line=calls[index].line)
+                                    for index in usable})
 
 
 call, graph, states, positions = replay(script, call_index)
@@ -227,9 +246,7 @@ def render_steps() -> None:
             st.code("\n".join(arithmetic(edge) for edge in edges), language="text")
     with ledger:
         st.subheader(tr("bw.ledger"))
-        now = {int(node.split(":")[1]): value for node, value in state.grads.items()
-               if isinstance(node, str) and node.startswith("t:")}
-        rows = leaf_ledger(call, now)
+        rows = leaf_ledger(call, grads_by_tensor(state.grads))
         st.dataframe({
             tr("bw.ledger.leaf"): [f"{label}.grad" for label, _, _ in rows],
             tr("bw.ledger.before"): [_short(before) for _, before, _ in rows],

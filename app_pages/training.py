@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import numpy as np
 import streamlit as st
 
 from app_pages.common import (
@@ -27,6 +24,7 @@ from explorer.training import (
     UPDATES,
     ZERO_PLACES,
     TrainingSettings,
+    chart_lines,
     counterpart,
     training_history,
     training_script,
@@ -56,16 +54,6 @@ with st.container(border=True):
 
 
 
-def chart_values(values: dict[str, Any]) -> dict[str, Any]:
-    """One line per parameter when all its entries are equal (weights: four identical lines otherwise)."""
-    lines = {}
-    for name, value in values.items():
-        array = None if value is None else np.asarray(value)
-        uniform = array is not None and array.size > 0 and bool(np.all(array == array.flat[0]))
-        lines[name] = array.reshape(-1)[0] if uniform else value
-    return lines
-
-
 settings = TrainingSettings(model=model, epochs=int(epochs), lr=float(lr), zero_at=zero_at, update=update)
 sync_url("training")
 script = training_script(settings)
@@ -79,7 +67,7 @@ other_history = training_history(other_record, other.parameters)
 
 ledger = []
 for row in history.rows:
-    ledger.append(EpochRecord(row.epoch, row.loss, chart_values(row.grads), chart_values(row.values)))
+    ledger.append(EpochRecord(row.epoch, row.loss, chart_lines(row.grads), chart_lines(row.values)))
     progress.progress(row.epoch / settings.epochs, text=tr("tr.progress", k=row.epoch, n=settings.epochs))
 progress.empty()
 

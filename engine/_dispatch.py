@@ -1,4 +1,8 @@
-"""Running an op from the table: forward, then (when grad mode asks for it) a grad_fn node."""
+"""Running an op from the table: forward, then (when grad mode asks for it) a grad_fn node.
+
+This is the hottest code in the engine (every op on a tensor passes through `apply`), so it reads the
+tensors' slots directly instead of their properties and caches, per op, which values a node saves.
+"""
 
 from __future__ import annotations
 
@@ -7,29 +11,50 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from engine import _grad_mode, _trace
-from engine._optable import TABLE, input_name, lookup
+from engine._optable import TABLE, OpSpec, input_name, lookup
 from engine.autograd.graph import Node, SavedValue
 
 if TYPE_CHECKING:
     from engine._tensor import Tensor
 
+_NO_EDGE = (None, 0)
+# What a node saves, by op name and by which inputs lead somewhere (only those inputs' VJPs ever run):
+# ((saved name, input index or RESULT), ...) in the order torch lists them.
+_SAVE_PLANS: dict[tuple[str, tuple[bool, ...]], tuple[tuple[str, int], ...]] = {}
+RESULT = -1
+
 
 def _edge(tensor: Tensor | None) -> tuple[Node | None, int]:
     if tensor is None or not tensor._requires_grad:
-        return (None, 0)
-    if tensor.grad_fn is not None:
-        return (tensor.grad_fn, 0)
-    return (tensor._accumulate_grad_node(), 0)
+        return _NO_EDGE
+    # Only a view's grad_fn can go stale (its base written in place); the property re-derives it.
+    grad_fn = tensor._grad_fn if tensor._view_of is None else tensor.grad_fn
+    if grad_fn is not None:
+        return (grad_fn, 0)
+    return (tensor._accumulator or tensor._accumulate_grad_node(), 0)
 
 
-def _save(node: Node, names: set[str], inputs: tuple, wrapped: tuple[bool, ...], result: Tensor) -> None:
-    for index, tensor in enumerate(inputs):
-        name = input_name(index)
-        if name in names:
-            owner = None if wrapped[index] else tensor
-            node._saved[name] = SavedValue(tensor._data, owner, is_output=False)
-    if "result" in names:
-        node._saved["result"] = SavedValue(result._data, result, is_output=True)
+def _save_plan(spec: OpSpec, live: tuple[bool, ...]) -> tuple[tuple[str, int], ...]:
+    needed = {name for saves, is_live in zip(spec.saves, live, strict=True) if is_live for name in saves}
+    plan = tuple((input_name(index), index) for index in range(len(live)) if input_name(index) in needed)
+    if "result" in needed:
+        plan += (("result", RESULT),)
+    _SAVE_PLANS[spec.name, live] = plan
+    return plan
+
+
+def _saved_values(plan: tuple[tuple[str, int], ...], inputs: tuple, wrapped: tuple[bool, ...],
+                  result: Tensor) -> dict[str, SavedValue]:
+    saved = {}
+    for name, index in plan:
+        if index == RESULT:
+            saved[name] = SavedValue(result._data, result, True)
+        else:
+            tensor = inputs[index]
+            # A wrapped Python number has no version counter to check.
+            owner = None if wrapped and wrapped[index] else tensor
+            saved[name] = SavedValue(tensor._data, owner, False)
+    return saved
 
 
 def apply(name: str, *inputs: Tensor, wrapped: tuple[bool, ...] = (), **attrs: Any) -> Tensor:
@@ -38,37 +63,57 @@ def apply(name: str, *inputs: Tensor, wrapped: tuple[bool, ...] = (), **attrs: A
     `wrapped` marks inputs that stand for Python numbers (torch's wrapped scalars): they take part in
     the op and in `next_functions` as `(None, 0)`, but have no version counter of their own.
     """
-    spec = TABLE.get(name) or lookup(name)
-    data = spec.forward(*[t._data for t in inputs], **attrs)
+    return run(TABLE.get(name) or lookup(name), inputs, wrapped, attrs)
+
+
+def run(spec: OpSpec, inputs: tuple, wrapped: tuple[bool, ...], attrs: dict[str, Any]) -> Tensor:
+    """`apply` with the op already looked up and the arguments already packed (the operators' fast path)."""
+    count = len(inputs)
+    if count == 2:
+        data = spec.forward(inputs[0]._data, inputs[1]._data, **attrs)
+    elif count == 1:
+        data = spec.forward(inputs[0]._data, **attrs)
+    else:
+        data = spec.forward(*[t._data for t in inputs], **attrs)
     if type(data) is not np.ndarray:
         data = np.asarray(data)
-    result = _tensor_class()._from_array(data)
-    link_view = spec.extra.get("view")
+    result = _new_tensor(data)
+    link_view = spec.extra.get("view") if spec.extra else None
     if link_view is not None:
         # A view shares its input's memory and version counter (engine._ops_shape).
         link_view(result, inputs[0], attrs)
-    if _grad_mode._enabled and data.dtype.kind == "f" and any(t._requires_grad for t in inputs):
-        edges = tuple([_edge(t) for t in inputs])
-        node = Node(spec, edges, attrs, tuple(t._data.shape for t in inputs))
-        node.dtype = data.dtype
-        needed = {saved for edge, saves in zip(edges, spec.saves, strict=True) if edge[0] is not None
-                  for saved in saves}
-        _save(node, needed, inputs, wrapped or (False,) * len(inputs), result)
-        result._requires_grad = True
-        result.grad_fn = node
+    if _grad_mode._enabled and data.dtype.kind == "f":
+        for tensor in inputs:
+            if tensor._requires_grad:
+                _record(spec, inputs, wrapped, attrs, result)
+                break
     if _trace._recorder is not None:
         _trace._recorder.tensor_created(result)
     return result
 
 
-def _tensor_class() -> type:
-    # Imported on first use: the tensor module itself imports this one.
-    global _TENSOR
-    if _TENSOR is None:
-        from engine._tensor import Tensor
+def _record(spec: OpSpec, inputs: tuple, wrapped: tuple[bool, ...], attrs: dict[str, Any],
+            result: Tensor) -> None:
+    """Make `result` the output of a new grad_fn node for `spec` applied to `inputs`."""
+    edges = tuple([_edge(t) for t in inputs])
+    live = tuple([edge[0] is not None for edge in edges])
+    plan = _SAVE_PLANS.get((spec.name, live))
+    if plan is None:
+        plan = _save_plan(spec, live)
+    saved = _saved_values(plan, inputs, wrapped, result) if plan else {}
+    data = result._data
+    node = Node(spec, edges, attrs, tuple([t._data.shape for t in inputs]), data.dtype, saved)
+    result._requires_grad = True
+    if result._view_of is None:
+        result._grad_fn = node
+    else:
+        result.grad_fn = node
 
-        _TENSOR = Tensor
-    return _TENSOR
 
+def _new_tensor(data: np.ndarray) -> Tensor:
+    # Bound on first use: the tensor module imports this one.
+    global _new_tensor
+    from engine._tensor import Tensor
 
-_TENSOR: type | None = None
+    _new_tensor = Tensor._from_array
+    return _new_tensor(data)

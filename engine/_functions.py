@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 
 from engine import _dtype
-from engine._dispatch import apply
+from engine._dispatch import apply, run
+from engine._optable import TABLE
 from engine._tensor import Tensor, _normalize_dim
 
 Scalar = int | float | bool
@@ -91,17 +92,36 @@ def _cast_view(tensor: Tensor, dtype: np.dtype) -> Tensor:
     return alias
 
 
+class _WrappedNumber:
+    """A Python number as an op input: just the 0-d array the forward needs.
+
+    The operators' fast path passes this instead of a full Tensor: a wrapped number is never handed to
+    the user, never requires grad and has no version counter, so the bookkeeping would be thrown away.
+    """
+
+    __slots__ = ("_data",)
+    _requires_grad = False
+
+    def __init__(self, data: np.ndarray) -> None:
+        self._data = data
+
+
 def _binary(name: str, a: Any, b: Any, **attrs: Any) -> Tensor:
     # Fast path for the common case: two tensors of one dtype, or a float tensor and a Python number.
     if isinstance(a, Tensor):
+        left = a._data
         if isinstance(b, Tensor):
-            if a._data.dtype == b._data.dtype:
-                if a._data.shape != b._data.shape:
-                    broadcast_shape(a._data.shape, b._data.shape)
-                return apply(name, a, b, wrapped=_NOT_WRAPPED, **attrs)
-        elif type(b) is float and a._data.dtype.kind == "f" or type(b) is int and a._data.dtype.kind == "f":
-            scalar = Tensor._from_array(np.asarray(b, dtype=a._data.dtype))
-            return apply(name, a, scalar, wrapped=_RIGHT_WRAPPED, **attrs)
+            right = b._data
+            if left.dtype is right.dtype or left.dtype == right.dtype:
+                if left.shape != right.shape:
+                    broadcast_shape(left.shape, right.shape)
+                return run(TABLE[name], (a, b), _NOT_WRAPPED, attrs)
+        elif (type(b) is float or type(b) is int) and left.dtype.kind == "f":
+            scalar = _WrappedNumber(np.asarray(b, dtype=left.dtype))
+            return run(TABLE[name], (a, scalar), _RIGHT_WRAPPED, attrs)
+    elif (type(a) is float or type(a) is int) and isinstance(b, Tensor) and b._data.dtype.kind == "f":
+        scalar = _WrappedNumber(np.asarray(a, dtype=b._data.dtype))
+        return run(TABLE[name], (scalar, b), _LEFT_WRAPPED, attrs)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(a).__name__}")
     dtype = result_type(a, b)
@@ -113,6 +133,7 @@ def _binary(name: str, a: Any, b: Any, **attrs: Any) -> Tensor:
 
 _NOT_WRAPPED = (False, False)
 _RIGHT_WRAPPED = (False, True)
+_LEFT_WRAPPED = (True, False)
 
 
 def _check_broadcast(a: Any, b: Any) -> None:
@@ -145,7 +166,7 @@ def _float_operand(a: Tensor) -> Tensor:
 
 def _unary(name: str, a: Tensor, float_only: bool = True) -> Tensor:
     _require_tensor(a, name)
-    return apply(name, _float_operand(a) if float_only else a)
+    return run(TABLE[name], (_float_operand(a) if float_only else a,), (), {})
 
 
 def _require_tensor(value: Any, name: str) -> None:
@@ -183,6 +204,9 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     if not isinstance(input, Tensor):
         # torch computes `s / x` as `s * x.reciprocal()`.
         return mul(reciprocal(_true_div_operand(other)), input)
+    if (type(other) is float or type(other) is int) and input._data.dtype.kind == "f":
+        scalar = _WrappedNumber(np.asarray(other, dtype=input._data.dtype))
+        return run(TABLE["div"], (input, scalar), _RIGHT_WRAPPED, {})
     dtype = result_type(input, other)
     if dtype.kind in "biu":
         dtype = np.dtype(np.float32)
@@ -273,7 +297,7 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
     _require_tensor(input, "sum")
     target = _reduction_dtype(input, dtype)
     if dim is None:
-        return apply("sum", input, dtype=target)
+        return run(TABLE["sum"], (input,), (), {"dtype": target})
     return apply("sum_dim", input, dim=_dims(dim, input.ndim), keepdim=keepdim, dtype=target)
 
 

@@ -19,21 +19,36 @@ def _negated(g: np.ndarray, c) -> np.ndarray:
     return -g
 
 
+def _scaled(g: np.ndarray, alpha) -> np.ndarray:
+    # g * 1 would copy g only to give the same numbers back.
+    return g if alpha == 1 else g * alpha
+
+
+def _fresh(temp, g: np.ndarray) -> bool:
+    """Whether `temp`, a temporary the VJP just made, can take a result shaped like `g` in place.
+
+    On large tensors each temporary is another pass over memory (and often fresh pages from the OS),
+    so the VJPs below reuse their own temporaries. Only arrays made inside the VJP are ever written:
+    the incoming gradient and the saved values may be shared.
+    """
+    return type(temp) is np.ndarray and temp.shape == g.shape and temp.dtype == g.dtype
+
+
 # -- arithmetic ---------------------------------------------------------------------------------------
 
-@op("add", "AddBackward0", vjps=(_same, lambda g, c: g * c.attrs["alpha"]),
+@op("add", "AddBackward0", vjps=(_same, lambda g, c: _scaled(g, c.attrs["alpha"])),
     formula="a + α·b", local=("1", "α"))
 def _add(a, b, alpha=1):
     return a + b * alpha if alpha != 1 else a + b
 
 
-@op("sub", "SubBackward0", vjps=(_same, lambda g, c: -g * c.attrs["alpha"]),
+@op("sub", "SubBackward0", vjps=(_same, lambda g, c: _scaled(-g, c.attrs["alpha"])),
     formula="a − α·b", local=("1", "−α"))
 def _sub(a, b, alpha=1):
     return a - b * alpha if alpha != 1 else a - b
 
 
-@op("rsub_scalar", "RsubBackward1", vjps=(lambda g, c: -g * c.attrs["alpha"],),
+@op("rsub_scalar", "RsubBackward1", vjps=(lambda g, c: _scaled(-g, c.attrs["alpha"]),),
     formula="s − α·a", local=("−α",))
 def _rsub_scalar(a, other, alpha=1):
     return np.asarray(other - a * alpha if alpha != 1 else other - a, dtype=a.dtype)
@@ -45,13 +60,32 @@ def _mul(a, b):
     return a * b
 
 
-@op("div", "DivBackward0", vjps=(lambda g, c: g / c.other, lambda g, c: -g * c.self / (c.other * c.other)),
+def _div_other_vjp(g, c):
+    # −g · a / b², in the temporary that holds −g.
+    a, b = c.self, c.other
+    out = -g
+    if not (_fresh(out, g) and a.dtype == out.dtype and b.dtype == out.dtype):
+        return out * a / (b * b)
+    np.multiply(out, a, out=out)
+    return np.divide(out, b * b, out=out)
+
+
+@op("div", "DivBackward0", vjps=(lambda g, c: g / c.other, _div_other_vjp),
     saves=(("other",), ("self", "other")), formula="a / b", local=("1/b", "−a/b²"))
 def _div(a, b):
     return a / b
 
 
-@op("reciprocal", "ReciprocalBackward0", vjps=(lambda g, c: -g * c.result * c.result,),
+def _reciprocal_vjp(g, c):
+    r = c.result
+    out = -g
+    if not (_fresh(out, g) and r.dtype == out.dtype):
+        return out * r * r
+    np.multiply(out, r, out=out)
+    return np.multiply(out, r, out=out)
+
+
+@op("reciprocal", "ReciprocalBackward0", vjps=(_reciprocal_vjp,),
     saves=(("result",),), formula="1 / a", local=("−1/a²",))
 def _reciprocal(a):
     return np.reciprocal(a)
@@ -66,7 +100,12 @@ def _pow_scalar_vjp(g, c):
     exponent = c.attrs["exponent"]
     if exponent == 0:
         return np.zeros_like(g)
-    return g * exponent * c.self ** (exponent - 1)
+    # a¹ is a itself: skip the copy `a ** 1` would make for the most common exponent.
+    power = c.self if exponent == 2 else c.self ** (exponent - 1)
+    out = g * exponent
+    if _fresh(out, g) and power.dtype == out.dtype and power.shape == out.shape:
+        return np.multiply(out, power, out=out)
+    return out * power
 
 
 @op("pow_scalar", "PowBackward0", vjps=(_pow_scalar_vjp,), saves=(("self",),),
@@ -109,14 +148,24 @@ def _log(a):
         return np.log(a)
 
 
-@op("sqrt", "SqrtBackward0", vjps=(lambda g, c: g / (2 * c.result),), saves=(("result",),),
+def _sqrt_vjp(g, c):
+    twice = 2 * c.result
+    return np.divide(g, twice, out=twice) if _fresh(twice, g) else g / twice
+
+
+@op("sqrt", "SqrtBackward0", vjps=(_sqrt_vjp,), saves=(("result",),),
     formula="√a", local=("1/(2√a)",))
 def _sqrt(a):
     with np.errstate(invalid="ignore"):
         return np.sqrt(a)
 
 
-@op("abs", "AbsBackward0", vjps=(lambda g, c: g * np.sign(c.self),), saves=(("self",),),
+def _abs_vjp(g, c):
+    sign = np.sign(c.self)
+    return np.multiply(g, sign, out=sign) if _fresh(sign, g) else g * sign
+
+
+@op("abs", "AbsBackward0", vjps=(_abs_vjp,), saves=(("self",),),
     formula="|a|", local=("sign(a)",))
 def _abs(a):
     return np.abs(a)
@@ -128,14 +177,29 @@ def _relu(a):
     return np.maximum(a, np.zeros((), dtype=a.dtype))
 
 
-@op("sigmoid", "SigmoidBackward0", vjps=(lambda g, c: g * c.result * (1 - c.result),), saves=(("result",),),
+def _sigmoid_vjp(g, c):
+    r = c.result
+    out = g * r
+    return np.multiply(out, 1 - r, out=out) if _fresh(out, g) else out * (1 - r)
+
+
+@op("sigmoid", "SigmoidBackward0", vjps=(_sigmoid_vjp,), saves=(("result",),),
     formula="σ(a)", local=("σ(a)·(1 − σ(a))",))
 def _sigmoid(a):
     with np.errstate(over="ignore"):
         return (1 / (1 + np.exp(-a))).astype(a.dtype, copy=False)
 
 
-@op("tanh", "TanhBackward0", vjps=(lambda g, c: g * (1 - c.result * c.result),), saves=(("result",),),
+def _tanh_vjp(g, c):
+    # g · (1 − r²) with one temporary instead of three.
+    square = c.result * c.result
+    if not _fresh(square, g):
+        return g * (1 - square)
+    np.subtract(1, square, out=square)
+    return np.multiply(g, square, out=square)
+
+
+@op("tanh", "TanhBackward0", vjps=(_tanh_vjp,), saves=(("result",),),
     formula="tanh(a)", local=("1 − tanh²(a)",))
 def _tanh(a):
     return np.tanh(a)

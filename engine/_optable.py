@@ -32,10 +32,26 @@ class OpSpec:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _saved_value(name: str) -> property:
+    def get(ctx: Ctx) -> Any:
+        try:
+            return ctx.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    return property(get)
+
+
 class Ctx:
     """What a VJP sees: the saved inputs/result and the op's attributes."""
 
     __slots__ = ("values", "attrs", "shapes")
+
+    # The common names are properties: a lookup that falls through to __getattr__ first raises and
+    # catches an AttributeError, which costs more than most VJPs' arithmetic on small tensors.
+    self = _saved_value("self")
+    other = _saved_value("other")
+    result = _saved_value("result")
 
     def __init__(self, values: dict[str, np.ndarray], attrs: dict[str, Any], shapes: tuple) -> None:
         self.values = values

@@ -17,6 +17,8 @@ import numpy as np
 from explorer.codeedit import torch_alias
 from explorer.state import nested_literal, parse_numbers
 
+MAX_DEFAULT_GRADIENT = 64   # roots with more elements start with an empty gradient box
+
 
 @dataclass(frozen=True)
 class RootChoice:
@@ -93,6 +95,16 @@ def _numbers_text(array: Any) -> str:
     return ", ".join(f"{float(value):.7g}" for value in np.asarray(array).reshape(-1))
 
 
+def _defined(expression: str, names: Any) -> bool:
+    """Whether every variable `expression` uses exists after the forward part (e.g. `z` in `z.mean()`)."""
+    try:
+        tree = ast.parse(expression, mode="eval")
+    except SyntaxError:
+        return False
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    return used <= set(names)
+
+
 def root_choices(forward_record: Any, source: str) -> list[RootChoice]:
     """The tensors of the forward part that have a grad_fn, the program's own backward() root first.
 
@@ -108,19 +120,23 @@ def root_choices(forward_record: Any, source: str) -> list[RootChoice]:
     choices: dict[str, RootChoice] = {}
     for receiver, gradient in program_backward_calls(source):
         info = named.get(receiver)
-        default = ""
-        if gradient is not None and gradient in named:
-            default = _numbers_text(named[gradient].value)
-        elif gradient is not None:
-            default = gradient
-        if info is not None and info.grad_fn is None:
+        if info is not None and info.grad_fn is None or not _defined(receiver, forward_record.names):
             continue
+        # A gradient held in a variable is shown as its numbers; an expression cannot be (nothing is
+        # evaluated outside the sandbox), so the learner types one.
+        default = _numbers_text(named[gradient].value) if gradient in named else ""
         shape = None if info is None else tuple(info.shape)
         choices.setdefault(receiver, RootChoice(receiver, shape, default))
     for name, info in named.items():
         if info.grad_fn is not None and name not in choices:
-            choices[name] = RootChoice(name, tuple(info.shape), "")
+            choices[name] = RootChoice(name, tuple(info.shape), _ones_text(tuple(info.shape)))
     return list(choices.values())
+
+
+def _ones_text(shape: tuple[int, ...]) -> str:
+    """A starting gradient of ones for a small non-scalar root ("" for a scalar or a large one)."""
+    size = int(np.prod(shape)) if shape else 1
+    return ", ".join(["1"] * size) if 1 < size <= MAX_DEFAULT_GRADIENT else ""
 
 
 def gradient_literal(text: str, choice: RootChoice, torch_name: str = "torch") -> str | None:
@@ -181,3 +197,9 @@ def leaf_ledger(call: Any, grads_now: dict[int, np.ndarray]) -> list[LedgerRow]:
         label = info.label if info is not None and info.label else f"#{tensor_id}"
         rows.append((label, before, grads_now.get(tensor_id, before)))
     return rows
+
+
+def grads_by_tensor(grads: dict[Any, np.ndarray]) -> dict[int, np.ndarray]:
+    """A step's `.grad`s keyed by graph node (`t:<tensor id>`) -> keyed by tensor id."""
+    return {int(node.split(":", 1)[1]): value for node, value in grads.items()
+            if isinstance(node, str) and node.startswith("t:")}

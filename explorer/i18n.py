@@ -424,7 +424,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Chương trình (dùng chung với trang Thực hành)",
     },
     "bw.root": {"en": "Call backward() on", "vi": "Gọi backward() trên"},
-    "bw.root.option": {"en": "{name}  (shape {shape})", "vi": "{name}  (kích thước {shape})"},
+    "bw.root.option": {"en": "{name}  ({shape})", "vi": "{name}  ({shape})"},
     "bw.no_roots": {
         "en": "No tensor in this program has a grad_fn, so there is nothing to run backward() on. Make a "
               "leaf with requires_grad=True in the Playground.",
@@ -452,6 +452,17 @@ TEXTS: dict[str, dict[str, str]] = {
     "bw.retain": {"en": "retain_graph=True", "vi": "retain_graph=True"},
     "bw.twice": {"en": "Call backward() again", "vi": "Gọi backward() thêm lần nữa"},
     "bw.call": {"en": "Show the steps of", "vi": "Xem các bước của"},
+    "bw.scalar": {"en": "a scalar", "vi": "vô hướng"},
+    "bw.own_calls": {
+        "en": "This program calls backward() where no single tensor can be picked (inside a loop, for "
+              "instance), so its own backward() calls are shown, as they ran.",
+        "vi": "Chương trình này gọi backward() ở chỗ không thể chọn riêng một tensor (ví dụ bên trong vòng "
+              "lặp), nên các lần gọi backward() của chính nó được hiển thị, đúng như khi chạy.",
+    },
+    "bw.call.own": {
+        "en": "backward() call {k} (line {line})",
+        "vi": "lần gọi backward() thứ {k} (dòng {line})",
+    },
     "bw.call.first": {"en": "the first backward()", "vi": "lần backward() thứ nhất"},
     "bw.call.second": {"en": "the second backward()", "vi": "lần backward() thứ hai"},
     "bw.code": {"en": "The code that runs", "vi": "Mã được chạy"},

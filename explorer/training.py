@@ -175,3 +175,14 @@ def first_element(array: np.ndarray | None) -> float | None:
         return None
     flat = np.asarray(array).reshape(-1)
     return float(flat[0]) if flat.size else None
+
+
+def chart_lines(values: dict[str, np.ndarray | None]) -> dict[str, Any]:
+    """What to chart per parameter: one number when all its entries are equal (the lesson's four weights
+    move together, and four identical lines would hide each other), else the array."""
+    lines: dict[str, Any] = {}
+    for name, value in values.items():
+        array = None if value is None else np.asarray(value)
+        uniform = array is not None and array.size > 0 and bool(np.all(array == array.flat[0]))
+        lines[name] = float(array.reshape(-1)[0]) if uniform else value
+    return lines

@@ -29,7 +29,7 @@ PARAMS: dict[str, Param] = {param.key: param for param in (
     Param("bw_grad", None),   # None: the root's own default; "" (typed empty) is kept in a link
     Param("bw_retain", False),
     Param("bw_twice", False),
-    Param("bw_call", 0, (0, 1)),
+    Param("bw_call", 0, low=0, high=10_000),
     Param("bw_step", 1, low=1, high=100_000),
     Param("bw_speed", "normal", SPEEDS),
     # Training

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine._optable import unbroadcast
-from engine.autograd.graph import AccumulateGrad, Node
+from engine.autograd.graph import Node
 
 SECOND_BACKWARD = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they "
@@ -50,12 +50,6 @@ def _dependencies(roots: Sequence[Node]) -> dict[Node, int]:
     return counts
 
 
-def _priority(node: Node) -> tuple[int, int]:
-    # Like torch's ready queue: AccumulateGrad runs as soon as it is ready, otherwise the most recently
-    # created node first.
-    return (0 if isinstance(node, AccumulateGrad) else 1, -node.sequence_nr)
-
-
 def _check_saved(node: Node) -> None:
     if node._freed:
         raise RuntimeError(SECOND_BACKWARD)
@@ -88,18 +82,23 @@ def _legacy_type(tensor) -> str:
 
 
 def _outgoing(node: Node, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
-    if isinstance(node, AccumulateGrad):
-        return ()
     ctx = node.context()
+    vjps = node.spec.vjps
+    shapes = node.input_shapes
     grads = []
     for index, (child, _) in enumerate(node.next_functions):
-        vjp = node.spec.vjps[index]
+        vjp = vjps[index]
         if child is None or vjp is None:
             grads.append(None)
             continue
-        contribution = unbroadcast(np.asarray(vjp(grad, ctx)), node.input_shapes[index])
-        if child.dtype is not None and contribution.dtype != child.dtype:
-            contribution = contribution.astype(child.dtype)
+        contribution = vjp(grad, ctx)
+        if type(contribution) is not np.ndarray:
+            contribution = np.asarray(contribution)
+        if contribution.shape != shapes[index]:
+            contribution = unbroadcast(contribution, shapes[index])
+        dtype = child.dtype
+        if dtype is not None and contribution.dtype is not dtype and contribution.dtype != dtype:
+            contribution = contribution.astype(dtype)
         grads.append(contribution)
     return tuple(grads)
 
@@ -110,23 +109,55 @@ def backward_steps(
     """Yield the steps of one backward pass from `roots` seeded with `grad_roots`."""
     pending = _dependencies(roots)
     buffers: dict[Node, np.ndarray] = {}
+    # Buffers holding a sum this generator made and has not yielded yet: only those may be added to
+    # in place. Every other gradient may be shared (a step already yielded it, or a VJP passed its
+    # incoming gradient straight through), so adding to it would change what someone else holds.
+    private: set[Node] = set()
     for root, grad in zip(roots, grad_roots, strict=True):
-        buffers[root] = buffers[root] + grad if root in buffers else grad
-    ready = [(_priority(root), root.sequence_nr, root) for root in dict.fromkeys(roots) if pending[root] == 0]
+        _add_to_buffer(buffers, private, root, grad)
+    ready = [_entry(root) for root in dict.fromkeys(roots) if pending[root] == 0]
     heapq.heapify(ready)
+    heappop, heappush = heapq.heappop, heapq.heappush
     while ready:
-        _, _, node = heapq.heappop(ready)
+        node = heappop(ready)[-1]
         grad_in = buffers.pop(node)
-        _check_saved(node)
-        grads_out = _outgoing(node, grad_in)
-        if not retain_graph:
-            node.free_saved()
+        private.discard(node)
+        if node.spec is None:  # AccumulateGrad: the consumer does the accumulating
+            grads_out = ()
+        else:
+            _check_saved(node)
+            grads_out = _outgoing(node, grad_in)
+            if not retain_graph:
+                node.free_saved()
         yield Step(node, grad_in, grads_out)
-        for (child, _), grad in zip(node.next_functions, grads_out, strict=False):
+        for (child, _), grad in zip(node.next_functions, grads_out):
             if child is None:
                 continue
             if grad is not None:
-                buffers[child] = buffers[child] + grad if child in buffers else grad
-            pending[child] -= 1
-            if pending[child] == 0 and child in buffers:
-                heapq.heappush(ready, (_priority(child), child.sequence_nr, child))
+                if child in buffers:
+                    _add_to_buffer(buffers, private, child, grad)
+                else:
+                    buffers[child] = grad
+            left = pending[child] - 1
+            pending[child] = left
+            if left == 0 and child in buffers:
+                heappush(ready, _entry(child))
+
+
+def _entry(node: Node) -> tuple[int, int, Node]:
+    # Like torch's ready queue: AccumulateGrad runs as soon as it is ready, otherwise the most recently
+    # created node first. Sequence numbers are unique, so the node itself is never compared.
+    return (0 if node.spec is None else 1, -node.sequence_nr, node)
+
+
+def _add_to_buffer(buffers: dict[Node, np.ndarray], private: set[Node], node: Node, grad: np.ndarray) -> None:
+    held = buffers.get(node)
+    if held is None:
+        buffers[node] = grad
+    elif node in private and held.shape == grad.shape and held.dtype == grad.dtype:
+        np.add(held, grad, out=held)
+    else:
+        total = held + grad
+        buffers[node] = total
+        if type(total) is np.ndarray:  # 0-d sums come back as numpy scalars, which have no memory to reuse
+            private.add(node)

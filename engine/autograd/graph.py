@@ -30,23 +30,31 @@ class Node:
 
     __slots__ = (
         "spec", "next_functions", "attrs", "sequence_nr", "input_shapes", "dtype", "_saved",
-        "_freed", "_retained", "metadata", "__weakref__",
+        "_freed", "_retained", "_metadata", "__weakref__",
     )
 
     def __init__(self, spec: OpSpec | None, next_functions: tuple, attrs: dict[str, Any],
-                 input_shapes: tuple) -> None:
+                 input_shapes: tuple, dtype: np.dtype | None = None,
+                 saved: dict[str, SavedValue] | None = None) -> None:
         self.spec = spec
         self.next_functions = next_functions
         self.attrs = attrs
         self.input_shapes = input_shapes
         # The dtype of the tensor this node produced: gradients arriving here are cast to it, as torch
         # casts to each input's metadata (a float32 leaf gets a float32 .grad from a float64 op).
-        self.dtype: np.dtype | None = None
+        self.dtype = dtype
         self.sequence_nr = next(_sequence)
-        self._saved: dict[str, SavedValue] = {}
+        self._saved = {} if saved is None else saved
         self._freed = False
         self._retained: weakref.ref | None = None
-        self.metadata: dict[str, Any] = {}
+        self._metadata: dict[str, Any] | None = None
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """torch's per-node scratch dict; made on first use, since few nodes ever need one."""
+        if self._metadata is None:
+            self._metadata = {}
+        return self._metadata
 
     def name(self) -> str:
         return self.spec.node
@@ -64,7 +72,9 @@ class Node:
         return self._retained() if self._retained is not None else None
 
     def context(self) -> Ctx:
-        return Ctx(self.saved, self.attrs, self.input_shapes)
+        saved = self._saved
+        values = {key: value.array for key, value in saved.items()} if saved else {}
+        return Ctx(values, self.attrs, self.input_shapes)
 
     def free_saved(self) -> None:
         if self._saved:

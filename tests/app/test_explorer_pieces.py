@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 import pytest
 
@@ -25,7 +26,9 @@ from explorer.state import (
     nested_literal,
     parse_numbers,
 )
-from explorer.training import TrainingSettings, counterpart, training_script
+from explorer.training import TrainingSettings, chart_lines, counterpart, training_script
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # --- form builder ------------------------------------------------------------------------------------
 
@@ -189,3 +192,30 @@ def test_backward_lines():
     assert backward_lines(choice, "torch.tensor([1.0, 1.0, 1.0])", True, True) == [
         "y.backward(torch.tensor([1.0, 1.0, 1.0]), retain_graph=True)"] * 2
     assert backward_lines(RootChoice("z", (), ""), None, False, False) == ["z.backward()"]
+
+
+def test_explorer_does_not_import_streamlit():
+    import subprocess
+    import sys
+
+    modules = [path.stem for path in (ROOT / "explorer").glob("*.py") if path.stem != "__init__"]
+    code = "import sys\n" + "".join(f"import explorer.{name}\n" for name in modules) + \
+        "print('streamlit' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "False"
+
+
+def test_chart_lines_fold_equal_entries_into_one_number():
+    import numpy as np
+
+    lines = chart_lines({"weights": np.full(4, 5.0), "w": np.array([1.0, 2.0]), "b": None})
+    assert lines["weights"] == 5.0
+    assert list(lines["w"]) == [1.0, 2.0]
+    assert lines["b"] is None
+
+
+def test_grads_by_tensor_keeps_tensor_nodes():
+    from explorer.backwardplan import grads_by_tensor
+
+    assert grads_by_tensor({"t:3": 1.0, "fn:2": 2.0, "chain:t:1": 3.0}) == {3: 1.0}

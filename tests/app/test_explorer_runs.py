@@ -172,3 +172,14 @@ def test_backward_program_runs_and_reaches_the_leaf():
     assert lines == ["z.backward()"]
     [call] = backward_calls(run(script))
     assert [value.tolist() for value in call.grads_after.values()] == [[1.0, 1.0, 1.0]]
+
+
+def test_a_program_whose_backward_is_in_a_loop_offers_no_new_root():
+    source = preset_code("seed_zero")
+    assert root_choices(run(forward_part(source)), source) == []
+
+
+def test_a_receiver_expression_is_offered_when_its_variables_exist():
+    source = "import torch\nx = torch.ones(2, requires_grad=True)\nz = x * 3\nz.mean().backward()\n"
+    expressions = [choice.expression for choice in root_choices(run(forward_part(source)), source)]
+    assert expressions == ["z.mean()", "z"]

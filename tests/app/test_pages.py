@@ -331,12 +331,14 @@ def test_training_with_sgd_zeroing_anywhere_keeps_it_flat(zero_at):
     assert _grad_column(at) == ["tensor([5., 5., 5., 5.])"] * 5
 
 
-def test_training_charts_and_the_staircase_figure():
+def test_the_staircase_figure_sets_the_flat_line_next_to_the_staircase():
+    from engine.figures import text as figure_text
+
     at = start("vi", "app_pages/training.py")
     staircase = figure_json(at, 1)
-    flat, stairs = (trace for trace in staircase["data"] if trace["name"] != trace.get("x"))
-    assert {round(value, 4) for value in _ys(stairs)} == {5.0, 10.0, 15.0, 20.0, 25.0} or \
-        {round(value, 4) for value in _ys(flat)} == {5.0, 10.0, 15.0, 20.0, 25.0}
+    lines = {trace["name"]: [round(float(value), 4) for value in _ys(trace)] for trace in staircase["data"]}
+    assert lines[figure_text("chart.with_zero", "vi")] == [5.0] * 5
+    assert lines[figure_text("chart.without_zero", "vi")] == [5.0, 10.0, 15.0, 20.0, 25.0]
 
 
 def _ys(trace: dict) -> list[float]:
@@ -364,3 +366,24 @@ def test_training_code_opens_in_the_playground():
     assert "weights.grad.zero_()" not in at.session_state["program"]
     at.switch_page("app_pages/playground.py").run()
     assert "weights.grad.zero_()" not in at.text_area(key="pg_code").value
+
+
+def test_a_loop_program_replays_its_own_backward_calls():
+    at = start("en", "app_pages/backward.py", program=preset_code("seed_zero"))
+    assert not at.exception
+    assert at.info[0].value == t("bw.own_calls", "en")
+    at.selectbox(key="bw_call").select(2).run()
+    at.button(key="bw_last").click().run()
+    assert "weights.grad = tensor([5., 5., 5., 5.])" in texts(at)
+
+
+@pytest.mark.parametrize("preset", PRESETS, ids=lambda preset: preset.id)
+def test_every_preset_steps_through_backward(preset):
+    at = start("vi", "app_pages/backward.py", program=preset.code)
+    assert not at.exception
+    if preset.id in ("seed18", "seed19"):
+        assert at.info[0].value == t("bw.no_roots", "vi")  # nothing there has a grad_fn
+        return
+    at.button(key="bw_last").click().run()
+    assert not at.exception
+    assert t("bw.done", "vi") in texts(at)

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from explorer.i18n import t
+from explorer.lessons import LESSONS_BY_ID
 from explorer.presets import preset_code
 from explorer.state import encode_source
 from tests.browser.helpers import screenshot, wait_for_app
@@ -41,8 +42,8 @@ def test_a_preset_runs(app_url: str, page: Page):
     page.get_by_test_id("stSelectbox").filter(has_text=t("pg.preset", "en")).click()
     page.get_by_role("option", name=t("preset.seed15", "en")).click()
     wait_for_app(page, settle_ms=800)
-    output = page.get_by_test_id("stCode").filter(has_text="2.0480e+02")
-    expect(output.first).to_be_visible()
+    expect(page.locator(".st-key-run_output")).to_contain_text(
+        "tensor([2.0480e+02, 2.0480e+03, 2.0480e-01, 2.0480e+01, 2.0480e+00])")
     assert_no_errors(page)
     screenshot(page, "preset_seed15")
 
@@ -84,3 +85,13 @@ def test_the_language_switch_changes_the_texts(app_url: str, page: Page):
     expect(page.get_by_text(t("pg.intro", "vi"))).to_be_visible()
     assert "lang=vi" in page.url
     screenshot(page, "language_switched_vi")
+
+
+def test_open_in_the_playground_goes_there_with_the_lessons_code(app_url: str, page: Page):
+    open_page(page, app_url, "", lang="vi", lesson="vjp")
+    page.get_by_role("button", name=t("common.open_playground", "vi")).click()
+    wait_for_app(page, settle_ms=800)
+    expect(page.locator("h1").first).to_have_text(t("pg.title", "vi"))
+    expect(page.locator(".st-key-pg_code textarea")).to_have_value(LESSONS_BY_ID["vjp"].code)
+    assert "/playground" in page.url and "code=" in page.url and "lang=vi" in page.url
+    assert_no_errors(page)
