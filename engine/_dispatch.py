@@ -95,14 +95,20 @@ def run(spec: OpSpec, inputs: tuple, wrapped: tuple[bool, ...], attrs: dict[str,
 def _record(spec: OpSpec, inputs: tuple, wrapped: tuple[bool, ...], attrs: dict[str, Any],
             result: Tensor) -> None:
     """Make `result` the output of a new grad_fn node for `spec` applied to `inputs`."""
-    edges = tuple([_edge(t) for t in inputs])
-    live = tuple([edge[0] is not None for edge in edges])
+    if len(inputs) == 2:
+        first, second = inputs
+        edges = (_edge(first), _edge(second))
+        live = (edges[0][0] is not None, edges[1][0] is not None)
+        shapes = (first._data.shape, second._data.shape)
+    else:
+        edges = tuple([_edge(t) for t in inputs])
+        live = tuple([edge[0] is not None for edge in edges])
+        shapes = tuple([t._data.shape for t in inputs])
     plan = _SAVE_PLANS.get((spec.name, live))
     if plan is None:
         plan = _save_plan(spec, live)
-    saved = _saved_values(plan, inputs, wrapped, result) if plan else {}
-    data = result._data
-    node = Node(spec, edges, attrs, tuple([t._data.shape for t in inputs]), data.dtype, saved)
+    saved = _saved_values(plan, inputs, wrapped, result) if plan else None
+    node = Node(spec, edges, attrs, shapes, result._data.dtype, saved)
     result._requires_grad = True
     if result._view_of is None:
         result._grad_fn = node

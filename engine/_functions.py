@@ -106,7 +106,7 @@ class _WrappedNumber:
         self._data = data
 
 
-def _binary(name: str, a: Any, b: Any, **attrs: Any) -> Tensor:
+def _binary(name: str, a: Any, b: Any, attrs: dict[str, Any]) -> Tensor:
     # Fast path for the common case: two tensors of one dtype, or a float tensor and a Python number.
     if isinstance(a, Tensor):
         left = a._data
@@ -128,7 +128,7 @@ def _binary(name: str, a: Any, b: Any, **attrs: Any) -> Tensor:
     _check_broadcast(a, b)
     left, left_wrapped = _as_operand(a, dtype)
     right, right_wrapped = _as_operand(b, dtype)
-    return apply(name, left, right, wrapped=(left_wrapped, right_wrapped), **attrs)
+    return run(TABLE[name], (left, right), (left_wrapped, right_wrapped), attrs)
 
 
 _NOT_WRAPPED = (False, False)
@@ -179,11 +179,11 @@ def _require_tensor(value: Any, name: str) -> None:
 # -- arithmetic ----------------------------------------------------------------------------------------
 
 def add(input: Any, other: Any, *, alpha: Scalar = 1) -> Tensor:
-    return _binary("add", input, other, alpha=alpha)
+    return _binary("add", input, other, {"alpha": alpha})
 
 
 def sub(input: Any, other: Any, *, alpha: Scalar = 1) -> Tensor:
-    return _binary("sub", input, other, alpha=alpha)
+    return _binary("sub", input, other, {"alpha": alpha})
 
 
 def rsub(input: Tensor, other: Any, *, alpha: Scalar = 1) -> Tensor:
@@ -195,7 +195,7 @@ def rsub(input: Tensor, other: Any, *, alpha: Scalar = 1) -> Tensor:
 
 
 def mul(input: Any, other: Any) -> Tensor:
-    return _binary("mul", input, other)
+    return _binary("mul", input, other, {})
 
 
 def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
@@ -242,7 +242,7 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - torch.pow
         operand, _ = _as_operand(exponent, dtype)
         return apply("rpow_scalar", operand, base=input)
     if isinstance(exponent, Tensor):
-        return _binary("pow", input, exponent)
+        return _binary("pow", input, exponent, {})
     dtype = result_type(input, exponent)
     operand, _ = _as_operand(input, dtype)
     return apply("pow_scalar", operand, exponent=exponent)
