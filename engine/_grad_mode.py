@@ -18,6 +18,21 @@ def _set(mode: bool) -> None:
     _enabled = mode
 
 
+def _run_in_mode(func: Callable, mode: bool) -> Callable:
+    """`func` wrapped so that each call runs with grad mode `mode`, restoring the caller's afterwards."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        previous = _enabled
+        _set(mode)
+        try:
+            return func(*args, **kwargs)
+        finally:
+            _set(previous)
+
+    return wrapper
+
+
 class _GradModeContext:
     """A context manager that is also a decorator, usable with or without parentheses."""
 
@@ -41,18 +56,7 @@ class _GradModeContext:
         _set(self._previous.pop())
 
     def __call__(self, func: Callable) -> Callable:
-        mode = self._mode
-
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            previous = _enabled
-            _set(mode)
-            try:
-                return func(*args, **kwargs)
-            finally:
-                _set(previous)
-
-        return wrapper
+        return _run_in_mode(func, self._mode)
 
 
 class no_grad(_GradModeContext):  # noqa: N801
@@ -81,16 +85,7 @@ class set_grad_enabled:  # noqa: N801
         _set(self._previous)
 
     def __call__(self, func: Callable) -> Callable:
+        # Used as a decorator, the mode set by __init__ applies to the calls, not to the code around them.
         mode = _enabled
         _set(self._previous)
-
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            previous = _enabled
-            _set(mode)
-            try:
-                return func(*args, **kwargs)
-            finally:
-                _set(previous)
-
-        return wrapper
+        return _run_in_mode(func, mode)
