@@ -7,6 +7,8 @@ from typing import Any
 import streamlit as st
 
 from app_pages.common import (
+    BACKWARD_WIDTH,
+    backward_layout,
     goto,
     lang,
     page_state,
@@ -23,6 +25,7 @@ from app_pages.common import (
 from engine.figures import (
     arithmetic,
     backward_animation,
+    node_name,
     standalone_html,
 )
 from engine.graph.model import preview
@@ -161,7 +164,7 @@ else:
                                     for index in usable})
 
 
-call, graph, states, positions = replay(script, call_index)
+call, graph, states = replay(script, call_index)
 count = len(states)
 
 
@@ -231,7 +234,7 @@ def render_steps() -> None:
             st.markdown(f"**{tr('bw.formula')}:** `{state.formula}`")
         st.markdown(f"**{tr('bw.grad_in')}:** `{value_text(state.grad_in)}`")
         if state.accumulated is not None and accumulating:
-            label = graph.nodes[state.accumulated].get("variable") or graph.nodes[state.accumulated]["label"]
+            label = _node_name(state.accumulated)
             st.info(tr("bw.accumulate", name=label), icon=":material/add:")
         # An AccumulateGrad step only adds into .grad (said above); its inputs are no further nodes.
         edges = [] if accumulating else [edge for edge in state.edges if edge.target in graph]
@@ -268,7 +271,7 @@ def _short(array: Any) -> str:
 
 def _node_name(node: Any) -> str:
     data = graph.nodes[node]
-    return data.get("variable") or data["label"]
+    return data.get("variable") or node_name(data, lang())
 
 
 speed = SPEEDS.get(st.session_state.get("bw_speed") or "normal", SPEEDS["normal"])
@@ -278,8 +281,10 @@ else:
     st.fragment(render_steps)()
 
 with st.expander(tr("common.downloads"), icon=":material/download:"):
+    language = lang()
     st.download_button(tr("common.download_html"), lambda: standalone_html(
-        backward_animation(graph, lang=lang(), positions=positions)), file_name="backward.html",
+        backward_animation(graph, lang=language, placement=backward_layout(script, call_index, language),
+                           width=BACKWARD_WIDTH)), file_name="backward.html",
         mime="text/html", key="bw_download_html", on_click="ignore", icon=":material/download:")
     st.download_button(tr("common.download_py"), script, file_name="backward.py", mime="text/x-python",
                        key="bw_download_py", on_click="ignore", icon=":material/download:")

@@ -12,15 +12,16 @@ from typing import Any
 import streamlit as st
 
 from engine import sandbox
-from engine.figures import backward_states, backward_step_figure, graph_figure, standalone_html
-from engine.graph import (
-    collapse_chains,
-    graph_from_backward,
-    graph_from_record,
-    layered_layout,
-    to_dot,
-    to_json,
+from engine.figures import (
+    backward_placement,
+    backward_states,
+    backward_step_figure,
+    graph_figure,
+    node_lines,
+    node_name,
+    standalone_html,
 )
+from engine.graph import collapse_chains, graph_from_backward, graph_from_record, to_dot, to_json
 from explorer.i18n import t
 from explorer.presets import DEFAULT_PRESET, preset_code
 from explorer.runinfo import backward_calls
@@ -53,6 +54,12 @@ def lang() -> str:
 def tr(key: str, **params: object) -> str:
     """A catalogue text in the current language."""
     return t(key, lang(), **params)
+
+
+def node_data(data: dict[str, Any]) -> dict[str, Any]:
+    """A graph node's attributes with its name in the current language (`constant` -> `hằng số`), for
+    the explorer functions that show a node's name."""
+    return {**data, "label": node_name(data, lang())}
 
 
 def labels(key_of: Callable[[Any], str]) -> Callable[[Any], str]:
@@ -195,19 +202,31 @@ def code_styles() -> None:
     )
 
 
+# The Backward page draws its figure across the whole page: a wide layout needs less height.
+BACKWARD_WIDTH = 720
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
-def replay(code: str, index: int) -> tuple[Any, Any, list[Any], dict[Any, tuple[float, float]]]:
-    """The `index`-th backward call of a run: its graph, its step states and one layout for every step."""
+def replay(code: str, index: int) -> tuple[Any, Any, list[Any]]:
+    """The `index`-th backward call of a run: its graph and its step states."""
     call = backward_calls(run_source(code))[index]
     graph = graph_from_backward(call)
-    return call, graph, backward_states(graph), layered_layout(graph)
+    return call, graph, backward_states(graph)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def backward_layout(code: str, index: int, lang_name: str) -> Any:
+    """One placement for every step of a backward call (labels in `lang_name` decide the room)."""
+    _, graph, _ = replay(code, index)
+    return backward_placement(graph, lang=lang_name, width=BACKWARD_WIDTH)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def step_figure(code: str, index: int, step: int, theme_name: str, lang_name: str) -> Any:
     """The figure of one backward step, drawn on the call's shared layout."""
-    _, graph, _, positions = replay(code, index)
-    return backward_step_figure(graph, step, theme=theme_name, lang=lang_name, positions=positions)
+    _, graph, _ = replay(code, index)
+    return backward_step_figure(graph, step, theme=theme_name, lang=lang_name,
+                                placement=backward_layout(code, index, lang_name), width=BACKWARD_WIDTH)
 
 
 def too_long(source: str) -> bool:
@@ -257,7 +276,10 @@ def download_buttons(source: str, graph: Any, figure_maker: Callable[[], Any], k
         st.download_button(tr("common.download_json"), lambda: to_json(graph, indent=2),
                            file_name="graph.json", mime="application/json", key=f"{key}_json",
                            icon=":material/download:", on_click="ignore")
-        st.download_button(tr("common.download_dot"), lambda: to_dot(graph), file_name="graph.dot",
+        language = lang()
+        st.download_button(tr("common.download_dot"),
+                           lambda: to_dot(graph, lines=lambda data: node_lines(data, language)),
+                           file_name="graph.dot",
                            mime="text/vnd.graphviz", key=f"{key}_dot", icon=":material/download:",
                            on_click="ignore")
         st.download_button(tr("common.download_html"), lambda: standalone_html(figure_maker()),

@@ -15,6 +15,7 @@ from app_pages.common import (
     graph_of,
     labels,
     lang,
+    node_data,
     page_state,
     program,
     run_source,
@@ -195,7 +196,7 @@ with graph_column:
     choices = [node for node, data in graph.nodes(data=True) if data["kind"] != "collapsed"]
     if st.session_state.get(NODE_KEY) not in choices:
         st.session_state[NODE_KEY] = None
-    choice_names = {node: node_choice_label(graph.nodes[node]) for node in choices}
+    choice_names = {node: node_choice_label(node_data(graph.nodes[node])) for node in choices}
     selected = st.session_state.get(NODE_KEY)
     if graph.number_of_nodes() == 0:
         st.info(tr("common.empty_graph"), icon=":material/info:")
@@ -208,7 +209,7 @@ with graph_column:
     if selected is not None:
         with st.container(border=True, key="pg_inspector"):
             st.subheader(tr("pg.inspector"))
-            rows = inspector_rows(graph.nodes[selected], record, source)
+            rows = inspector_rows(node_data(graph.nodes[selected]), record, source)
             st.table({tr("pg.field"): [tr(row.field) for row in rows],
                       tr("pg.value"): [_row_value(row) for row in rows]}, hide_index=True)
 

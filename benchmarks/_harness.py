@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import operator
 import re
 import time
@@ -74,3 +75,44 @@ def measure(fn: Callable[[], object], repeat: int = 5, number: int = 1, warmup: 
             fn()
         best = min(best, time.perf_counter() - start)
     return best / number
+
+
+def measure_pair(
+    ours: Callable[[], object], theirs: Callable[[], object], repeat: int = 7, number: int = 1,
+    warmup: int = 1,
+) -> tuple[float, float]:
+    """Seconds per call of `ours` and of `theirs`, timed in alternating rounds in one process.
+
+    Timing one side to the end before starting the other lets anything that drifts during the run
+    (other processes' load, the CPU clock, the allocator's state, caches) favour whichever went
+    second. Interleaving gives both sides the same conditions; the order flips every round so
+    neither always runs right after the other. Each side keeps its fastest round, as `measure` does,
+    and garbage left by the previous round is collected before each round starts, so a side pays
+    for its own collections only.
+
+    Args:
+        ours, theirs: the work to compare, each called with no arguments.
+        repeat: how many rounds to time for each side.
+        number: calls per round; raise it for work much shorter than a millisecond.
+        warmup: untimed calls of each side first (caches, lazy imports, allocator warm-up).
+
+    Returns:
+        (ours, theirs): each side's best round time divided by `number`.
+    """
+    if repeat < 1 or number < 1:
+        raise ValueError("repeat and number must be at least 1")
+    sides = (ours, theirs)
+    for _ in range(warmup):
+        for fn in sides:
+            fn()
+    best = [float("inf"), float("inf")]
+    for round_index in range(repeat):
+        order = (0, 1) if round_index % 2 == 0 else (1, 0)
+        for side in order:
+            fn = sides[side]
+            gc.collect()
+            start = time.perf_counter()
+            for _ in range(number):
+                fn()
+            best[side] = min(best[side], time.perf_counter() - start)
+    return best[0] / number, best[1] / number

@@ -18,10 +18,11 @@ if TYPE_CHECKING:
     from engine._tensor import Tensor
 
 _NO_EDGE = (None, 0)
-# What a node saves, by op name and by which inputs lead somewhere (only those inputs' VJPs ever run):
-# ((saved name, input index or RESULT), ...) in the order torch lists them.
-_SAVE_PLANS: dict[tuple[str, tuple[bool, ...]], tuple[tuple[str, int], ...]] = {}
 RESULT = -1
+# What a node saves, per op: ((saved name, input index or RESULT), ...) in the order torch lists them,
+# indexed by a bit mask of the inputs that lead somewhere (bit i set: input i has an edge). Only those
+# inputs' VJPs ever run, so only their values are kept.
+_SAVE_PLANS: dict[str, list[tuple[tuple[str, int], ...]]] = {}
 
 
 def _edge(tensor: Tensor | None) -> tuple[Node | None, int]:
@@ -34,27 +35,15 @@ def _edge(tensor: Tensor | None) -> tuple[Node | None, int]:
     return (tensor._accumulator or tensor._accumulate_grad_node(), 0)
 
 
-def _save_plan(spec: OpSpec, live: tuple[bool, ...]) -> tuple[tuple[str, int], ...]:
-    needed = {name for saves, is_live in zip(spec.saves, live, strict=True) if is_live for name in saves}
-    plan = tuple((input_name(index), index) for index in range(len(live)) if input_name(index) in needed)
-    if "result" in needed:
-        plan += (("result", RESULT),)
-    _SAVE_PLANS[spec.name, live] = plan
-    return plan
-
-
-def _saved_values(plan: tuple[tuple[str, int], ...], inputs: tuple, wrapped: tuple[bool, ...],
-                  result: Tensor) -> dict[str, SavedValue]:
-    saved = {}
-    for name, index in plan:
-        if index == RESULT:
-            saved[name] = SavedValue(result._data, result, True)
-        else:
-            tensor = inputs[index]
-            # A wrapped Python number has no version counter to check.
-            owner = None if wrapped and wrapped[index] else tensor
-            saved[name] = SavedValue(tensor._data, owner, False)
-    return saved
+def _save_plans(spec: OpSpec) -> list[tuple[tuple[str, int], ...]]:
+    count = len(spec.saves)
+    plans = []
+    for mask in range(1 << count):
+        needed = {name for index, saves in enumerate(spec.saves) if mask >> index & 1 for name in saves}
+        plan = tuple((input_name(index), index) for index in range(count) if input_name(index) in needed)
+        plans.append(plan + (("result", RESULT),) if "result" in needed else plan)
+    _SAVE_PLANS[spec.name] = plans
+    return plans
 
 
 def apply(name: str, *inputs: Tensor, wrapped: tuple[bool, ...] = (), **attrs: Any) -> Tensor:
@@ -69,12 +58,14 @@ def apply(name: str, *inputs: Tensor, wrapped: tuple[bool, ...] = (), **attrs: A
 def run(spec: OpSpec, inputs: tuple, wrapped: tuple[bool, ...], attrs: dict[str, Any]) -> Tensor:
     """`apply` with the op already looked up and the arguments already packed (the operators' fast path)."""
     count = len(inputs)
+    forward = spec.forward
     if count == 2:
-        data = spec.forward(inputs[0]._data, inputs[1]._data, **attrs)
+        data = forward(inputs[0]._data, inputs[1]._data, **attrs) if attrs else \
+            forward(inputs[0]._data, inputs[1]._data)
     elif count == 1:
-        data = spec.forward(inputs[0]._data, **attrs)
+        data = forward(inputs[0]._data, **attrs) if attrs else forward(inputs[0]._data)
     else:
-        data = spec.forward(*[t._data for t in inputs], **attrs)
+        data = forward(*[t._data for t in inputs], **attrs)
     if type(data) is not np.ndarray:
         data = np.asarray(data)
     result = _new_tensor(data)
@@ -97,17 +88,30 @@ def _record(spec: OpSpec, inputs: tuple, wrapped: tuple[bool, ...], attrs: dict[
     """Make `result` the output of a new grad_fn node for `spec` applied to `inputs`."""
     if len(inputs) == 2:
         first, second = inputs
-        edges = (_edge(first), _edge(second))
-        live = (edges[0][0] is not None, edges[1][0] is not None)
+        edges = (_edge(first) if first._requires_grad else _NO_EDGE,
+                 _edge(second) if second._requires_grad else _NO_EDGE)
+        live = (edges[0] is not _NO_EDGE) + 2 * (edges[1] is not _NO_EDGE)
         shapes = (first._data.shape, second._data.shape)
+    elif len(inputs) == 1:
+        edges = (_edge(inputs[0]),)
+        live = edges[0] is not _NO_EDGE
+        shapes = (inputs[0]._data.shape,)
     else:
         edges = tuple([_edge(t) for t in inputs])
-        live = tuple([edge[0] is not None for edge in edges])
+        live = sum(1 << index for index, edge in enumerate(edges) if edge is not _NO_EDGE)
         shapes = tuple([t._data.shape for t in inputs])
-    plan = _SAVE_PLANS.get((spec.name, live))
-    if plan is None:
-        plan = _save_plan(spec, live)
-    saved = _saved_values(plan, inputs, wrapped, result) if plan else None
+    plan = (_SAVE_PLANS.get(spec.name) or _save_plans(spec))[live]
+    saved = None
+    if plan:
+        saved = {}
+        for name, index in plan:
+            if index == RESULT:
+                saved[name] = SavedValue(result._data, result, True)
+            else:
+                tensor = inputs[index]
+                # A wrapped Python number has no version counter to check.
+                owner = None if wrapped and wrapped[index] else tensor
+                saved[name] = SavedValue(tensor._data, owner, False)
     node = Node(spec, edges, attrs, shapes, result._data.dtype, saved)
     result._requires_grad = True
     if result._view_of is None:

@@ -113,9 +113,14 @@ def _binary(name: str, a: Any, b: Any, attrs: dict[str, Any]) -> Tensor:
         if isinstance(b, Tensor):
             right = b._data
             if left.dtype is right.dtype or left.dtype == right.dtype:
-                if left.shape != right.shape:
-                    broadcast_shape(left.shape, right.shape)
-                return run(TABLE[name], (a, b), _NOT_WRAPPED, attrs)
+                try:
+                    return run(TABLE[name], (a, b), _NOT_WRAPPED, attrs)
+                except ValueError as error:
+                    failure = error
+                # Shapes that do not broadcast make numpy fail before anything is made; checking them
+                # only then keeps the check off the common path. Torch words the error its own way.
+                broadcast_shape(left.shape, right.shape)
+                raise failure
         elif (type(b) is float or type(b) is int) and left.dtype.kind == "f":
             scalar = _WrappedNumber(np.asarray(b, dtype=left.dtype))
             return run(TABLE[name], (a, scalar), _RIGHT_WRAPPED, attrs)
@@ -165,8 +170,11 @@ def _float_operand(a: Tensor) -> Tensor:
 
 
 def _unary(name: str, a: Tensor, float_only: bool = True) -> Tensor:
-    _require_tensor(a, name)
-    return run(TABLE[name], (_float_operand(a) if float_only else a,), (), {})
+    if not isinstance(a, Tensor):
+        _require_tensor(a, name)
+    if float_only and a._data.dtype.kind in "biu":
+        a = _float_operand(a)
+    return run(TABLE[name], (a,), (), {})
 
 
 def _require_tensor(value: Any, name: str) -> None:
@@ -294,7 +302,8 @@ def _reduction_dtype(input: Tensor, dtype: Any) -> Any:
 
 
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A001
-    _require_tensor(input, "sum")
+    if not isinstance(input, Tensor):
+        _require_tensor(input, "sum")
     target = _reduction_dtype(input, dtype)
     if dim is None:
         return run(TABLE["sum"], (input,), (), {"dtype": target})

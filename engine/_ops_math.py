@@ -54,10 +54,10 @@ def _rsub_scalar(a, other, alpha=1):
     return np.asarray(other - a * alpha if alpha != 1 else other - a, dtype=a.dtype)
 
 
-@op("mul", "MulBackward0", vjps=(lambda g, c: g * c.other, lambda g, c: g * c.self),
-    saves=(("other",), ("self",)), formula="a · b", local=("b", "a"))
-def _mul(a, b):
-    return a * b
+# Where a forward is exactly one numpy ufunc, the table holds the ufunc itself: on small tensors a
+# Python wrapper around it costs about as much as the arithmetic.
+_mul = op("mul", "MulBackward0", vjps=(lambda g, c: g * c.other, lambda g, c: g * c.self),
+          saves=(("other",), ("self",)), formula="a · b", local=("b", "a"))(np.multiply)
 
 
 def _div_other_vjp(g, c):
@@ -70,10 +70,8 @@ def _div_other_vjp(g, c):
     return np.divide(out, b * b, out=out)
 
 
-@op("div", "DivBackward0", vjps=(lambda g, c: g / c.other, _div_other_vjp),
-    saves=(("other",), ("self", "other")), formula="a / b", local=("1/b", "−a/b²"))
-def _div(a, b):
-    return a / b
+_div = op("div", "DivBackward0", vjps=(lambda g, c: g / c.other, _div_other_vjp),
+          saves=(("other",), ("self", "other")), formula="a / b", local=("1/b", "−a/b²"))(np.true_divide)
 
 
 def _reciprocal_vjp(g, c):
@@ -85,15 +83,11 @@ def _reciprocal_vjp(g, c):
     return np.multiply(out, r, out=out)
 
 
-@op("reciprocal", "ReciprocalBackward0", vjps=(_reciprocal_vjp,),
-    saves=(("result",),), formula="1 / a", local=("−1/a²",))
-def _reciprocal(a):
-    return np.reciprocal(a)
+_reciprocal = op("reciprocal", "ReciprocalBackward0", vjps=(_reciprocal_vjp,),
+                 saves=(("result",),), formula="1 / a", local=("−1/a²",))(np.reciprocal)
 
 
-@op("neg", "NegBackward0", vjps=(_negated,), formula="−a", local=("−1",))
-def _neg(a):
-    return -a
+_neg = op("neg", "NegBackward0", vjps=(_negated,), formula="−a", local=("−1",))(np.negative)
 
 
 def _pow_scalar_vjp(g, c):
@@ -135,10 +129,8 @@ def _rpow_scalar(a, base):
 
 # -- unary math -----------------------------------------------------------------------------------------
 
-@op("exp", "ExpBackward0", vjps=(lambda g, c: g * c.result,), saves=(("result",),),
-    formula="exp(a)", local=("exp(a)",))
-def _exp(a):
-    return np.exp(a)
+_exp = op("exp", "ExpBackward0", vjps=(lambda g, c: g * c.result,), saves=(("result",),),
+          formula="exp(a)", local=("exp(a)",))(np.exp)
 
 
 @op("log", "LogBackward0", vjps=(lambda g, c: g / c.self,), saves=(("self",),),
@@ -165,10 +157,8 @@ def _abs_vjp(g, c):
     return np.multiply(g, sign, out=sign) if _fresh(sign, g) else g * sign
 
 
-@op("abs", "AbsBackward0", vjps=(_abs_vjp,), saves=(("self",),),
-    formula="|a|", local=("sign(a)",))
-def _abs(a):
-    return np.abs(a)
+_abs = op("abs", "AbsBackward0", vjps=(_abs_vjp,), saves=(("self",),),
+          formula="|a|", local=("sign(a)",))(np.abs)
 
 
 @op("relu", "ReluBackward0", vjps=(lambda g, c: g * (c.result > 0),), saves=(("result",),),
@@ -199,10 +189,8 @@ def _tanh_vjp(g, c):
     return np.multiply(g, square, out=square)
 
 
-@op("tanh", "TanhBackward0", vjps=(_tanh_vjp,), saves=(("result",),),
-    formula="tanh(a)", local=("1 − tanh²(a)",))
-def _tanh(a):
-    return np.tanh(a)
+_tanh = op("tanh", "TanhBackward0", vjps=(_tanh_vjp,), saves=(("result",),),
+           formula="tanh(a)", local=("1 − tanh²(a)",))(np.tanh)
 
 
 # -- reductions ----------------------------------------------------------------------------------------
@@ -218,7 +206,9 @@ def _expand_back(g: np.ndarray, c, dims_key: str = "dim") -> np.ndarray:
 
 @op("sum", "SumBackward0", vjps=(lambda g, c: np.broadcast_to(g, c.shapes[0]),), formula="Σ a", local=("1",))
 def _sum(a, dtype=None):
-    return np.asarray(a.sum(dtype=dtype))
+    # add.reduce is what ndarray.sum calls, minus a layer of Python argument handling. It returns a
+    # numpy scalar; apply makes that a 0-d array.
+    return np.add.reduce(a, None, dtype)
 
 
 @op("sum_dim", "SumBackward1", vjps=(_expand_back,), formula="Σ a over dim", local=("1",))

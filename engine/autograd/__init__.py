@@ -79,11 +79,15 @@ def traced_steps(roots: Sequence[Node], seeds: Sequence[np.ndarray], retain_grap
     """`backward_steps`, reported to an installed recorder (the sandbox) as they happen."""
     recorder = _trace.active()
     if recorder is None:
-        yield from backward_steps(roots, seeds, retain_graph)
-        return
+        return backward_steps(roots, seeds, retain_graph)
+    return _reported(recorder, backward_steps(roots, seeds, retain_graph), outputs, seeds, retain_graph)
+
+
+def _reported(recorder: Any, steps: Iterator[Step], outputs: Sequence[Any], seeds: Sequence[np.ndarray],
+              retain_graph: bool) -> Iterator[Step]:
     recorder.backward_started(list(outputs), list(seeds), retain_graph)
     try:
-        for step in backward_steps(roots, seeds, retain_graph):
+        for step in steps:
             yield step
             recorder.backward_step(step)
     finally:
@@ -100,13 +104,14 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
     only = {id(t) for t in _as_list(inputs)} or None
     with _grad_mode.no_grad():
         for step in traced_steps(roots, seeds, bool(retain_graph), outputs):
-            if isinstance(step.node, AccumulateGrad):
-                if only is None or id(step.node.variable) in only:
-                    _accumulate(step.node.variable, step.grad_in)
-                continue
-            retained = step.node.retained_tensor()
-            if retained is not None and (only is None or id(retained) in only):
-                _accumulate(retained, step.grad_in)
+            node = step.node
+            if node.spec is None:  # AccumulateGrad
+                if only is None or id(node.variable) in only:
+                    _accumulate(node.variable, step.grad_in)
+            elif node._retained is not None:
+                retained = node._retained()
+                if retained is not None and (only is None or id(retained) in only):
+                    _accumulate(retained, step.grad_in)
 
 
 def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,

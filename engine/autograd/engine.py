@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine._optable import unbroadcast
-from engine.autograd.graph import Node
+from engine.autograd.graph import Node, SavedValue
 
 SECOND_BACKWARD = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they "
@@ -31,6 +31,23 @@ class Step:
     node: Node
     grad_in: np.ndarray
     grads_out: tuple[np.ndarray | None, ...]
+
+
+_new = object.__new__
+
+
+def _step(node: Node, grad_in: np.ndarray, grads_out: tuple[np.ndarray | None, ...]) -> Step:
+    """Step(node, grad_in, grads_out), made the fast way.
+
+    A frozen dataclass's __init__ sets each field through object.__setattr__, which costs more than
+    the rest of a step on a small tensor. The fields go straight into the new instance's __dict__.
+    """
+    step = _new(Step)
+    fields = step.__dict__
+    fields["node"] = node
+    fields["grad_in"] = grad_in
+    fields["grads_out"] = grads_out
+    return step
 
 
 def _dependencies(roots: Sequence[Node]) -> dict[Node, int]:
@@ -54,14 +71,17 @@ def _check_saved(node: Node) -> None:
     if node._freed:
         raise RuntimeError(SECOND_BACKWARD)
     for saved in node._saved.values():
-        tensor = saved.tensor
-        if tensor is not None and tensor._version_counter[0] != saved.version:
+        counter = saved.counter
+        if counter is not None and counter[0] != saved.version:
             raise RuntimeError(_modified_message(node, saved))
 
 
-def _modified_message(node: Node, saved) -> str:
+def _modified_message(node: Node, saved: SavedValue) -> str:
     tensor = saved.tensor
-    kind = f"[torch.{_legacy_type(tensor)} [{', '.join(str(d) for d in tensor.shape)}]]"
+    # A saved output may be gone while a view of it (sharing its counter) was written: describe it from
+    # the saved array then.
+    array = tensor._data if tensor is not None else saved.array
+    kind = f"[torch.{_legacy_type(array.dtype.name)} [{', '.join(str(d) for d in array.shape)}]]"
     producer = node if saved.is_output else tensor.grad_fn
     origin = ""
     if producer is not None:
@@ -69,16 +89,16 @@ def _modified_message(node: Node, saved) -> str:
         origin = f", which is output 0 of {short_name},"
     return (
         f"one of the variables needed for gradient computation has been modified by an inplace operation: "
-        f"{kind}{origin} is at version {tensor._version}; expected version {saved.version} instead. "
+        f"{kind}{origin} is at version {saved.counter[0]}; expected version {saved.version} instead. "
         "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with "
         "torch.autograd.set_detect_anomaly(True, check_nan=False)."
     )
 
 
-def _legacy_type(tensor) -> str:
+def _legacy_type(dtype_name: str) -> str:
     names = {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor", "bool": "BoolTensor",
              "float16": "HalfTensor", "int32": "IntTensor"}
-    return names.get(tensor.dtype.name, "Tensor")
+    return names.get(dtype_name, "Tensor")
 
 
 def _outgoing(node: Node, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
@@ -121,7 +141,8 @@ def backward_steps(
     while ready:
         node = heappop(ready)[-1]
         grad_in = buffers.pop(node)
-        private.discard(node)
+        if private:
+            private.discard(node)
         if node.spec is None:  # AccumulateGrad: the consumer does the accumulating
             grads_out = ()
         else:
@@ -129,7 +150,7 @@ def backward_steps(
             grads_out = _outgoing(node, grad_in)
             if not retain_graph:
                 node.free_saved()
-        yield Step(node, grad_in, grads_out)
+        yield _step(node, grad_in, grads_out)
         for (child, _), grad in zip(node.next_functions, grads_out):
             if child is None:
                 continue

@@ -16,13 +16,30 @@ _sequence = itertools.count()
 class SavedValue:
     """A value saved for backward, with the version its tensor had when it was saved."""
 
-    __slots__ = ("array", "tensor", "version", "is_output")
+    __slots__ = ("array", "version", "is_output", "counter", "_owner")
 
     def __init__(self, array: np.ndarray, tensor: Any, is_output: bool) -> None:
         self.array = array
-        self.tensor = tensor  # the Tensor (or None for a wrapped Python number)
-        self.version = tensor._version_counter[0] if tensor is not None else 0
         self.is_output = is_output
+        if tensor is None:  # a wrapped Python number: nothing can write to it
+            self.counter = None
+            self.version = 0
+            self._owner = None
+            return
+        # The shared version counter: writes through any alias or view of the tensor move it on.
+        self.counter = tensor._version_counter
+        self.version = self.counter[0]
+        # An op's output holds its grad_fn, which holds this value: a strong reference back would make
+        # a cycle that only the garbage collector frees, for every op that saves its result (torch's
+        # saved outputs do not own their tensor either).
+        self._owner = weakref.ref(tensor) if is_output else tensor
+
+    @property
+    def tensor(self) -> Any:
+        """The saved Tensor; None for a wrapped Python number or an output that no longer exists."""
+        if self.is_output and self._owner is not None:
+            return self._owner()
+        return self._owner
 
 
 class Node:

@@ -8,16 +8,20 @@ from engine.figures.backward_frames import (
     StepState,
     arithmetic,
     backward_animation,
+    backward_placement,
     backward_states,
     backward_step_figure,
 )
 from engine.figures.export import standalone_html
 from engine.figures.graph_figure import graph_figure, hover_card
+from engine.figures.labels import node_lines, node_name
+from engine.figures.placement import DEFAULT_WIDTH, Placement, place
 from engine.figures.texts import TEXTS, text
 from engine.figures.training_charts import EpochRecord, ledger_from_record, staircase_figure, training_figure
 
 __all__ = [
-    "TEXTS", "EpochRecord", "GradientEdge", "StepState", "arithmetic", "backward_animation",
-    "backward_states", "backward_step_figure", "graph_figure", "hover_card", "ledger_from_record",
-    "staircase_figure", "standalone_html", "text", "training_figure",
+    "DEFAULT_WIDTH", "TEXTS", "EpochRecord", "GradientEdge", "Placement", "StepState", "arithmetic",
+    "backward_animation", "backward_placement", "backward_states", "backward_step_figure", "graph_figure",
+    "hover_card", "ledger_from_record", "node_lines", "node_name", "place", "staircase_figure",
+    "standalone_html", "text", "training_figure",
 ]

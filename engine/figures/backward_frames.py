@@ -9,7 +9,7 @@ in the browser; `backward_step_figure` draws one step, for paging on the server.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,17 +21,29 @@ from engine.figures.graph_figure import (
     Canvas,
     arrow_trace,
     base_layout,
-    edge_midpoints,
+    edge_label_boxes,
+    edge_label_position,
     edge_segments,
     edge_traces,
     make_canvas,
     node_traces,
 )
+from engine.figures.labels import LABEL_FONT, LINE_EM, text_box, text_width
 from engine.figures.palette import HIGHLIGHT
+from engine.figures.placement import (
+    AUTO,
+    DEFAULT_WIDTH,
+    LAYER_SPACE,
+    RING_RADIUS,
+    Box,
+    Placement,
+    edge_label_point,
+    place,
+    text_rect,
+)
 from engine.figures.texts import text
 from engine.graph.model import fn_node, graph_from_backward, local_value, preview, tensor_node
 
-Position = tuple[float, float]
 # The edge from an AccumulateGrad to its leaf carries the gradient unchanged into `.grad += g`, which the
 # leaf's own text already shows, so that edge gets no arithmetic label.
 ACCUMULATE_LOCAL = ".grad += g"
@@ -252,25 +264,47 @@ def _start_edge(call: Any, canvas: Canvas, state: StepState) -> GradientEdge | N
     return GradientEdge(root, state.node, 0, seed, "1", None, seed)
 
 
-def overlay_traces(state: StepState | None, canvas: Canvas, call: Any) -> list[go.Scatter]:
-    """The five traces a frame replaces, in OVERLAYS order (empty ones when there is no state)."""
-    theme = canvas.theme
+def _labelled_edges(state: StepState | None, canvas: Canvas,
+                    call: Any) -> tuple[list[GradientEdge], list[str]]:
+    """The gradient edges a frame draws (the start edge first on step 0) and the text on each."""
     edges = [] if state is None else list(state.edges)
-    start = None if state is None else _start_edge(call, canvas, state)
     labels = [arithmetic(edge) if edge.local != ACCUMULATE_LOCAL else "" for edge in edges]
+    start = None if state is None else _start_edge(call, canvas, state)
     if start is not None:
         edges.insert(0, start)
         labels.insert(0, start_text(call, canvas.lang))
+    return edges, labels
+
+
+def _label_points(edges: list[GradientEdge], labels: list[str], canvas: Canvas) -> np.ndarray:
+    """Each edge label in the clear band next to the node the gradient leaves, stacked where one band
+    holds several (top-to-bottom)."""
+    bands: dict[Hashable, list[int]] = {}
+    for i, (edge, label) in enumerate(zip(edges, labels)):
+        if label:
+            bands.setdefault(canvas.placement.layout.layers[edge.source], []).append(i)
+    points = np.zeros((len(edges), 2))
+    for members in bands.values():
+        for index, i in enumerate(members):
+            # Forward, the edge runs from the input (the gradient's target) to the node it left.
+            points[i] = edge_label_point(canvas.placement, edges[i].target, edges[i].source,
+                                         lines=len(members), index=index)
+    return points
+
+
+def overlay_traces(state: StepState | None, canvas: Canvas, call: Any) -> list[go.Scatter]:
+    """The five traces a frame replaces, in OVERLAYS order (empty ones when there is no state)."""
+    theme = canvas.theme
+    edges, labels = _labelled_edges(state, canvas, call)
     pairs = [(edge.target, edge.source) for edge in edges]
     x, y, sizes = edge_segments(canvas, pairs, reverse=True)
-    middle = edge_midpoints(canvas, pairs)
+    middle = _label_points(edges, labels, canvas)
     executed_x, executed_y = _points(canvas, [] if state is None else list(state.executed))
     active = [] if state is None else [state.node]
     active_x, active_y = _points(canvas, active)
     grad_nodes = [] if state is None else [node for node in state.grads if node in canvas.positions]
     grad_x, grad_y = _points(canvas, grad_nodes)
     grad_text = [_grad_label(state, node, canvas.lang) for node in grad_nodes]
-    below = "bottom center" if canvas.direction == "LR" else "middle left"
     ring = {"symbol": "circle-open", "size": 24, "color": theme.muted, "line": {"width": 1.5}}
     return [
         go.Scatter(x=executed_x, y=executed_y, mode="markers", hoverinfo="skip", showlegend=False,
@@ -279,35 +313,108 @@ def overlay_traces(state: StepState | None, canvas: Canvas, call: Any) -> list[g
                     name=text("edge.gradient", canvas.lang), showlegend=True,
                     meta={"role": "gradient_edges"}),
         go.Scatter(x=middle[:, 0], y=middle[:, 1], mode="text", text=labels, hoverinfo="skip",
-                   showlegend=False, textposition="bottom center",
-                   textfont={"size": 10, "color": theme.gradient_text}, meta={"role": "edge_labels"}),
+                   showlegend=False, textposition=edge_label_position(canvas.direction),
+                   textfont={"size": LABEL_FONT, "color": theme.gradient_text}, meta={"role": "edge_labels"}),
         go.Scatter(x=active_x, y=active_y, mode="markers", showlegend=False, hoverinfo="skip",
                    name=text("anim.active", canvas.lang), meta={"role": "active"},
                    marker={"symbol": "circle-open", "size": 36, "color": HIGHLIGHT, "line": {"width": 3.5}}),
-        go.Scatter(x=grad_x, y=grad_y, mode="text", text=grad_text, hoverinfo="skip", showlegend=False,
-                   textposition=below, textfont={"size": 10, "color": theme.gradient_text},
-                   meta={"role": "grads"}),
+        # An invisible marker as wide as the active ring keeps the text clear of the ring.
+        go.Scatter(x=grad_x, y=grad_y, mode="markers+text", text=grad_text, hoverinfo="skip",
+                   showlegend=False, marker={"size": 2 * (RING_RADIUS + 2), "opacity": 0},
+                   textposition=grad_position(canvas.direction),
+                   textfont={"size": LABEL_FONT, "color": theme.gradient_text}, meta={"role": "grads"}),
     ]
 
 
-def _grad_label(state: StepState, node: Hashable, lang: str) -> str:
-    value = f".grad = {_short(state.grads[node])}"
+def grad_position(direction: str) -> str:
+    """Where a node's `.grad` is written: on the side away from its label."""
+    return "bottom center" if direction == "LR" else "middle left"
+
+
+def overlay_boxes(states: list[StepState], canvas: Canvas, call: Any) -> list[Box]:
+    """The px boxes of every frame's edge labels and `.grad`s, so every frame fits the same axes."""
+    boxes = []
+    position = edge_label_position(canvas.direction)
+    for state in states:
+        edges, labels = _labelled_edges(state, canvas, call)
+        for (x, y), label in zip(_label_points(edges, labels, canvas), labels):
+            if label:
+                boxes.append(text_rect(x, y, text_box([label]), position))
+        for node in state.grads:
+            if node in canvas.positions:
+                size = text_box(_grad_lines(state, node, canvas.lang))
+                boxes.append(text_rect(*canvas.positions[node], size, grad_position(canvas.direction),
+                                       RING_RADIUS + 2))
+    return boxes
+
+
+def _grad_lines(state: StepState, node: Hashable, lang: str) -> list[str]:
+    lines = [f".grad = {_short(state.grads[node])}"]
     if node == state.accumulated:
-        value = f"<b>{text('anim.accumulate', lang, value=_short(state.added))}</b><br>{value}"
-    return value
+        lines.insert(0, text("anim.accumulate", lang, value=_short(state.added)))
+    return lines
+
+
+def _grad_label(state: StepState, node: Hashable, lang: str) -> str:
+    lines = _grad_lines(state, node, lang)
+    if len(lines) == 2:
+        lines[0] = f"<b>{lines[0]}</b>"
+    return "<br>".join(lines)
 
 
 # -- figures ----------------------------------------------------------------------------------------
 
-def _prepare(source: Any, theme: str, direction: str, lang: str,
-             positions: Mapping[Hashable, Position] | None,
-             show_labels: bool | None) -> tuple[Any, Canvas, list[StepState], go.Figure]:
+TITLE_HEIGHT = 58  # px above the legend for a step's title (two lines)
+
+
+def _grad_room(states: list[StepState], lang: str) -> dict[Hashable, tuple[float, float]]:
+    """The room each node's `.grad` text needs, over every step."""
+    room: dict[Hashable, tuple[float, float]] = {}
+    for state in states:
+        for node in state.grads:
+            width, height = text_box(_grad_lines(state, node, lang))
+            old_width, old_height = room.get(node, (0.0, 0.0))
+            room[node] = (max(width, old_width), max(height, old_height, 2 * LINE_EM * LABEL_FONT))
+    return room
+
+
+def backward_placement(source: Any, *, lang: str = "en", direction: str = AUTO, width: float = DEFAULT_WIDTH,
+                       show_labels: bool | None = None) -> Placement:
+    """One placement for every step of a backward pass: room for the `.grad`s and the arithmetic.
+
+    Top-to-bottom is tried first: there the arithmetic reads along the gap between two layers.
+
+    Args:
+        source: a graph from `graph_from_backward`, or a backward call.
+        lang, direction, width, show_labels: as for graph_figure.
+
+    Returns:
+        The placement, to pass to each step's figure.
+    """
     call, graph = _call_and_graph(source)
-    canvas = make_canvas(graph, theme=theme, direction=direction, lang=lang, positions=positions,
-                         show_labels=show_labels)
     states = backward_states(graph)
-    figure = go.Figure(data=[*edge_traces(canvas), *node_traces(canvas)], layout=base_layout(canvas))
-    figure.update_layout(margin={"t": 120}, legend={"y": 1.02})
+    stacked = max((len(state.edges) for state in states), default=0) + 1
+    line = LINE_EM * LABEL_FONT
+    widest = max((text_width(arithmetic(edge)) for state in states for edge in state.edges), default=0.0)
+    widest = max(widest, text_width(start_text(call, lang)))
+    layer_space = {"TB": max(LAYER_SPACE["TB"], stacked * line + 8), "LR": widest + 12}
+    return place(graph, lang=lang, direction=direction, width=width, show_labels=show_labels,
+                 under=_grad_room(states, lang), layer_space=layer_space, prefer=("TB", "LR"))
+
+
+def _prepare(source: Any, theme: str, direction: str, lang: str, placement: Placement | None,
+             show_labels: bool | None, width: float,
+             bottom: float = 0.0) -> tuple[Any, Canvas, list[StepState], go.Figure]:
+    call, graph = _call_and_graph(source)
+    if placement is None:
+        placement = backward_placement(graph, lang=lang, direction=direction, width=width,
+                                       show_labels=show_labels)
+    canvas = make_canvas(graph, theme=theme, lang=lang, placement=placement)
+    states = backward_states(graph)
+    extra = [*edge_label_boxes(canvas), *overlay_boxes(states, canvas, call)]
+    layout = base_layout(canvas, title_height=TITLE_HEIGHT, bottom=bottom, extra=extra,
+                         legend_extra=[text("edge.gradient", lang)])
+    figure = go.Figure(data=[*edge_traces(canvas), *node_traces(canvas)], layout=layout)
     return call, canvas, states, figure
 
 
@@ -317,23 +424,24 @@ def _title(states: list[StepState], index: int | None, call: Any, lang: str) -> 
     else:
         content = step_title(states[index], len(states), call, lang)
     return {"text": content, "x": 0.01, "xanchor": "left", "xref": "paper", "y": 1.0, "yref": "container",
-            "yanchor": "top", "pad": {"t": 14}, "font": {"size": 13}}
+            "yanchor": "top", "pad": {"t": 12}, "font": {"size": 13}}
 
 
-def backward_step_figure(source: Any, step: int, *, theme: str = "light", direction: str = "LR",
-                         lang: str = "en", positions: Mapping[Hashable, Position] | None = None,
-                         show_labels: bool | None = None) -> go.Figure:
+def backward_step_figure(source: Any, step: int, *, theme: str = "light", direction: str = AUTO,
+                         lang: str = "en", placement: Placement | None = None,
+                         show_labels: bool | None = None, width: float = DEFAULT_WIDTH) -> go.Figure:
     """One step of the backward pass as a static figure (for paging on the server).
 
     Args:
         source: a graph from `graph_from_backward`, or a backward call.
         step: 0-based step index; negative counts from the end.
-        theme, direction, lang, positions, show_labels: as for graph_figure.
+        theme, direction, lang, show_labels, width: as for graph_figure.
+        placement: from `backward_placement` (the same for every step); made here when None.
 
     Returns:
         The graph with the running node, the gradients it sends and the `.grad`s so far.
     """
-    call, canvas, states, figure = _prepare(source, theme, direction, lang, positions, show_labels)
+    call, canvas, states, figure = _prepare(source, theme, direction, lang, placement, show_labels, width)
     if not -len(states) <= step < len(states):
         raise IndexError(f"step {step} is out of range for a backward pass of {len(states)} steps")
     state = states[step]
@@ -342,20 +450,22 @@ def backward_step_figure(source: Any, step: int, *, theme: str = "light", direct
     return figure
 
 
-def backward_animation(source: Any, *, theme: str = "light", direction: str = "LR", lang: str = "en",
-                       positions: Mapping[Hashable, Position] | None = None, show_labels: bool | None = None,
-                       frame_ms: int = 900) -> go.Figure:
+def backward_animation(source: Any, *, theme: str = "light", direction: str = AUTO, lang: str = "en",
+                       placement: Placement | None = None, show_labels: bool | None = None,
+                       frame_ms: int = 900, width: float = DEFAULT_WIDTH) -> go.Figure:
     """The whole backward pass as a figure with one frame per step, play/pause buttons and a slider.
 
     Args:
         source: a graph from `graph_from_backward`, or a backward call.
-        theme, direction, lang, positions, show_labels: as for graph_figure.
+        theme, direction, lang, show_labels, width: as for graph_figure.
+        placement: from `backward_placement`; made here when None.
         frame_ms: how long each frame shows while playing.
 
     Returns:
         A figure whose frames play in the browser, no server round trip.
     """
-    call, canvas, states, figure = _prepare(source, theme, direction, lang, positions, show_labels)
+    call, canvas, states, figure = _prepare(source, theme, direction, lang, placement, show_labels, width,
+                                            bottom=ANIMATION_CONTROLS)
     first = len(figure.data)
     figure.add_traces(overlay_traces(states[0] if states else None, canvas, call))
     overlay_indices = list(range(first, first + len(OVERLAYS)))
@@ -367,8 +477,10 @@ def backward_animation(source: Any, *, theme: str = "light", direction: str = "L
     figure.update_layout(title=_title(states, 0 if states else None, call, lang))
     if states:
         figure.update_layout(updatemenus=[_play_buttons(frame_ms, lang)], sliders=[_slider(states, lang)])
-        figure.update_layout(margin={"b": 90})
     return figure
+
+
+ANIMATION_CONTROLS = 90  # px under the plot for the play buttons and the slider
 
 
 def _frame_args(duration: int) -> dict[str, Any]:

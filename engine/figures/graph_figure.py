@@ -3,12 +3,15 @@
 Pure: `graph_figure(graph, ...)` returns a new `go.Figure` and touches nothing else. Coordinates and
 per-point values go in as numpy arrays so plotly stores them as compact typed arrays; there is one
 trace per node kind (its legend entry) and one per edge style, never one per node or per edge.
+
+Positions come from `placement.place`, in px at the width the figure is drawn for, and the axes span
+exactly that many px: every label gets the room the layout kept for it, so none overlaps another.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,25 +19,41 @@ import networkx as nx
 import numpy as np
 import plotly.graph_objects as go
 
+from engine.figures.labels import LABEL_FONT, node_lines, node_name, text_box, text_width
 from engine.figures.palette import HIGHLIGHT, KIND_ORDER, YELLOW, kind_style
+from engine.figures.placement import (
+    AUTO,
+    DEFAULT_WIDTH,
+    LABEL_LIMIT,
+    MARGIN,
+    REGION_FONT,
+    REGION_PADDING,
+    Box,
+    Placement,
+    edge_label_point,
+    label_offset,
+    marker_radius,
+    place,
+    plot_width,
+    region_caption,
+    text_rect,
+)
 from engine.figures.texts import text
 from engine.figures.theme import Theme, get_theme
-from engine.graph.layout import DEFAULT_GAPS, layered_layout
 from engine.graph.model import Kind, Style, lineage, no_grad_regions
 
-Position = tuple[float, float]
-# Past this many nodes the labels are left to the hover cards, so the drawing stays light.
-LABEL_LIMIT = 400
-# A deeper graph opens on its last layers (where the output is) instead of squeezing every layer in.
+__all__ = ["LABEL_LIMIT", "Canvas", "graph_figure", "hover_card", "make_canvas"]
+
+# A deeper graph drawn without labels opens on its last layers (where the output is).
 VISIBLE_LAYERS = 30
 ARROW_SIZE = 9
-# Edges that skip a layer bow out by this many node gaps, sampled at CURVE_POINTS points.
-BEND = 0.45
+# Edges that skip a layer bow out by this many px, sampled at CURVE_POINTS points.
+BEND = 22.0
 CURVE_POINTS = 9
-# no_grad boxes around their nodes, in layout units: (left, right, below, above).
-REGION_PADDING = {"LR": (0.7, 0.7, 0.45, 0.42), "TB": (0.5, 2.2, 0.6, 0.4)}
-# Room between the outermost nodes and the plot edge for their labels, same order.
-AXIS_PADDING = {"LR": (1.6, 1.6, 0.7, 0.9), "TB": (0.9, 2.8, 0.8, 0.6)}
+MIN_PLOT_HEIGHT = 240  # px
+MAX_PLOT_HEIGHT = 1400  # px; a taller drawing opens on the part nearest its output (pan for the rest)
+LEGEND_FONT = 11
+LEGEND_ROW = 22  # px per row of legend entries
 _FLAG_FIELDS = (
     ("no_grad", "flag.no_grad"), ("detached", "flag.detached"), ("is_parameter", "flag.parameter"),
     ("retains_grad", "flag.retains_grad"),
@@ -43,20 +62,25 @@ _FLAG_FIELDS = (
 
 @dataclass
 class Canvas:
-    """A graph with its positions and drawing settings, shared by the static and animated figures."""
+    """A graph with its placement and drawing settings, shared by the static and animated figures."""
 
     graph: nx.DiGraph
-    positions: Mapping[Hashable, Position]
+    placement: Placement
     theme: Theme
-    direction: str
     lang: str
-    show_labels: bool
     dimmed: set[Hashable] = field(default_factory=set)
 
     @property
-    def gap(self) -> float:
-        """The least distance between two nodes."""
-        return min(DEFAULT_GAPS[self.direction])
+    def positions(self) -> Mapping[Hashable, tuple[float, float]]:
+        return self.placement.positions
+
+    @property
+    def direction(self) -> str:
+        return self.placement.direction
+
+    @property
+    def show_labels(self) -> bool:
+        return self.placement.show_labels
 
     def xy(self, nodes: Iterable[Hashable]) -> tuple[np.ndarray, np.ndarray]:
         points = np.array([self.positions[node] for node in nodes], dtype=float).reshape(-1, 2)
@@ -79,7 +103,7 @@ def _shape(shape: Any) -> str:
 def hover_card(data: Mapping[str, Any], lang: str = "en") -> str:
     """The hover text of one node: its name, kind, source line and every detail it has."""
     kind_name = text(f"kind.{data['kind']}", lang)
-    title = f"<b>{_escape(data['label'])}</b> · {kind_name}"
+    title = f"<b>{_escape(node_name(data, lang))}</b> · {kind_name}"
     if data.get("variable") and data["variable"] != data["label"]:
         title += f" → <b>{_escape(data['variable'])}</b>"
     lines = [title]
@@ -128,12 +152,9 @@ def _formula_lines(data: Mapping[str, Any], lang: str) -> list[str]:
     return lines
 
 
-def node_text(data: Mapping[str, Any]) -> str:
-    """The text drawn next to a node: its label and caption lines."""
-    lines = [_escape(data["label"], 40)]
-    if data.get("caption"):
-        lines.extend(_escape(line, 40) for line in str(data["caption"]).split("\n"))
-    return "<br>".join(lines)
+def node_text(data: Mapping[str, Any], lang: str = "en") -> str:
+    """The text drawn next to a node: its name and caption lines, in `lang`."""
+    return "<br>".join(_escape(line, 10**6) for line in node_lines(data, lang))
 
 
 # -- traces -----------------------------------------------------------------------------------------
@@ -148,7 +169,6 @@ def _nodes_by_kind(graph: nx.DiGraph) -> dict[str, list[Hashable]]:
 def node_traces(canvas: Canvas) -> list[go.Scatter]:
     """One marker trace per node kind; `customdata` is the node id, so a click names the node."""
     graph, theme = canvas.graph, canvas.theme
-    position = "top center" if canvas.direction == "LR" else "middle right"
     traces = []
     for kind, nodes in _nodes_by_kind(graph).items():
         style = kind_style(kind, theme.name)
@@ -164,8 +184,8 @@ def node_traces(canvas: Canvas) -> list[go.Scatter]:
             marker={"symbol": style.symbol, "size": style.size, "color": colours,
                     "opacity": opacity if (opacity != 1.0).any() else 1.0,
                     "line": {"width": 1, "color": theme.background}},
-            text=[node_text(d) for d in data] if canvas.show_labels else None,
-            textposition=position, textfont={"size": 10, "color": theme.text},
+            text=[node_text(d, canvas.lang) for d in data] if canvas.show_labels else None,
+            textposition=label_offset(canvas.direction), textfont={"size": LABEL_FONT, "color": theme.text},
             customdata=np.array(nodes, dtype=object),
             hovertext=[hover_card(d, canvas.lang) for d in data],
             hovertemplate="%{hovertext}<extra></extra>",
@@ -173,13 +193,12 @@ def node_traces(canvas: Canvas) -> list[go.Scatter]:
     return traces
 
 
-def _bend(canvas: Canvas, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+def _bend(canvas: Canvas, edges: Sequence[tuple[Hashable, Hashable]]) -> np.ndarray:
     """How far each edge bows out: edges that skip layers curve, so they do not run through the nodes
     of the layers in between (a straightened chain lies on one line)."""
-    layer_gap, node_gap = DEFAULT_GAPS[canvas.direction]
-    along = 0 if canvas.direction == "LR" else 1
-    spans = np.rint(np.abs(end[:, along] - start[:, along]) / layer_gap)
-    return np.where(spans >= 2, BEND * node_gap, 0.0)
+    layers = canvas.placement.layout.layers
+    spans = np.array([abs(layers[v] - layers[u]) for u, v in edges], dtype=float)
+    return np.where(spans >= 2, BEND, 0.0)
 
 
 def edge_paths(canvas: Canvas, edges: list[tuple[Hashable, Hashable]]) -> tuple[np.ndarray, np.ndarray]:
@@ -195,7 +214,7 @@ def edge_paths(canvas: Canvas, edges: list[tuple[Hashable, Hashable]]) -> tuple[
     # Bow away from the labels, which sit above (LR) or right of (TB) their nodes.
     normal = np.column_stack([delta[:, 1], -delta[:, 0]]) / length[:, None]
     # A quadratic Bézier whose control point sits 2·bend off the chord peaks at `bend` in the middle.
-    control = (start + end) / 2 + normal * (2 * _bend(canvas, start, end))[:, None]
+    control = (start + end) / 2 + normal * (2 * _bend(canvas, edges))[:, None]
     t = np.linspace(0.0, 1.0, CURVE_POINTS)[None, :, None]
     paths = ((1 - t) ** 2 * start[:, None, :] + 2 * (1 - t) * t * control[:, None, :]
              + t ** 2 * end[:, None, :])
@@ -206,30 +225,34 @@ def edge_paths(canvas: Canvas, edges: list[tuple[Hashable, Hashable]]) -> tuple[
 def edge_segments(canvas: Canvas, edges: list[tuple[Hashable, Hashable]],
                   reverse: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """x, y and marker sizes of `edges` as polylines with a gap after each; an arrowhead (size > 0)
-    sits at each tip, which stops short of the node. `reverse` draws each edge target -> source."""
+    sits at each tip, which stops at the edge of the node's marker. `reverse` draws each edge
+    target -> source."""
     if not edges:
         return np.array([]), np.array([]), np.array([])
     paths, _ = edge_paths(canvas, edges)
+    tips = [u if reverse else v for u, v in edges]
     if reverse:
         paths = paths[:, ::-1, :]
-    curved = _bend(canvas, paths[:, 0, :], paths[:, -1, :]) > 0
+    radius = np.array([marker_radius(canvas.graph.nodes[tip]["kind"]) for tip in tips])
+    curved = _bend(canvas, edges) > 0
     xs, ys, sizes = [], [], []
     for group, points in ((curved, paths), (~curved, paths[:, [0, -1], :])):
         if group.any():
-            x, y, size = _polylines(canvas, points[group])
+            x, y, size = _polylines(points[group], radius[group])
             xs.append(x)
             ys.append(y)
             sizes.append(size)
     return np.concatenate(xs), np.concatenate(ys), np.concatenate(sizes)
 
 
-def _polylines(canvas: Canvas, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Flatten paths of equal length into plotly's gap-separated form, pulling each tip back."""
+def _polylines(points: np.ndarray, radius: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Flatten paths of equal length into plotly's gap-separated form, pulling each tip back to the
+    edge of the marker it points at."""
     count, length, _ = points.shape
     last_step = points[:, -1, :] - points[:, -2, :]
     step_length = np.maximum(np.hypot(last_step[:, 0], last_step[:, 1]), 1e-9)
     total = np.hypot(*(points[:, -1, :] - points[:, 0, :]).T)
-    shrink = np.minimum(0.3 * canvas.gap, 0.4 * total)
+    shrink = np.minimum(radius + 2, 0.4 * total)
     points = points.copy()
     points[:, -1, :] -= last_step * (np.minimum(shrink, 0.9 * step_length) / step_length)[:, None]
     gap = np.full((count, 1), np.nan)
@@ -241,7 +264,7 @@ def _polylines(canvas: Canvas, points: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 def edge_midpoints(canvas: Canvas, edges: list[tuple[Hashable, Hashable]]) -> np.ndarray:
-    """Where an edge's label goes: the middle of its drawn path (E × 2)."""
+    """The middle of each edge's drawn path (E × 2)."""
     if not edges:
         return np.empty((0, 2))
     return edge_paths(canvas, edges)[1]
@@ -283,41 +306,61 @@ def edge_traces(canvas: Canvas) -> list[go.Scatter]:
                                   name=text("edge.detach", canvas.lang) if is_detach else style,
                                   showlegend=is_detach, meta={"role": "edges", "style": style}))
         labelled = [(u, v) for u, v in edges if canvas.graph.edges[u, v].get("label")]
-        if labelled:
+        if labelled and canvas.show_labels:
             traces.append(_edge_label_trace(canvas, labelled))
     return traces
 
 
+def edge_label_position(direction: str) -> str:
+    """How an edge label sits on its point: centred in a left-to-right gap, else to the right."""
+    return "middle center" if direction == "LR" else "middle right"
+
+
+def edge_label_boxes(canvas: Canvas) -> list[Box]:
+    """The px boxes of the edges' own labels (`detach()`), to keep in view."""
+    if not canvas.show_labels:
+        return []
+    position = edge_label_position(canvas.direction)
+    return [text_rect(*edge_label_point(canvas.placement, u, v), text_box([label]), position)
+            for u, v, label in canvas.graph.edges(data="label") if label]
+
+
 def _edge_label_trace(canvas: Canvas, edges: list[tuple[Hashable, Hashable]]) -> go.Scatter:
-    middle = edge_midpoints(canvas, edges)
+    # In the clear band between the two layers, where no node's label reaches.
+    points = np.array([edge_label_point(canvas.placement, u, v) for u, v in edges], dtype=float)
     labels = [canvas.graph.edges[u, v]["label"] for u, v in edges]
+    position = edge_label_position(canvas.direction)
     return go.Scatter(
-        x=middle[:, 0], y=middle[:, 1], mode="text", text=labels, showlegend=False, hoverinfo="skip",
-        textposition="top center", textfont={"size": 10, "color": canvas.theme.text},
+        x=points[:, 0], y=points[:, 1], mode="text", text=labels, showlegend=False, hoverinfo="skip",
+        textposition=position, textfont={"size": LABEL_FONT, "color": canvas.theme.text},
         meta={"role": "edge_labels"},
     )
 
 
-def region_layout(canvas: Canvas) -> tuple[list[dict], list[dict]]:
-    """Shaded rectangles and labels for the no_grad regions (layout shapes and annotations).
-
-    A box reaches round its nodes' own labels (above them left-to-right, to their right top-to-bottom)
-    and keeps a strip under the nodes for its caption, so captions never cover a node's label.
-    """
-    shapes, annotations = [], []
-    left, right, below, above = REGION_PADDING[canvas.direction]
+def region_boxes(canvas: Canvas) -> list[Box]:
+    """The px box of each no_grad region: round its nodes' boxes, which keep a strip for the caption."""
+    boxes = []
     for region in no_grad_regions(canvas.graph):
-        x, y = canvas.xy(region)
-        x0, x1, y0, y1 = x.min() - left, x.max() + right, y.min() - below, y.max() + above
+        # Each member's box already reaches round its label, the caption strip and the padding.
+        members = [canvas.placement.box(node) for node in region]
+        boxes.append((min(b[0] for b in members), max(b[1] for b in members),
+                      min(b[2] for b in members), max(b[3] for b in members)))
+    return boxes
+
+
+def region_layout(canvas: Canvas) -> tuple[list[dict], list[dict]]:
+    """Shaded rectangles and captions for the no_grad regions (layout shapes and annotations)."""
+    shapes, annotations = [], []
+    for x0, x1, y0, y1 in region_boxes(canvas):
         shapes.append({
             "type": "rect", "layer": "below", "x0": x0, "x1": x1, "y0": y0, "y1": y1,
             "fillcolor": canvas.theme.region_fill,
             "line": {"color": canvas.theme.region_line, "dash": "dot", "width": 1},
         })
         annotations.append({
-            "x": x0, "y": y0, "xanchor": "left", "yanchor": "bottom", "showarrow": False,
-            "text": f"<i>{text('region.no_grad', canvas.lang)}</i>",
-            "font": {"size": 9, "color": canvas.theme.text},
+            "x": x0 + REGION_PADDING, "y": y0 + REGION_PADDING, "xanchor": "left", "yanchor": "bottom",
+            "showarrow": False, "text": f"<i>{region_caption(canvas.lang)}</i>",
+            "font": {"size": REGION_FONT, "color": canvas.theme.text}, "borderpad": 0,
         })
     return shapes, annotations
 
@@ -343,45 +386,96 @@ def selection_traces(canvas: Canvas, selected: Hashable) -> list[go.Scatter]:
 
 # -- the figure -------------------------------------------------------------------------------------
 
-def make_canvas(graph: nx.DiGraph, *, theme: str = "light", direction: str = "LR", lang: str = "en",
-                positions: Mapping[Hashable, Position] | None = None,
-                show_labels: bool | None = None) -> Canvas:
-    """Lay the graph out (unless `positions` are given) and fix the drawing settings."""
+def make_canvas(graph: nx.DiGraph, *, theme: str = "light", direction: str = AUTO, lang: str = "en",
+                placement: Placement | None = None, show_labels: bool | None = None,
+                width: float = DEFAULT_WIDTH) -> Canvas:
+    """Lay the graph out (unless a `placement` is given) and fix the drawing settings."""
     text("kind.leaf", lang)  # fails early on an unknown language
-    return Canvas(
-        graph=graph,
-        positions=positions if positions is not None else layered_layout(graph, direction),
-        theme=get_theme(theme),
-        direction=direction,
-        lang=lang,
-        show_labels=graph.number_of_nodes() <= LABEL_LIMIT if show_labels is None else show_labels,
-    )
+    if placement is None:
+        placement = place(graph, lang=lang, direction=direction, width=width, show_labels=show_labels)
+    return Canvas(graph=graph, placement=placement, theme=get_theme(theme), lang=lang)
 
 
-def _extent(canvas: Canvas) -> tuple[list[float], list[float]]:
-    """Axis ranges: every node with room for its label, or, for a graph too deep to read at once, the
-    VISIBLE_LAYERS layers nearest the output (pan to see the rest)."""
-    if not canvas.positions:
-        return [-1.0, 1.0], [-1.0, 1.0]
-    x, y = canvas.xy(canvas.graph)
-    along = x if canvas.direction == "LR" else -y
-    shown = along >= along.max() - VISIBLE_LAYERS * DEFAULT_GAPS[canvas.direction][0]
-    left, right, below, above = AXIS_PADDING[canvas.direction]
-    return ([x[shown].min() - left, x[shown].max() + right],
-            [y[shown].min() - below, y[shown].max() + above])
+def _window(low: float, high: float, room: float, keep_high: bool) -> list[float]:
+    """An axis range `room` wide: round [low, high] when it fits, else its end nearest the output."""
+    if high - low <= room:
+        middle = (low + high) / 2
+        return [middle - room / 2, middle + room / 2]
+    return [high - room, high] if keep_high else [low, low + room]
 
 
-def _height(canvas: Canvas, y_range: list[float]) -> int:
-    vertical_unit = 1.0 if canvas.direction == "LR" else DEFAULT_GAPS["TB"][0]
-    rows = (y_range[1] - y_range[0]) / vertical_unit
-    return int(min(1100, max(420, 160 + 60 * rows)))
+def _unlabelled_extent(canvas: Canvas, bounds: Box) -> tuple[list[float], list[float], float]:
+    """A graph too big for labels: all of it, or its last VISIBLE_LAYERS layers, squeezed into view."""
+    x0, x1, y0, y1 = bounds
+    bands = [band for band in canvas.placement.layout.bands if band[1] > band[0]]
+    if len(bands) > VISIBLE_LAYERS:
+        if canvas.direction == "LR":
+            x0 = bands[-VISIBLE_LAYERS][0]
+        else:
+            y1 = bands[-VISIBLE_LAYERS][1]
+    plot_height = min(MAX_PLOT_HEIGHT, max(MIN_PLOT_HEIGHT, y1 - y0))
+    return [x0, x1], [y0, y1], plot_height
 
 
-def base_layout(canvas: Canvas) -> dict[str, Any]:
-    """Axes hidden, pan by default, click selects, the theme's colours, regions drawn below."""
+def figure_extent(canvas: Canvas, extra: Iterable[Box] = ()) -> tuple[list[float], list[float], float]:
+    """The x and y ranges, in px, and the plot's height: one px per px of layout, so labels keep their room.
+
+    Args:
+        canvas: the drawing.
+        extra: boxes of other texts drawn on it (edge labels, `.grad`s) to keep in view.
+    """
+    boxes = [canvas.placement.bounds(), *region_boxes(canvas), *extra]
+    bounds = (min(b[0] for b in boxes), max(b[1] for b in boxes), min(b[2] for b in boxes),
+              max(b[3] for b in boxes))
+    if not canvas.show_labels:
+        return _unlabelled_extent(canvas, bounds)
+    x0, x1, y0, y1 = bounds
+    plot_height = min(MAX_PLOT_HEIGHT, max(MIN_PLOT_HEIGHT, y1 - y0 + 2 * MARGIN))
+    # The output is on the right left-to-right and at the bottom top-to-bottom: a window keeps it.
+    lr = canvas.direction == "LR"
+    x_range = _window(x0 - MARGIN / 2, x1 + MARGIN / 2, plot_width(canvas.placement.width), keep_high=lr)
+    y_range = _window(y0 - MARGIN, y1 + MARGIN, plot_height, keep_high=lr)
+    return x_range, y_range, plot_height
+
+
+def legend_names(canvas: Canvas, extra: Sequence[str] = ()) -> list[str]:
+    """The legend's entries, in order: one per node kind drawn, `detach()` when cut, and `extra`."""
+    kinds = {kind for _, kind in canvas.graph.nodes(data="kind")}
+    names = [text(f"kind.{kind}", canvas.lang) for kind in KIND_ORDER if kind in kinds]
+    if any(style == Style.DETACH for _, _, style in canvas.graph.edges(data="style")):
+        names.insert(0, text("edge.detach", canvas.lang))
+    return [*names, *extra]
+
+
+def legend_height(names: Sequence[str], width: float) -> float:
+    """The px the horizontal legend takes above the plot, its entries wrapped in rows at `width`."""
+    if not names:
+        return 0.0
+    rows, used = 1, 0.0
+    for name in names:
+        item = 44 + text_width(name, LEGEND_FONT)
+        if used and used + item > plot_width(width):
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows * LEGEND_ROW + 6
+
+
+def base_layout(canvas: Canvas, *, title_height: float = 0.0, bottom: float = 0.0,
+                extra: Iterable[Box] = (), legend_extra: Sequence[str] = ()) -> dict[str, Any]:
+    """Axes hidden, pan by default, click selects, the theme's colours, regions drawn below.
+
+    Args:
+        canvas: the drawing.
+        title_height: px kept above the legend for a title.
+        bottom: px kept under the plot (an animation's buttons and slider).
+        extra: boxes of other texts drawn on the plot, kept in view.
+        legend_extra: legend entries of traces added later (the backward pass's gradient arrows).
+    """
     shapes, annotations = region_layout(canvas)
-    axis = {"visible": False, "showgrid": False, "zeroline": False}
-    x_range, y_range = _extent(canvas)
+    axis = {"visible": False, "showgrid": False, "zeroline": False, "fixedrange": False}
+    x_range, y_range, plot_height = figure_extent(canvas, extra)
+    legend = legend_height(legend_names(canvas, legend_extra), canvas.placement.width)
+    top = title_height + legend + MARGIN
     return {
         "template": canvas.theme.template,
         "paper_bgcolor": canvas.theme.background,
@@ -390,12 +484,12 @@ def base_layout(canvas: Canvas) -> dict[str, Any]:
         "xaxis": {**axis, "range": x_range}, "yaxis": {**axis, "range": y_range},
         "showlegend": True,
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0,
-                   "itemclick": False, "itemdoubleclick": False},
-        "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+                   "font": {"size": LEGEND_FONT}, "itemclick": False, "itemdoubleclick": False},
+        "margin": {"l": MARGIN, "r": MARGIN, "t": top, "b": MARGIN + bottom, "autoexpand": False},
         "hovermode": "closest",
         "clickmode": "event+select",
         "dragmode": "pan",
-        "height": _height(canvas, y_range),
+        "height": int(round(plot_height + top + MARGIN + bottom)),
         "uirevision": canvas.graph.graph.get("view", "graph"),
         "shapes": shapes,
         "annotations": annotations,
@@ -403,9 +497,9 @@ def base_layout(canvas: Canvas) -> dict[str, Any]:
 
 
 def graph_figure(graph: nx.DiGraph, *, selected: Hashable | None = None, step: int | None = None,
-                 theme: str = "light", direction: str = "LR", lang: str = "en",
-                 positions: Mapping[Hashable, Position] | None = None,
-                 show_labels: bool | None = None) -> go.Figure:
+                 theme: str = "light", direction: str = AUTO, lang: str = "en",
+                 placement: Placement | None = None, show_labels: bool | None = None,
+                 width: float = DEFAULT_WIDTH) -> go.Figure:
     """Draw a graph view.
 
     Args:
@@ -413,10 +507,12 @@ def graph_figure(graph: nx.DiGraph, *, selected: Hashable | None = None, step: i
         selected: a node id to highlight with its ancestors and descendants (others are dimmed).
         step: for a graph from `graph_from_backward`, draw backward step `step` (0-based) instead.
         theme: "light" or "dark".
-        direction: "LR" or "TB".
+        direction: "LR", "TB", or "auto": left-to-right when that fits `width`, else top-to-bottom.
         lang: "en" or "vi" for every text on the figure.
-        positions: node -> (x, y) to reuse; computed with `layered_layout` when None.
+        placement: a placement (engine.figures.placement.place) to reuse; made here when None.
         show_labels: draw labels next to nodes; by default only up to LABEL_LIMIT nodes.
+        width: the width in px the figure will be shown at (no label overlaps another at this width
+            or wider).
 
     Returns:
         A new figure; node traces carry the node ids in `customdata`.
@@ -425,9 +521,9 @@ def graph_figure(graph: nx.DiGraph, *, selected: Hashable | None = None, step: i
         from engine.figures.backward_frames import backward_step_figure
 
         return backward_step_figure(graph, step, theme=theme, direction=direction, lang=lang,
-                                    positions=positions, show_labels=show_labels)
-    canvas = make_canvas(graph, theme=theme, direction=direction, lang=lang, positions=positions,
-                         show_labels=show_labels)
+                                    placement=placement, show_labels=show_labels, width=width)
+    canvas = make_canvas(graph, theme=theme, direction=direction, lang=lang, placement=placement,
+                         show_labels=show_labels, width=width)
     if selected is not None and selected not in graph:
         selected = None
     if selected is not None:
@@ -437,4 +533,4 @@ def graph_figure(graph: nx.DiGraph, *, selected: Hashable | None = None, step: i
     data = [*edge_traces(canvas), *node_traces(canvas)]
     if selected is not None:
         data.extend(selection_traces(canvas, selected))
-    return go.Figure(data=data, layout=base_layout(canvas))
+    return go.Figure(data=data, layout=base_layout(canvas, extra=edge_label_boxes(canvas)))

@@ -15,6 +15,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "kind.saved": {"en": "saved for backward", "vi": "giá trị lưu cho backward"},
     "kind.op": {"en": "operation", "vi": "phép toán"},
     "kind.collapsed": {"en": "collapsed chain", "vi": "chuỗi được thu gọn"},
+    # node names and caption words (a node with a name of its own shows that name)
+    "node.constant": {"en": "constant", "vi": "hằng số"},
+    "node.tensor": {"en": "tensor", "vi": "tensor"},
+    "node.value": {"en": "data", "vi": "giá trị"},
+    "node.grad": {"en": "grad", "vi": "grad"},
     # regions and edges
     "region.no_grad": {"en": "no_grad region", "vi": "vùng no_grad"},
     "edge.detach": {"en": "detach()", "vi": "detach()"},

@@ -5,13 +5,14 @@ Imports networkx, never plotly or streamlit; `import engine` does not import thi
 
 from engine.graph.backward import BackwardTrace, trace_backward
 from engine.graph.collapse import chain_id, collapse_chains
-from engine.graph.export import to_dot, to_json, to_node_link
-from engine.graph.layout import count_crossings, layered_layout
+from engine.graph.export import plain_lines, to_dot, to_json, to_node_link
+from engine.graph.layout import Layout, boxed_layout, count_crossings, layered_layout
 from engine.graph.model import (
     AUTOGRAD,
     NODE_FIELDS,
     TENSOR_VIEW,
     VIEWS,
+    CaptionLine,
     Kind,
     Style,
     fn_node,
@@ -27,8 +28,9 @@ from engine.graph.model import (
 )
 
 __all__ = [
-    "AUTOGRAD", "NODE_FIELDS", "TENSOR_VIEW", "VIEWS", "BackwardTrace", "Kind", "Style", "chain_id",
-    "collapse_chains", "count_crossings", "fn_node", "graph_from_backward", "graph_from_record",
-    "graph_from_snapshot", "graph_from_tensors", "layered_layout", "lineage", "no_grad_regions", "op_node",
-    "preview", "tensor_node", "to_dot", "to_json", "to_node_link", "trace_backward",
+    "AUTOGRAD", "NODE_FIELDS", "TENSOR_VIEW", "VIEWS", "BackwardTrace", "CaptionLine", "Kind", "Layout",
+    "Style", "boxed_layout", "chain_id", "collapse_chains", "count_crossings", "fn_node",
+    "graph_from_backward", "graph_from_record", "graph_from_snapshot", "graph_from_tensors",
+    "layered_layout", "lineage", "no_grad_regions", "op_node", "plain_lines", "preview", "tensor_node",
+    "to_dot", "to_json", "to_node_link", "trace_backward",
 ]

@@ -93,7 +93,7 @@ def _chain_attributes(graph: nx.DiGraph, members: list[Hashable], period: int) -
     repeats = len(members) // period
     attrs = dict(graph.nodes[members[-1]])
     attrs.update(
-        kind=Kind.COLLAPSED, label=f"{name} ×{repeats}", caption="", line=graph.nodes[members[0]]["line"],
+        kind=Kind.COLLAPSED, label=f"{name} ×{repeats}", caption=(), line=graph.nodes[members[0]]["line"],
         source=graph.nodes[members[0]]["source"], inputs=(), members=tuple(members), fn=None, tensor=None,
     )
     return attrs

@@ -6,7 +6,7 @@ Standalone HTML of a figure lives with the figures (engine.figures.export), beca
 from __future__ import annotations
 
 import json
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 
 import networkx as nx
@@ -72,47 +72,53 @@ def _quote(text: Any) -> str:
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def _dot_label(data: dict[str, Any]) -> str:
-    lines = [data["label"]]
-    if data["caption"]:
-        lines.append(data["caption"])
-    return "\n".join(lines)
+NodeLines = Callable[[Mapping[str, Any]], Sequence[str]]
 
 
-def _dot_node(node: Hashable, data: dict[str, Any]) -> str:
+def plain_lines(data: Mapping[str, Any]) -> list[str]:
+    """A node's text with no words of any language: its own name (else its kind) and caption texts."""
+    return [data["label"] or data["kind"], *(content for _, content in data["caption"])]
+
+
+def _dot_node(node: Hashable, data: dict[str, Any], lines: NodeLines) -> str:
     shape, fill = _DOT_SHAPES.get(data["kind"], ("box", "white"))
     extra = ', fontcolor="grey40", color="grey60"' if data["muted"] else ""
-    return f"  {_quote(node)} [label={_quote(_dot_label(data))}, shape={shape}, fillcolor={fill}{extra}];"
+    label = _quote("\n".join(lines(data)))
+    return f"  {_quote(node)} [label={label}, shape={shape}, fillcolor={fill}{extra}];"
 
 
-def to_dot(graph: nx.DiGraph, direction: str = "LR") -> str:
+def to_dot(graph: nx.DiGraph, direction: str = "LR", *, lines: NodeLines | None = None) -> str:
     """DOT text of the graph, with no_grad regions as shaded clusters and `detach()` edges dashed.
 
     Args:
         graph: a view from engine.graph.model.
         direction: graphviz rankdir, "LR" or "TB".
+        lines: node attributes -> the lines of its label (engine.figures.node_lines gives them in the
+            reader's language); `plain_lines` by default.
 
     Returns:
         Text for `dot -Tsvg`.
     """
-    lines = [
+    node_lines = lines or plain_lines
+    out = [
         "digraph autograd {",
         f"  rankdir={direction};",
         '  node [style=filled, fontname="monospace", fontsize=11];',
     ]
     in_region = set()
     for number, region in enumerate(no_grad_regions(graph)):
-        lines.append(f"  subgraph cluster_no_grad_{number} {{")
-        lines.append('    label="no_grad"; style="filled,dashed"; color=grey60; fillcolor=grey95;')
-        lines.extend("  " + _dot_node(node, graph.nodes[node]) for node in region)
-        lines.append("  }")
+        out.append(f"  subgraph cluster_no_grad_{number} {{")
+        out.append('    label="no_grad"; style="filled,dashed"; color=grey60; fillcolor=grey95;')
+        out.extend("  " + _dot_node(node, graph.nodes[node], node_lines) for node in region)
+        out.append("  }")
         in_region.update(region)
-    lines.extend(_dot_node(node, data) for node, data in graph.nodes(data=True) if node not in in_region)
+    out.extend(_dot_node(node, data, node_lines) for node, data in graph.nodes(data=True)
+               if node not in in_region)
     for source, target, data in graph.edges(data=True):
         attributes = [_DOT_EDGE_STYLES.get(data["style"], "")]
         if data.get("label"):
             attributes.append(f"label={_quote(data['label'])}")
         text = ", ".join(a for a in attributes if a)
-        lines.append(f"  {_quote(source)} -> {_quote(target)}" + (f" [{text}];" if text else ";"))
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+        out.append(f"  {_quote(source)} -> {_quote(target)}" + (f" [{text}];" if text else ";"))
+    out.append("}")
+    return "\n".join(out) + "\n"

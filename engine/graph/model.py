@@ -8,6 +8,10 @@
 Edges point the way data flowed forward (input -> consumer), as torchviz draws them; gradients travel
 against the arrows. Every node carries the same attribute keys (see `NODE_FIELDS`), so a figure or an
 export never has to ask which kind of node it holds.
+
+The graph holds no words of any language: a node's `label` is its own name (a variable, a torch node
+name) or None, and each `caption` line says what it is (`("value", "[1., 2.]")`). The figures turn a
+missing name and the line kinds into words of the reader's language.
 """
 
 from __future__ import annotations
@@ -57,12 +61,14 @@ class Style:
 
 
 # Every node has all of these keys (None / False / empty when they do not apply):
-#   kind, label (name shown), caption (extra lines shown under it), line and source (from the run record),
-#   shape, dtype, value and grad (short previews), requires_grad, is_leaf, grad_fn (node name), no_grad
-#   (made under no_grad), detached (made by detach()), muted (does not require grad), retains_grad,
-#   is_parameter, tensor (TensorInfo id), fn (NodeInfo id), formula and local (op-table texts), attrs,
-#   saved (name -> shape text), inputs (graph ids feeding each next_functions slot, in order), members
-#   (what a collapsed node stands for), variable (name of the tensor the node is or made).
+#   kind, label (the node's own name, or None when it has none: a constant, an unnamed tensor),
+#   caption (lines shown under it, each a (CaptionLine kind, language-neutral text) pair), line and
+#   source (from the run record), shape, dtype, value and grad (short previews), requires_grad,
+#   is_leaf, grad_fn (node name), no_grad (made under no_grad), detached (made by detach()), muted
+#   (does not require grad), retains_grad, is_parameter, tensor (TensorInfo id), fn (NodeInfo id),
+#   formula and local (op-table texts), attrs, saved (name -> shape text), inputs (graph ids feeding
+#   each next_functions slot, in order), members (what a collapsed node stands for), variable (name
+#   of the tensor the node is or made).
 NODE_FIELDS = (
     "kind", "label", "caption", "line", "source", "shape", "dtype", "value", "grad", "requires_grad",
     "is_leaf", "grad_fn", "no_grad", "detached", "muted", "retains_grad", "is_parameter", "tensor", "fn",
@@ -70,6 +76,21 @@ NODE_FIELDS = (
 )
 
 DETACH_LABEL = "detach()"
+
+
+class CaptionLine:
+    """What a caption line shows; a figure may put a word of the reader's language before the text."""
+
+    SHAPE = "shape"  # `[2, 3]`
+    VALUE = "value"  # the tensor's values (the tensor view's `data`)
+    GRAD = "grad"  # its `.grad`
+    ATTRS = "attrs"  # `dim=0`: a node's attributes
+    FORMULA = "formula"  # `a · b`: the op-table formula
+
+    ALL = (SHAPE, VALUE, GRAD, ATTRS, FORMULA)
+
+
+Caption = tuple[tuple[str, str], ...]
 _BACKWARD_SUFFIX = re.compile(r"Backward\d*$")
 # Names the op table's local-derivative texts use for the inputs, and the saved value each one is.
 _LOCAL_SYMBOLS = {"a": "self", "b": "other"}
@@ -152,9 +173,9 @@ def short_op_name(node_name: str) -> str:
 
 # -- attribute records ------------------------------------------------------------------------------
 
-def _blank(kind: str, label: str) -> dict[str, Any]:
+def _blank(kind: str, label: str | None) -> dict[str, Any]:
     return {
-        "kind": kind, "label": label, "caption": "", "line": None, "source": None, "shape": None,
+        "kind": kind, "label": label, "caption": (), "line": None, "source": None, "shape": None,
         "dtype": None, "value": None, "grad": None, "requires_grad": False, "is_leaf": None, "grad_fn": None,
         "no_grad": False, "detached": False, "muted": False, "retains_grad": False, "is_parameter": False,
         "tensor": None, "fn": None, "formula": "", "local": (), "attrs": {}, "saved": {}, "inputs": (),
@@ -181,8 +202,12 @@ def _fn_fields(info: NodeInfo) -> dict[str, Any]:
     }
 
 
-def _attrs_caption(info: NodeInfo) -> str:
-    return "\n".join(f"{key}={value}" for key, value in info.attrs.items())
+def _shape_caption(shape: Sequence[int] | None) -> Caption:
+    return () if shape is None else ((CaptionLine.SHAPE, shape_text(shape) or ""),)
+
+
+def _attrs_caption(info: NodeInfo) -> Caption:
+    return tuple((CaptionLine.ATTRS, f"{key}={value}") for key, value in info.attrs.items())
 
 
 def _constant_value(info: NodeInfo, slot: int) -> np.ndarray | None:
@@ -266,22 +291,24 @@ class _Builder:
             return node
         info = self.snap.tensors[tensor_id]
         fn_name = self.snap.nodes[info.grad_fn].name if info.grad_fn in self.snap.nodes else None
-        attrs = _blank(self.tensor_kind(info), info.label or "tensor")
+        attrs = _blank(self.tensor_kind(info), info.label)
         attrs.update(_tensor_fields(info, fn_name))
         attrs["muted"] = not info.requires_grad
         attrs["caption"] = self.tensor_caption(attrs, info.value, info.grad)
         self.graph.add_node(node, **attrs)
         return node
 
-    def tensor_caption(self, attrs: dict[str, Any], value: np.ndarray | None, grad: np.ndarray | None) -> str:
-        return shape_text(attrs["shape"]) or ""
+    def tensor_caption(self, attrs: dict[str, Any], value: np.ndarray | None,
+                       grad: np.ndarray | None) -> Caption:
+        return _shape_caption(attrs["shape"])
 
     def add_constant(self, info: NodeInfo, slot: int) -> str:
         node = f"const:{info.id}:{slot}"
-        attrs = _blank(Kind.CONSTANT, "constant")
+        attrs = _blank(Kind.CONSTANT, None)
         value = _constant_value(info, slot)
         if value is not None:
-            attrs.update(value=preview(value), shape=tuple(value.shape), caption=_caption_preview(value))
+            attrs.update(value=preview(value), shape=tuple(value.shape),
+                         caption=((CaptionLine.VALUE, _caption_preview(value)),))
         attrs["muted"] = True
         self.graph.add_node(node, **attrs)
         return node
@@ -368,7 +395,7 @@ class _AutogradBuilder(_Builder):
         # into the leaf's own node; here the leaf and what was saved of it stay two nodes.
         node = f"saved:{info.id}:{name}"
         attrs = _blank(Kind.SAVED, name)
-        attrs.update(shape=tuple(value.shape), value=preview(value), caption=shape_text(value.shape),
+        attrs.update(shape=tuple(value.shape), value=preview(value), caption=_shape_caption(value.shape),
                      dtype=str(value.dtype), fn=info.id)
         self.graph.add_node(node, **attrs)
         return node
@@ -416,12 +443,14 @@ class _TensorBuilder(_Builder):
         self.add_cuts()
         return self.graph
 
-    def tensor_caption(self, attrs: dict[str, Any], value: np.ndarray | None, grad: np.ndarray | None) -> str:
+    def tensor_caption(self, attrs: dict[str, Any], value: np.ndarray | None,
+                       grad: np.ndarray | None) -> Caption:
         # micrograd's `data | grad` card, kept short: the hover card has the longer previews.
-        lines = [f"data {_caption_preview(value)}" if value is not None else shape_text(attrs["shape"]) or ""]
+        lines = (((CaptionLine.VALUE, _caption_preview(value)),) if value is not None
+                 else _shape_caption(attrs["shape"]))
         if grad is not None:
-            lines.append(f"grad {_caption_preview(grad)}")
-        return "\n".join(lines)
+            lines += ((CaptionLine.GRAD, _caption_preview(grad)),)
+        return lines
 
     def shown_tensors(self) -> list[int]:
         if not self.reachable_only:
@@ -432,7 +461,8 @@ class _TensorBuilder(_Builder):
 
     def add_op(self, info: NodeInfo) -> None:
         attrs = _blank(Kind.OP, short_op_name(info.name))
-        attrs.update(_fn_fields(info), caption=info.formula)
+        caption = ((CaptionLine.FORMULA, info.formula),) if info.formula else ()
+        attrs.update(_fn_fields(info), caption=caption)
         made = self.makers.get(info.id, [])
         if made:
             attrs.update(line=self.snap.tensors[made[0]].line, source=self.snap.tensors[made[0]].source)
@@ -450,7 +480,7 @@ class _TensorBuilder(_Builder):
         node = f"out:{info.id}"
         if node in self.graph:
             return node
-        attrs = _blank(Kind.TENSOR, "tensor")
+        attrs = _blank(Kind.TENSOR, None)
         attrs.update(requires_grad=True, is_leaf=False, grad_fn=info.name)
         result = info.saved.get("result")
         if result is not None:

@@ -86,12 +86,20 @@ class CallGuards:
                 self._add(owner, name, self._outer)
         for name in _JOINS:
             self._add(engine, name, self._join)
+        for owner, name in ((engine, "tensor"), (engine, "as_tensor"), (engine.Tensor, "new_tensor")):
+            self._add(owner, name, self._data)
+        self._add(engine, "Size", self._size)
+        self._add(engine, "dtype", self._dtype)
         if nn is not None:
             self._add_modules(nn)
+            functional = getattr(nn, "functional", None)
+            self._add(functional, "linear", self._linear)
+            layer = getattr(nn, "Linear", None)
+            self._add(layer, "forward", self._linear_layer)
         return self.table
 
     def _add(self, owner: Any, name: str, check: Check) -> None:
-        function = getattr(owner, name, None)
+        function = getattr(owner, name, None) if owner is not None else None
         if function is not None:
             self.table[function] = check
 
@@ -175,6 +183,50 @@ class CallGuards:
         pieces = args[0] if args else kwargs.get("tensors", ())
         if isinstance(pieces, tuple | list):
             self._elements(sum(t._data.size for t in pieces if isinstance(t, Tensor)))
+
+    def _data(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """torch.tensor(data): nested lists can repeat one row a million times for free."""
+        self.guards.check_tensor_data(args[0] if args else kwargs.get("data"))
+
+    def _size(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """torch.Size(iterable) reads the iterable in C: it must be a list or tuple of ints, as in torch."""
+        if args and not isinstance(args[0], list | tuple):
+            raise TypeError(f"torch.Size() takes an iterable of 'int', not {type(args[0]).__name__}")
+        if args:
+            self.guards.check_length(list, len(args[0]))
+            for index, item in enumerate(args[0]):
+                if type(item) is not int:
+                    raise TypeError(
+                        f"torch.Size() takes an iterable of 'int' (item {index} is '{type(item).__name__}')"
+                    )
+
+    def _dtype(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        # A dtype made by the program could name any numpy type (object arrays, huge strings).
+        raise TypeError("cannot create 'torch.dtype' instances")
+
+    def _linear(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """F.linear(input, weight): a product of input (…, k) with weight (m, k) transposed."""
+        tensors = [*args[:2], *(kwargs[k] for k in ("input", "weight") if k in kwargs)]
+        if len(tensors) == 2 and all(isinstance(t, Tensor) for t in tensors):
+            self._check_linear(tensors[0], tensors[1])
+
+    def _linear_layer(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """nn.Linear called: the same product, with the layer's own weight."""
+        layer = getattr(callee, "__self__", None)
+        if layer is None and args:  # nn.Linear.forward(layer, input)
+            layer, args = args[0], args[1:]
+        weight = getattr(layer, "__dict__", {}).get("_parameters", {}).get("weight")
+        inputs = [*args[:1], *(kwargs[k] for k in ("input",) if k in kwargs)]
+        if len(inputs) == 1 and isinstance(inputs[0], Tensor) and isinstance(weight, Tensor):
+            self._check_linear(inputs[0], weight)
+
+    def _check_linear(self, tensor: Tensor, weight: Tensor) -> None:
+        rows = tensor._data.shape[:-1]
+        inner = tensor._data.shape[-1] if tensor._data.ndim else 1
+        outputs = weight._data.shape[0] if weight._data.ndim == 2 else 1
+        count = math.prod(rows) * outputs
+        self._elements(count)
+        self.guards.check_matmul_work(count * inner, tensor, weight)
 
     def _module(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         """A layer's weights hold about the product of its size arguments (in_features * out_features)."""

@@ -27,18 +27,15 @@ Store = Callable[[Frame, Any], None]
 # Names refused wherever they appear (dunders, except the read-only __name__).
 _ALLOWED_DUNDER_NAMES = frozenset({"__name__"})
 
-_COMPARISONS: dict[type, Callable[[Any, Any], Any]] = {
+_ORDERINGS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Eq: operator.eq,
     ast.NotEq: operator.ne,
     ast.Lt: operator.lt,
     ast.LtE: operator.le,
     ast.Gt: operator.gt,
     ast.GtE: operator.ge,
-    ast.Is: operator.is_,
-    ast.IsNot: operator.is_not,
-    ast.In: lambda a, b: a in b,
-    ast.NotIn: lambda a, b: a not in b,
 }
+_IDENTITY: dict[type, Callable[[Any, Any], Any]] = {ast.Is: operator.is_, ast.IsNot: operator.is_not}
 _UNARY: dict[type, Callable[[Any], Any]] = {
     ast.USub: operator.neg,
     ast.UAdd: operator.pos,
@@ -47,6 +44,21 @@ _UNARY: dict[type, Callable[[Any], Any]] = {
 }
 _CONVERSIONS = {ord("r"): repr, ord("s"): str, ord("a"): ascii}
 _EXPRESSION_METHODS: dict[type, Callable[..., Expr] | None] = {}
+# Engine functions that take several tensors without broadcasting them together.
+_NOT_BROADCASTING = frozenset(
+    {
+        "view_as",
+        "reshape_as",
+        "expand_as",
+        "type_as",
+        "equal",
+        "new_tensor",
+        "new_zeros",
+        "new_ones",
+        "new_empty",
+        "new_full",
+    }
+)
 
 
 def refuse_name(name: str, node: ast.AST) -> None:
@@ -93,10 +105,21 @@ class ExpressionCompiler:
         self.class_depth = 0  # > 0 while compiling inside a class body (super() is allowed)
         self.first_parameter: str | None = None
         self.user_functions: set[Any] = set()
+        layers = run.namespaces.get("torch.nn")
+        sequential = layers.members.get("Sequential") if layers is not None else None
+        if sequential is not None:
+            run.intercepts[sequential.forward] = self._run_sequential
         guards = self.guards
+        contains = guards.contains
+        self.comparisons: dict[type, Callable[[Any, Any], Any]] = {
+            **{kind: guards.compare(op) for kind, op in _ORDERINGS.items()},
+            **_IDENTITY,
+            ast.In: contains,
+            ast.NotIn: lambda a, b: not contains(a, b),
+        }
         self.binary: dict[type, Callable[[Any, Any], Any]] = {
             ast.Add: guards.add,
-            ast.Sub: guards.elementwise(operator.sub),
+            ast.Sub: guards.sub,
             ast.Mult: guards.mul,
             ast.Div: guards.elementwise(operator.truediv),
             ast.FloorDiv: guards.elementwise(operator.floordiv),
@@ -191,8 +214,14 @@ class ExpressionCompiler:
     def e_Subscript(self, node: ast.Subscript) -> Expr:
         value = self.expr(node.value)
         index = self.expr(node.slice)
-        check = self.policy.check
-        return lambda frame: check(value(frame)[index(frame)])
+        check, check_item = self.policy.check, self.guards.check_item
+
+        def subscript(frame: Frame) -> Any:
+            container, key = value(frame), index(frame)
+            check_item(container, key)
+            return check(container[key])
+
+        return subscript
 
     def e_Slice(self, node: ast.Slice) -> Expr:
         parts = [
@@ -241,7 +270,7 @@ class ExpressionCompiler:
 
     def e_Compare(self, node: ast.Compare) -> Expr:
         left = self.expr(node.left)
-        ops = [_COMPARISONS[type(op)] for op in node.ops]
+        ops = [self.comparisons[type(op)] for op in node.ops]
         rights = [self.expr(value) for value in node.comparators]
         if len(ops) == 1:
             op, right = ops[0], rights[0]
@@ -315,13 +344,20 @@ class ExpressionCompiler:
 
     def e_Set(self, node: ast.Set) -> Expr:
         items = self._items(node.elts)
-        return lambda frame: set(items(frame))
+        check_keys = self.guards.check_keys
+
+        def build_set(frame: Frame) -> set[Any]:
+            values = items(frame)
+            check_keys(values)
+            return set(values)
+
+        return build_set
 
     def e_Dict(self, node: ast.Dict) -> Expr:
         parts = [
             (self.expr(k) if k is not None else None, self.expr(v)) for k, v in zip(node.keys, node.values)
         ]
-        check_size = self.guards.check_size
+        check_size, check_key = self.guards.check_size, self.guards.check_key
         bounded = self.guards.bounded_list
 
         def build_dict(frame: Frame) -> dict[Any, Any]:
@@ -329,10 +365,14 @@ class ExpressionCompiler:
             for key, value in parts:
                 if key is None:  # {**mapping}
                     mapping = value(frame)
-                    result.update((k, mapping[k]) for k in bounded(mapping.keys()))
+                    names = bounded(mapping.keys())
+                    self.guards.check_keys(names)
+                    result.update((k, mapping[k]) for k in names)
                     check_size(result)
                 else:
-                    result[key(frame)] = value(frame)
+                    new_key = key(frame)
+                    check_key(new_key)
+                    result[new_key] = value(frame)
             return result
 
         return build_dict
@@ -352,11 +392,11 @@ class ExpressionCompiler:
             result = value(frame)
             if convert is not None:
                 guards.check_str_result(result)
-                result = convert(result)
+                result = guards.stringify(convert, result)
             format_spec = spec(frame) if spec is not None else ""
             guards.check_format_spec(format_spec)
             guards.check_str_result(result)
-            return format(result, format_spec)
+            return guards.stringify(format, result, format_spec)
 
         return format_value
 
@@ -397,6 +437,10 @@ class ExpressionCompiler:
 
         return first_iterable, frames, scope
 
+    def _checked_key(self, key: Any) -> Any:
+        self.guards.check_key(key)
+        return key
+
     def _new_frame(self, frame: Frame) -> Frame:
         return Frame({}, frame.up if type(frame) is ClassFrame else frame, frame.cell)
 
@@ -429,18 +473,18 @@ class ExpressionCompiler:
     def e_SetComp(self, node: ast.SetComp) -> Expr:
         first, frames, scope = self._comprehension_loop(node)
         element = self._element_compiler(scope)(node.elt)
-        new_frame, check_size = self._new_frame, self.guards.check_size
+        new_frame, check_size, checked = self._new_frame, self.guards.check_size, self._checked_key
         return lambda frame: check_size(
-            {element(inner) for inner in frames(new_frame(frame), iter(first(frame)))}
+            {checked(element(inner)) for inner in frames(new_frame(frame), iter(first(frame)))}
         )
 
     def e_DictComp(self, node: ast.DictComp) -> Expr:
         first, frames, scope = self._comprehension_loop(node)
         compile_in_scope = self._element_compiler(scope)
         key, value = compile_in_scope(node.key), compile_in_scope(node.value)
-        new_frame, check_size = self._new_frame, self.guards.check_size
+        new_frame, check_size, checked = self._new_frame, self.guards.check_size, self._checked_key
         return lambda frame: check_size(
-            {key(inner): value(inner) for inner in frames(new_frame(frame), iter(first(frame)))}
+            {checked(key(inner)): value(inner) for inner in frames(new_frame(frame), iter(first(frame)))}
         )
 
     def e_GeneratorExp(self, node: ast.GeneratorExp) -> Expr:
@@ -533,27 +577,49 @@ class ExpressionCompiler:
         if type(key) is types.FunctionType and key in self.user_functions:
             return callee(*args, **kwargs) if kwargs else callee(*args)
         run = self.run
+        checked = callee
+        module_class = run.module_class
+        if module_class is not None and isinstance(callee, module_class):
+            # Calling a module runs its forward: the forward's checks apply.
+            key = type(callee).forward
+            if type(key) is types.FunctionType and key in self.user_functions:
+                return callee(*args, **kwargs) if kwargs else callee(*args)
+            checked = types.MethodType(key, callee)
         try:
             guard = run.call_guards.get(key)
             intercept = run.intercepts.get(key)
         except TypeError:  # unhashable callee
             guard = intercept = None
         if guard is not None:
-            guard(callee, args, kwargs or {})
-        elif len(args) > 1:
-            self._check_broadcast_arguments(args)
+            guard(checked, args, kwargs or {})
+        elif getattr(key, "__name__", None) not in _NOT_BROADCASTING:
+            self._check_broadcast_arguments(checked, args, kwargs)
         if intercept is not None:
-            return self.policy.check(intercept(callee, args, kwargs or {}))
+            return self.policy.check(intercept(checked, args, kwargs or {}))
         result = callee(*args, **kwargs) if kwargs else callee(*args)
         # A list or string made by engine code (`x.tolist()`) is held to the same size limits.
         return self.guards.check_size(self.policy.check(result))
 
-    def _check_broadcast_arguments(self, args: Any) -> None:
-        tensors = [a for a in args if isinstance(a, Tensor)]
+    def _check_broadcast_arguments(self, callee: Any, args: Any, kwargs: dict[str, Any] | None) -> None:
+        """The tensors an engine function takes (its own tensor too, for a method) broadcast together."""
+        owner = getattr(callee, "__self__", None)
+        tensors = [value for value in (owner, *args) if isinstance(value, Tensor)]
+        if kwargs:
+            tensors.extend(value for value in kwargs.values() if isinstance(value, Tensor))
         if len(tensors) > 1:
-            first = tensors[0]
-            for other in tensors[1:]:
-                self.guards.check_tensor_pair(first, other)
+            self.guards.check_broadcast(tensors)
+
+    def _run_sequential(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """nn.Sequential's forward, one child at a time through `invoke`, so each child's own checks
+        apply (the engine's forward would call them directly)."""
+        owner = getattr(callee, "__self__", None)
+        sequential, inputs = (owner, args) if owner is not None else (args[0] if args else None, args[1:])
+        if sequential is None or kwargs or len(inputs) != 1:
+            return callee(*args, **kwargs)  # the engine's own error for a wrong call
+        value = inputs[0]
+        for child in sequential:
+            value = self.invoke(child, (value,), None)
+        return value
 
     def _zero_argument_super(self, node: ast.Call) -> Expr:
         first = self.first_parameter
@@ -655,6 +721,12 @@ class ExpressionCompiler:
             refuse_name(name, node)
         scope = scope or self.scope
         kind, hops = scope.resolve(name)
+        if kind == CLASS and name.startswith("_") and not checked:
+            # A class attribute named like the engine's private ones (_data, _grad) would let an object
+            # of the program pass for a tensor inside engine code; the program could not read it anyway.
+            raise SecurityViolation(
+                "private_attribute", line=node.lineno, col=getattr(node, "col_offset", -1) + 1, name=name
+            )
         labelled = self.run.labelled
         recorder = self.run.recorder
         if kind in (LOCAL, CLASS):
@@ -692,9 +764,12 @@ class ExpressionCompiler:
             return self._attribute_store(node)
         if isinstance(node, ast.Subscript):
             container, index = self.expr(node.value), self.expr(node.slice)
+            check_item = self.guards.check_item
 
             def store_item(frame: Frame, value: Any) -> None:
-                container(frame)[index(frame)] = value
+                target, key = container(frame), index(frame)
+                check_item(target, key)
+                target[key] = value
 
             return store_item
         if isinstance(node, ast.Tuple | ast.List):

@@ -17,6 +17,7 @@ import numpy as np
 
 from engine import _printing
 from engine._tensor import Tensor
+from engine.sandbox.costs import NESTED, data_elements, index_result_elements, nested_items
 from engine.sandbox.state import RunState
 
 _NUMBERS = frozenset({int, float, bool, complex})
@@ -41,6 +42,11 @@ _BIG = 100_000
 # A %-format directive: optional mapping key, flags, width, precision.
 _PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
 _DIGITS = re.compile(r"\d+")
+# What one multiply-add of a matrix product costs by dtype kind: numpy hands float32/float64 products
+# to BLAS (fast, multithreaded); integers, bools and float16 take its plain loops.
+_ITEMS_VIEW = type({}.items())
+_VIEWS = frozenset({type({}.keys()), type({}.values()), _ITEMS_VIEW})
+_MATMUL_WEIGHTS = {"float32": 0.01, "float64": 0.01, "float16": 5.0}
 
 
 class Guards:
@@ -53,6 +59,7 @@ class Guards:
         self.max_string = limits.max_string_length
         self.max_items = limits.max_sequence_length
         self.max_elements = limits.max_tensor_elements
+        self.max_compare = limits.max_compare_items
 
     # -- limits ---------------------------------------------------------------------------------------
 
@@ -67,6 +74,9 @@ class Guards:
 
     def tensor_too_big(self, size: int) -> None:
         self.state.abort("limit_tensor_elements", "max_tensor_elements", self.max_elements, size=size)
+
+    def too_much_comparing(self) -> None:
+        self.state.abort("limit_compare", "max_compare_items", self.max_compare)
 
     def check_size(self, value: Any) -> Any:
         """Refuse a freshly made string or container that is over its limit."""
@@ -96,17 +106,41 @@ class Guards:
 
     def add(self, a: Any, b: Any) -> Any:
         if type(a) in _NUMBERS and type(b) in _NUMBERS:
-            return a + b
+            return self.check_int(a + b)
         self.check_tensor_pair(a, b)
         return self.check_size(a + b)
 
+    def sub(self, a: Any, b: Any) -> Any:
+        if type(a) in _NUMBERS and type(b) in _NUMBERS:
+            return self.check_int(a - b)
+        self.check_tensor_pair(a, b)
+        return a - b
+
     def iadd(self, a: Any, b: Any) -> Any:
+        if type(a) in _NUMBERS and type(b) in _NUMBERS:
+            return self.check_int(a + b)
         if type(a) is list and type(b) not in _SIZED_BUILTINS:
             b = self.bounded_list(b)
         if type(a) in (list, str, bytes, tuple) and hasattr(b, "__len__"):
             self.check_length(type(a), len(a) + len(b))
         self.check_tensor_pair(a, b)
         return self.check_size(operator.iadd(a, b))
+
+    def isub(self, a: Any, b: Any) -> Any:
+        if type(a) in _NUMBERS and type(b) in _NUMBERS:
+            return self.check_int(a - b)
+        self.check_tensor_pair(a, b)
+        return operator.isub(a, b)
+
+    def check_int(self, value: Any) -> Any:
+        """Sums and differences grow an int by a bit at a time; refuse one that passed the limit."""
+        if type(value) is int and value.bit_length() > self.max_int_bits:
+            self.too_many_bits()
+        return value
+
+    def check_int_bits(self, bits: float) -> None:
+        if bits > self.max_int_bits:
+            self.too_many_bits()
 
     def mul(self, a: Any, b: Any) -> Any:
         ta, tb = type(a), type(b)
@@ -148,7 +182,8 @@ class Guards:
     def mod(self, a: Any, b: Any) -> Any:
         if type(a) in _STRINGS:
             self.check_percent_format(a, b)
-            return self.check_size(a % b)
+            self.check_str_result(b)
+            return self.check_size(self.stringify(operator.mod, a, b))
         self.check_tensor_pair(a, b)
         return a % b
 
@@ -186,6 +221,126 @@ class Guards:
             return
         batch = broadcast_numel(left[:-2], right[:-2])
         self.check_elements(batch * left[-2] * right[-1])
+        self.check_matmul_work(batch * left[-2] * left[-1] * right[-1], a, b)
+
+    def check_matmul_work(self, multiply_adds: int, *tensors: Tensor) -> None:
+        """Refuse a product whose multiply-adds would keep numpy's plain loops busy for seconds."""
+        dtype = np.result_type(*(t._data.dtype for t in tensors))
+        weight = _MATMUL_WEIGHTS.get(dtype.name, 1.0)
+        limit = self.state.limits.max_matmul_work
+        if multiply_adds * weight > limit:
+            self.state.abort(
+                "limit_matmul", "max_matmul_work", limit, size=multiply_adds, dtype=f"torch.{dtype.name}"
+            )
+
+    def check_broadcast(self, tensors: list[Tensor]) -> None:
+        """Tensors an engine function takes together broadcast: refuse a result over the element limit."""
+        first = tensors[0]._data.shape
+        shapes = [t._data.shape for t in tensors]
+        if any(shape != first for shape in shapes):
+            try:
+                count = math.prod(np.broadcast_shapes(*shapes))
+            except ValueError:
+                return  # the engine reports the mismatch
+            self.check_elements(count)
+
+    def check_tensor_data(self, data: Any) -> None:
+        """`torch.tensor(data)`: the nested lists hold at most as many numbers as a list may hold."""
+        if isinstance(data, list | tuple):
+            limit = min(self.max_elements, self.max_items)
+            count = data_elements(data, limit)
+            self.check_elements(count)
+            if count > limit:
+                self.sequence_too_long("list", count)
+
+    def check_index(self, tensor: Tensor, index: Any) -> None:
+        """`tensor[index]` with lists or tensors as indices: refuse a result over the element limit."""
+        if type(index) in (int, slice) or index is None or index is Ellipsis:
+            return
+        count = index_result_elements(tensor._data.shape, index, self.max_elements)
+        if count > self.max_elements:
+            self.tensor_too_big(count)
+
+    # -- comparisons and hashing of nested containers --------------------------------------------------
+
+    def compare(self, op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+        """`op` (==, <, ...) preceded by a cost check when both sides are containers."""
+
+        def guarded(a: Any, b: Any) -> Any:
+            if type(a) in NESTED and type(b) in NESTED:
+                self.check_compare(a, b)
+            else:
+                self.check_tensor_pair(a, b)
+            return op(a, b)
+
+        return guarded
+
+    def check_compare(self, a: Any, b: Any) -> None:
+        budget = self.max_compare
+        if min(nested_items(a, budget), nested_items(b, budget)) > budget:
+            self.too_much_comparing()
+
+    def contains(self, item: Any, container: Any) -> bool:
+        """`item in container`, with its cost checked first."""
+        self.check_membership(item, container)
+        return item in container
+
+    def check_membership(self, item: Any, container: Any) -> None:
+        """The cost of finding `item` in `container` (the `in` operator, list.count, list.index)."""
+        kind = type(container)
+        if kind is range:
+            if type(item) not in _INTS and len(container) > self.max_compare:
+                self.too_much_comparing()  # Python compares a non-int with every number of the range
+        elif kind in (dict, set, frozenset) or kind in NESTED and kind not in (list, tuple):
+            self.check_key(item)
+        elif kind in (list, tuple) and type(item) in NESTED:
+            budget = self.max_compare
+            per_item = nested_items(item, budget)
+            worst = per_item * len(container)
+            if worst > budget and nested_items(container, budget) > budget:
+                self.too_much_comparing()
+
+    def check_item(self, container: Any, key: Any) -> None:
+        """Before `container[key]`: a tensor's advanced index, or a dict's tuple key."""
+        if type(key) in _INTS or type(key) is slice:
+            return
+        if isinstance(container, Tensor):
+            self.check_index(container, key)
+        elif type(key) is tuple and isinstance(container, dict):
+            self.check_key(key)
+
+    def check_key(self, key: Any) -> None:
+        """A dict key or set item: hashing a tuple visits all of it, recursively in C."""
+        if type(key) is tuple and nested_items(key, self.max_compare) > self.max_compare:
+            self.too_much_comparing()
+
+    def check_keys(self, keys: Any) -> None:
+        for key in keys:
+            if type(key) is tuple:
+                self.check_key(key)
+
+    def sort_in_place(self, items: list[Any], key: Callable[[Any], Any] | None, reverse: bool) -> None:
+        """`items.sort(key=..., reverse=...)` with the cost of comparing nested containers checked."""
+        if key is None:
+            self.check_sort(items)
+            items.sort(reverse=reverse)
+            return
+        keys = [key(item) for item in self.ticking(items)]
+        self.check_sort(keys)
+        order = sorted(range(len(items)), key=keys.__getitem__, reverse=reverse)
+        items[:] = [items[index] for index in order]
+
+    def check_sort(self, items: list[Any]) -> None:
+        """Sorting (or min/max of) nested containers compares them: about log2(n) times each."""
+        if len(items) < 2 or NESTED.isdisjoint(set(map(type, items))):
+            return
+        budget = self.max_compare
+        rounds = max(1, len(items).bit_length())
+        total = 0
+        for item in items:
+            total += nested_items(item, budget) * rounds
+            if total > budget:
+                self.too_much_comparing()
 
     # -- strings --------------------------------------------------------------------------------------
 
@@ -218,6 +373,16 @@ class Guards:
                 state.checkpoint()
             yield item
 
+    def costed(self, iterable: Iterable[Any]) -> Iterator[Any]:
+        """`ticking`, also adding up what comparing each nested container with another would cost."""
+        budget, spent = self.max_compare, 0
+        for item in self.ticking(iterable):
+            if type(item) in NESTED:
+                spent += nested_items(item, budget)
+                if spent > budget:
+                    self.too_much_comparing()
+            yield item
+
     def bounded_list(self, iterable: Iterable[Any], kind: str = "list") -> list[Any]:
         """`list(iterable)` within the sequence limit and the step budget."""
         if isinstance(iterable, _SIZED_BUILTINS):
@@ -246,6 +411,27 @@ class Guards:
         if repr_cost(value, budget) > budget:
             on_excess()
 
+    def stringify(self, make: Callable[..., str], *args: Any, **kwargs: Any) -> str:
+        """`make(*args)` (str, repr, format ...), counting the text the program's own __repr__, __str__
+        and extra_repr return while it runs: a list of a thousand objects whose __repr__ returns a
+        million characters each must stop, not make a string of a billion."""
+        state = self.state
+        if state.text_depth == 0:
+            state.text_chars = 0
+        state.text_depth += 1
+        try:
+            return make(*args, **kwargs)
+        finally:
+            state.text_depth -= 1
+
+    def count_text(self, text: Any) -> None:
+        """Text one of the program's __repr__ / __str__ / extra_repr returned (see stringify)."""
+        state = self.state
+        if state.text_depth and type(text) is str:
+            state.text_chars += len(text)
+            if state.text_chars > self.max_string:
+                self.string_too_long(state.text_chars)
+
     def check_str_result(self, value: Any) -> None:
         self.check_repr(
             value, self.max_string, lambda: self.string_too_long(repr_cost(value, self.max_string))
@@ -261,6 +447,43 @@ def broadcast_numel(left: tuple[int, ...], right: tuple[int, ...]) -> int:
     return math.prod(shape)
 
 
+def _printed_parts(item: Any) -> list[Any] | None:
+    """What the text of an engine object or exception includes besides fixed words, or None."""
+    if isinstance(item, BaseException):
+        return list(item.args)
+    if type(item) is slice:
+        return [item.start, item.stop, item.step]
+    from engine.nn.module import Module
+    from engine.optim.optimizer import Optimizer
+
+    if isinstance(item, Optimizer):
+        groups = item.__dict__.get("param_groups", ())
+        return [part for group in groups if isinstance(group, dict) for part in _keys_and_values(group)]
+    if isinstance(item, Module):
+        return _module_parts(item)
+    return None
+
+
+def _keys_and_values(mapping: dict[Any, Any]) -> list[Any]:
+    return [part for key, value in mapping.items() if key != "params" for part in (key, value)]
+
+
+def _module_parts(module: Any) -> list[Any]:
+    """A module prints its children by name and, for engine layers, attributes in `extra_repr`."""
+    parts: list[Any] = []
+    children = module.__dict__.get("_modules", {})
+    for name, child in children.items():
+        parts.append(name)
+        parts.append(child)
+    if _is_engine_name(getattr(type(module).extra_repr, "__module__", None)):
+        parts.extend(value for key, value in module.__dict__.items() if not key.startswith("_"))
+    return parts
+
+
+def _is_engine_name(module: Any) -> bool:
+    return isinstance(module, str) and module.partition(".")[0] == "engine"
+
+
 def tensor_print_cost(tensor: Tensor) -> int:
     """About how many characters printing `tensor` takes with the current print options."""
     options = _printing._OPTIONS
@@ -274,6 +497,7 @@ def tensor_print_cost(tensor: Tensor) -> int:
 def repr_cost(value: Any, budget: int) -> int:
     """An estimate of len(repr(value)), stopping as soon as it passes `budget`."""
     memo: dict[int, int] = {}
+    keep: list[Any] = []  # the part lists made here stay alive, so their ids stay unique
 
     def cost(item: Any, depth: int) -> int:
         kind = type(item)
@@ -285,16 +509,24 @@ def repr_cost(value: Any, budget: int) -> int:
             return 24
         if isinstance(item, Tensor):
             return tensor_print_cost(item)
-        if not isinstance(item, list | tuple | set | frozenset | dict):
-            return 60
         key = id(item)
         if key in memo:
             return memo[key]
         if depth > 200:
             return budget + 1
+        if isinstance(item, list | tuple | set | frozenset | dict) or kind in _VIEWS:
+            elements: Any = item
+            if isinstance(item, dict) or kind is _ITEMS_VIEW:
+                pairs = item.items() if isinstance(item, dict) else item
+                elements = (part for pair in pairs for part in pair)
+        else:
+            parts = _printed_parts(item)
+            if parts is None:
+                return 60
+            keep.append(parts)
+            elements = parts
         memo[key] = 5  # a container met again while inside itself prints as [...]
         total = 2
-        elements = (part for pair in item.items() for part in pair) if isinstance(item, dict) else item
         for element in elements:
             total += cost(element, depth + 1) + 2
             if total > budget:

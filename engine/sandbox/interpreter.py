@@ -37,6 +37,8 @@ class _Signal:
 BREAK, CONTINUE, RETURN = _Signal("BREAK"), _Signal("CONTINUE"), _Signal("RETURN")
 LINE_ATTRIBUTE = "sandbox_line"
 _CLASS_BODY = (ast.FunctionDef, ast.Assign, ast.AnnAssign, ast.Pass, ast.Expr)
+# Methods whose text ends up inside str()/repr()/print of a container or module (Guards.stringify).
+_TEXT_METHODS = frozenset({"__repr__", "__str__", "extra_repr"})
 _STATEMENT_METHODS: dict[type, Callable[..., Any] | None] = {}
 
 
@@ -54,7 +56,7 @@ class Interpreter(ExpressionCompiler):
         guards = self.guards
         self.in_place: dict[type, Callable[[Any, Any], Any]] = {
             ast.Add: guards.iadd,
-            ast.Sub: guards.elementwise(operator.isub),
+            ast.Sub: guards.isub,
             ast.Mult: guards.imul,
             ast.Div: guards.elementwise(operator.itruediv),
             ast.FloorDiv: guards.elementwise(operator.ifloordiv),
@@ -203,10 +205,11 @@ class Interpreter(ExpressionCompiler):
             return augment_attribute
         if isinstance(target, ast.Subscript):
             container, index = self.expr(target.value), self.expr(target.slice)
-            check = self.policy.check
+            check, check_item = self.policy.check, self.guards.check_item
 
             def augment_item(frame: Frame) -> None:
                 obj, key = container(frame), index(frame)
+                check_item(obj, key)
                 obj[key] = op(check(obj[key]), value(frame))
 
             return augment_item
@@ -244,9 +247,12 @@ class Interpreter(ExpressionCompiler):
             return lambda frame: remove(owner(frame), attribute)
         if isinstance(target, ast.Subscript):
             container, index = self.expr(target.value), self.expr(target.slice)
+            check_item = self.guards.check_item
 
             def delete_item(frame: Frame) -> None:
-                del container(frame)[index(frame)]
+                obj, key = container(frame), index(frame)
+                check_item(obj, key)
+                del obj[key]
 
             return delete_item
         if isinstance(target, ast.Tuple | ast.List):
@@ -558,6 +564,8 @@ class Interpreter(ExpressionCompiler):
             if spec.is_lambda:
                 return spec.body(frame)
             if spec.body(frame) is RETURN:
+                if spec.name in _TEXT_METHODS:
+                    self.guards.count_text(frame.ret)
                 return frame.ret
             return None
         finally:

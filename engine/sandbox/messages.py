@@ -169,6 +169,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "a {kind} of {size} items is longer than the limit of {limit} (max_sequence_length)",
         "vi": "{kind} có {size} phần tử, dài hơn giới hạn {limit} (max_sequence_length)",
     },
+    "limit_compare": {
+        "en": "comparing, hashing or sorting these containers would visit more than {limit} items "
+        "(max_compare_items)",
+        "vi": "so sánh, băm hoặc sắp xếp các container này sẽ phải duyệt hơn {limit} phần tử "
+        "(max_compare_items)",
+    },
+    "limit_matmul": {
+        "en": "a matrix product of {size} multiply-adds on {dtype} tensors is more than the limit of "
+        "{limit} (max_matmul_work)",
+        "vi": "phép nhân ma trận cần {size} phép nhân-cộng trên tensor {dtype}, vượt giới hạn {limit} "
+        "(max_matmul_work)",
+    },
+    "limit_int_power": {
+        "en": "pow(base, exp, mod) would run too long on numbers this large: the exponent has {exp_bits} "
+        "bits and the modulus {mod_bits} (max_int_bits)",
+        "vi": "pow(base, exp, mod) sẽ chạy quá lâu với số lớn như vậy: số mũ có {exp_bits} bit và số chia "
+        "có {mod_bits} bit (max_int_bits)",
+    },
 }
 
 

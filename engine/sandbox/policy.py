@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from engine._random import Generator
 from engine._tensor import Tensor
 from engine.autograd.graph import Node
 from engine.sandbox.errors import PYTHON_KINDS, SecurityViolation
@@ -140,9 +141,11 @@ SPECIAL_METHODS = (
     "__iter__",
     "__next__",
 )
-_PLAIN_ATTRIBUTE_TYPES = frozenset({type(None), float, complex, range, slice, tuple, super})
+_PLAIN_ATTRIBUTE_TYPES = frozenset({type(None), float, complex, slice, super})
 # Their methods may consume an iterable in C (`keys.isdisjoint(range(10**12))`): read through _consuming.
-_CONTAINER_TYPES = frozenset({list, dict, set, frozenset, collections.OrderedDict, bytes}) | frozenset(
+_CONTAINER_TYPES = frozenset(
+    {list, tuple, range, dict, set, frozenset, collections.OrderedDict, bytes}
+) | frozenset(
     type(view)
     for view in (
         {}.keys(),
@@ -177,6 +180,14 @@ _CONSUMERS = frozenset(
 )
 _WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "to_bytes"})
 _GROWING = _WIDTH_METHODS | {"expandtabs", "replace", "translate"}
+# Methods that compare an argument with every element (list.count, range.index, ...).
+_SEARCHES = frozenset({"count", "index", "remove"})
+# dict and set methods that hash their first argument.
+_KEYED = frozenset({"get", "pop", "setdefault", "add", "discard", "remove"})
+# What assigning to a tensor's attribute can change (torch's other attributes are read-only).
+_TENSOR_SETTABLE = frozenset({"requires_grad", "grad", "data"})
+# The generator torch.manual_seed returns: torch.Generator's methods, not the engine's raw draws.
+_GENERATOR_NAMES = frozenset({"manual_seed", "seed", "initial_seed", "get_state", "set_state", "device"})
 
 _OK, _SCALAR, _CALLABLE, _CLASS, _DENY, _NDARRAY = range(6)
 _BOUND_METHODS = (types.MethodType, types.BuiltinMethodType, types.MethodWrapperType)
@@ -295,12 +306,20 @@ class Policy:
             return _consuming(method, obj, name, self.guards)
         if name in _GROWING:
             return _growing(method, obj, name, self.guards)
+        if name in _SEARCHES and isinstance(obj, list | tuple | range):
+            return _searching(method, obj, self.guards)
+        if name in _KEYED and isinstance(obj, dict | set | frozenset):
+            return _keyed(method, self.guards)
+        if name == "sort" and isinstance(obj, list):
+            return _sorting(method, obj, self.guards)
         return method
 
     def _read_int(self, number: int, name: str) -> Any:
         method = getattr(number, name)
         if name == "to_bytes":
             return _growing(method, b"", name, self.guards)
+        if name == "from_bytes":
+            return _from_bytes(method, self.guards)
         return method
 
     def _read_class(self, cls: type, name: str) -> Any:
@@ -327,10 +346,14 @@ class Policy:
 
     def setattr(self, obj: Any, name: str, value: Any) -> None:
         self.check_assignable(obj, name)
+        if isinstance(obj, Tensor):
+            _check_tensor_assignment(obj, name, value)
         setattr(obj, name, value)
 
     def delattr(self, obj: Any, name: str) -> None:
         self.check_assignable(obj, name)
+        if isinstance(obj, Tensor):
+            _check_tensor_assignment(obj, name, None)
         delattr(obj, name)
 
 
@@ -388,6 +411,12 @@ def _read_node(node: Node, name: str) -> Any:
 
 
 def _read_engine_object(obj: Any, name: str) -> Any:
+    if isinstance(obj, Generator) and name not in _GENERATOR_NAMES:
+        # The engine's generator also has raw draws (uniform, randperm) that return numpy arrays of any
+        # size: torch.Generator has none of them.
+        if hasattr(obj, name):
+            raise SecurityViolation("attribute_forbidden", name=name, owner=_owner(obj))
+        raise AttributeError(f"'torch._C.Generator' object has no attribute '{name}'")
     value = getattr(obj, name)
     # A mutable container stored on the class is shared by every session: never hand it out.
     if isinstance(value, _MUTABLE_CONTAINERS) and getattr(type(obj), name, None) is value:
@@ -406,6 +435,12 @@ def _consuming(method: Callable[..., Any], owner: Any, name: str, guards: Guards
 
     def call(*args: Any, **kwargs: Any) -> Any:
         materialized = [_bounded(arg, guards) for arg in args]
+        if isinstance(owner, dict | set | frozenset) or name == "fromkeys":
+            for argument in materialized:
+                if isinstance(argument, list | tuple | set | frozenset):
+                    guards.check_keys(argument)
+                elif isinstance(argument, dict):
+                    guards.check_keys(argument.keys())
         if name == "join":
             pieces = materialized[0] if materialized else []
             size = sum(len(p) for p in pieces if isinstance(p, str | bytes)) + len(owner) * len(pieces)
@@ -421,8 +456,9 @@ def _growing(method: Callable[..., Any], owner: Any, name: str, guards: Guards) 
     """A string method whose result size comes from an argument: check that size first."""
 
     def call(*args: Any, **kwargs: Any) -> Any:
-        if name in _WIDTH_METHODS and args and type(args[0]) is int:
-            guards.check_length(type(owner), args[0])
+        width = args[0] if args else kwargs.get("length", 1 if name == "to_bytes" else None)
+        if name in _WIDTH_METHODS and type(width) is int:
+            guards.check_length(type(owner), width)
         elif name == "expandtabs":
             size = args[0] if args else kwargs.get("tabsize", 8)
             if type(size) is int:
@@ -440,6 +476,59 @@ def _growing(method: Callable[..., Any], owner: Any, name: str, guards: Guards) 
         return guards.check_size(method(*args, **kwargs))
 
     return call
+
+
+def _check_tensor_assignment(tensor: Tensor, name: str, value: Any) -> None:
+    """Only what torch lets a program change: requires_grad, grad and data (to another tensor)."""
+    if name not in _TENSOR_SETTABLE:
+        if hasattr(type(tensor), name):
+            raise AttributeError(f"attribute '{name}' of 'torch._C.TensorBase' objects is not writable")
+        raise AttributeError(f"'Tensor' object has no attribute '{name}'")
+    if name == "data" and not isinstance(value, Tensor):
+        raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
+
+
+def _searching(method: Callable[..., Any], owner: Any, guards: Guards) -> Callable[..., Any]:
+    """list.count / index / remove, range.index ...: each compares the argument with the elements."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if args:
+            guards.check_membership(args[0], owner)
+        return method(*args, **kwargs)
+
+    return call
+
+
+def _keyed(method: Callable[..., Any], guards: Guards) -> Callable[..., Any]:
+    """dict.get / set.add ...: the first argument is hashed."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if args:
+            guards.check_key(args[0])
+        return method(*args, **kwargs)
+
+    return call
+
+
+def _sorting(method: Callable[..., Any], owner: list[Any], guards: Guards) -> Callable[..., Any]:
+    """list.sort, with the cost of comparing nested containers checked first."""
+
+    def sort(*, key: Callable[[Any], Any] | None = None, reverse: bool = False) -> None:
+        guards.sort_in_place(owner, key, reverse)
+
+    return sort
+
+
+def _from_bytes(method: Callable[..., Any], guards: Guards) -> Callable[..., Any]:
+    """int.from_bytes: 8 bits per byte, held to max_int_bits like any other way of making an int."""
+
+    def from_bytes(*args: Any, **kwargs: Any) -> Any:
+        data = args[0] if args else kwargs.get("bytes")
+        if hasattr(data, "__len__"):
+            guards.check_int_bits(8 * len(data))
+        return method(*args, **kwargs)
+
+    return from_bytes
 
 
 def _bounded(value: Any, guards: Guards) -> Any:
@@ -460,8 +549,8 @@ class SafeFormatter(string.Formatter):
 
     def bind(self, template: str) -> Callable[..., str]:
         def format(*args: Any, **kwargs: Any) -> str:  # noqa: A001 - it is str.format
-            result = self.vformat(template, args, kwargs)
-            return self.policy.guards.check_size(result)
+            guards = self.policy.guards
+            return guards.check_size(guards.stringify(self.vformat, template, args, kwargs))
 
         return format
 

@@ -99,7 +99,7 @@ class RunRecord:
         return [event for event in self.events if isinstance(event, kind)]
 
 
-def _settle(record: Any, **changes: Any) -> Any:
+def settle(record: Any, **changes: Any) -> Any:
     """Write run-local values into a frozen record that this run made and nobody has seen yet.
 
     The records are frozen for their readers; rebuilding thousands of them only to change a few ids
@@ -139,7 +139,7 @@ class Renumber:
     # -- snapshot records -----------------------------------------------------------------------------
 
     def tensor_info(self, info: TensorInfo) -> TensorInfo:
-        return _settle(
+        return settle(
             info,
             id=self.tensors.get(info.id, info.id),
             value=self.array(info.value),
@@ -150,7 +150,7 @@ class Renumber:
 
     def node_info(self, info: NodeInfo) -> NodeInfo:
         node = self.node
-        return _settle(
+        return settle(
             info,
             id=node(info.id),
             next=tuple((node(n), i) for n, i in info.next),
@@ -159,7 +159,7 @@ class Renumber:
         )
 
     def step(self, step: StepInfo) -> StepInfo:
-        return _settle(
+        return settle(
             step,
             node=self.node(step.node),
             grad_in=self.array(step.grad_in),

@@ -13,13 +13,26 @@ import numpy as np
 
 from engine._tensor import Tensor
 from engine.autograd.graph import AccumulateGrad, Node
-from engine.sandbox.record import BackwardCall, GradsZeroed, LoopIteration, OptimizerStep
+from engine.sandbox.record import BackwardCall, GradsZeroed, LoopIteration, OptimizerStep, settle
 from engine.sandbox.state import RunState
-from engine.snapshot import GraphSnapshot, reachable_nodes, snapshot, step_info, tensor_info
+from engine.snapshot import (
+    GraphSnapshot,
+    NodeInfo,
+    StepInfo,
+    TensorInfo,
+    node_id,
+    node_info,
+    reachable_nodes,
+    step_info,
+    tensor_info,
+)
 
 _SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 # Allocations at least this large also check the process' memory right away.
 _BIG_BYTES = 1 << 20
+# How much of a module tree gets `model.fc.weight`-style labels.
+_MAX_LABELLED_MODULES = 10_000
+_MAX_LABEL_DEPTH = 64
 
 
 def subscripted(name: str, count: int) -> str:
@@ -27,9 +40,99 @@ def subscripted(name: str, count: int) -> str:
     return name if count == 1 else f"{name}{str(count).translate(_SUBSCRIPT_DIGITS)}"
 
 
-def _grad_array(tensor: Tensor) -> np.ndarray | None:
+def named_parameters(module: Any) -> list[tuple[str, Tensor]]:
+    """`module.named_parameters()`, read from the registries without calling any method.
+
+    The engine's walk calls `named_modules` on every child (a program's class may override it, and
+    its functions refuse to run once the program ended), and nests one generator per level, so a chain
+    of thousands of Sequentials costs the square of its depth on every binding. This one is a loop over
+    at most _MAX_LABELLED_MODULES modules, _MAX_LABEL_DEPTH deep (deeper parameters stay unnamed).
+    """
+    found: list[tuple[str, Tensor]] = []
+    seen_modules: set[int] = set()
+    seen_parameters: set[int] = set()
+    stack: list[tuple[str, Any, int]] = [("", module, 0)]
+    while stack and len(seen_modules) < _MAX_LABELLED_MODULES:
+        prefix, current, depth = stack.pop()
+        if id(current) in seen_modules:
+            continue
+        seen_modules.add(id(current))
+        registries = getattr(current, "__dict__", {})
+        dot = "." if prefix else ""
+        for name, parameter in registries.get("_parameters", {}).items():
+            if isinstance(parameter, Tensor) and id(parameter) not in seen_parameters:
+                seen_parameters.add(id(parameter))
+                found.append((f"{prefix}{dot}{name}", parameter))
+        if depth < _MAX_LABEL_DEPTH:
+            children = registries.get("_modules", {}).items()
+            stack.extend(
+                (f"{prefix}{dot}{name}", child, depth + 1)
+                for name, child in reversed(list(children))
+                if child is not None
+            )
+    return found
+
+
+def _capped(array: np.ndarray | None, limit: int) -> np.ndarray | None:
+    """At most `limit` elements of `array`, flattened, as the record keeps them (record.Renumber)."""
+    if array is None or array.size <= limit:
+        return array
+    return np.array(array.ravel()[:limit], copy=True)
+
+
+def _grad_copy(tensor: Tensor, limit: int) -> np.ndarray | None:
     grad = tensor._grad
-    return None if grad is None else np.array(grad._data, copy=True)
+    if grad is None:
+        return None
+    data = grad._data
+    return np.array(data, copy=True) if data.size <= limit else np.array(data.ravel()[:limit], copy=True)
+
+
+def _capped_tensor(tensor: Tensor, label: Any, limit: int) -> TensorInfo:
+    info = tensor_info(tensor, label)
+    return settle(info, value=_capped(info.value, limit), grad=_capped(info.grad, limit))
+
+
+def _capped_node(node: Node, maker: Tensor | None, limit: int) -> NodeInfo:
+    info = node_info(node, maker)
+    return settle(info, saved={key: _capped(value, limit) for key, value in info.saved.items()})
+
+
+def _capped_step(step: Any, before: Any, after: Any, limit: int) -> StepInfo:
+    info = step_info(step, before, after)
+    return settle(
+        info,
+        grad_in=_capped(info.grad_in, limit),
+        grads_out=tuple(_capped(g, limit) for g in info.grads_out),
+    )
+
+
+def capped_snapshot(tensors: list[Tensor], labels: Any, limit: int) -> GraphSnapshot:
+    """engine.snapshot.snapshot, with every array cut to `limit` elements as soon as it is copied.
+
+    The record keeps only that much of each array anyway; copying a whole graph first would hold a
+    second copy of every tensor the run made, once per recorded backward call.
+    """
+    chosen: dict[int, Tensor] = {}
+    pending = list(tensors)
+    while pending:
+        tensor = pending.pop()
+        if tensor._id in chosen:
+            continue
+        chosen[tensor._id] = tensor
+        if tensor._detached_from is not None:
+            pending.append(tensor._detached_from)
+    nodes = reachable_nodes(t.grad_fn for t in chosen.values())
+    for node in nodes:
+        if isinstance(node, AccumulateGrad) and node.variable._id not in chosen:
+            chosen[node.variable._id] = node.variable
+    maker = {t.grad_fn: t for t in chosen.values() if t.grad_fn is not None}
+    infos = {
+        key: _capped_tensor(t, labels.get(key, (None, None, None)), limit)
+        for key, t in sorted(chosen.items())
+    }
+    node_infos = {node_id(n): _capped_node(n, maker.get(n), limit) for n in nodes}
+    return GraphSnapshot(infos, node_infos)
 
 
 class _Backward:
@@ -44,6 +147,7 @@ class _Backward:
         graph: GraphSnapshot,
         watched: list[Tensor],
         detailed: bool,
+        limit: int,
     ) -> None:
         self.line = line
         self.root = root
@@ -51,7 +155,8 @@ class _Backward:
         self.retain_graph = retain_graph
         self.graph = graph
         self.watched = watched  # leaves (and retained non-leaves) whose .grad the call may change
-        self.grads_before = {t._id: _grad_array(t) for t in watched}
+        self.limit = limit
+        self.grads_before = {t._id: _grad_copy(t, limit) for t in watched}
         self.current = dict(self.grads_before)
         self.steps: list[Any] = []
         self.detailed = detailed
@@ -65,7 +170,7 @@ class _Backward:
             steps=tuple(self.steps),
             graph=self.graph,
             grads_before=self.grads_before,
-            grads_after={t._id: _grad_array(t) for t in self.watched},
+            grads_after={t._id: _grad_copy(t, self.limit) for t in self.watched},
             error=error,
         )
 
@@ -186,13 +291,15 @@ class Recorder:
         if root is None:
             return
         gradient_given = self.gradient_given if self.gradient_given is not None else root._data.size != 1
-        gradient = np.array(seeds[0], copy=True) if gradient_given and seeds else None
+        limit = self.limits.record_array_elements
+        gradient = _capped(np.array(seeds[0], copy=True), limit) if gradient_given and seeds else None
         self.backward = self._start_backward(root, gradient, retain_graph, roots)
 
     def _start_backward(
         self, root: Tensor, gradient: np.ndarray | None, retain_graph: bool, roots: list[Tensor]
     ) -> _Backward:
         detailed = self.backward_calls < self.limits.record_max_backward_details
+        limit = self.limits.record_array_elements
         self.backward_calls += 1
         nodes = reachable_nodes(t.grad_fn for t in roots)
         watched: dict[int, Tensor] = {t._id: t for t in roots if t.grad_fn is None and t._requires_grad}
@@ -204,12 +311,14 @@ class Recorder:
         labels = self._labels()
         if detailed:
             makers = [maker for node in nodes if (maker := self._maker(node)) is not None]
-            graph = snapshot([*roots, *makers], labels)
+            graph = capped_snapshot([*roots, *makers], labels, limit)
         else:  # just the root and the leaves: enough for a per-epoch ledger (loss, weights, labels)
             shown = {t._id: t for t in (*roots, *watched.values())}
-            graph = GraphSnapshot({key: tensor_info(t, labels.get(key)) for key, t in shown.items()}, {})
+            graph = GraphSnapshot(
+                {key: _capped_tensor(t, labels.get(key), limit) for key, t in shown.items()}, {}
+            )
         return _Backward(
-            self.state.line, root, gradient, retain_graph, graph, list(watched.values()), detailed
+            self.state.line, root, gradient, retain_graph, graph, list(watched.values()), detailed, limit
         )
 
     def backward_step(self, step: Any) -> None:
@@ -222,12 +331,12 @@ class Recorder:
         node = step.node
         tensor = node.variable if isinstance(node, AccumulateGrad) else node.retained_tensor()
         if tensor is None:
-            call.steps.append(step_info(step))
+            call.steps.append(_capped_step(step, None, None, call.limit))
             return
         before = call.current.get(tensor._id)
-        after = _grad_array(tensor)
+        after = _grad_copy(tensor, call.limit)
         call.current[tensor._id] = after
-        call.steps.append(step_info(step, before, after))
+        call.steps.append(_capped_step(step, before, after, call.limit))
 
     def backward_finished(self) -> None:
         if threading.get_ident() != self.thread:
@@ -299,20 +408,18 @@ class Recorder:
             self._append(self.backward.event(message))
             return
         self._flush_loops()
-        seed = np.array(gradient._data, copy=True) if isinstance(gradient, Tensor) else None
+        limit = self.limits.record_array_elements
+        seed = _capped(np.array(gradient._data, copy=True), limit) if isinstance(gradient, Tensor) else None
         call = self._start_backward(tensor, seed, False, [tensor])
         self._append(call.event(message))
 
     # -- helpers --------------------------------------------------------------------------------------
 
     def _parameters(self, value: Any) -> list[tuple[str, Tensor]]:
-        """A module's named parameters, read with the engine's own method (never an override)."""
+        """A module's named parameters, in named_parameters() order."""
         if self.module_class is None or not isinstance(value, self.module_class):
             return []
-        try:
-            return list(self.module_class.named_parameters(value))
-        except Exception:  # a half-built module (its __init__ failed): nothing to name
-            return []
+        return named_parameters(value)
 
     def _append(self, event: Any) -> None:
         if len(self.events) < self.limits.record_max_events:
@@ -351,4 +458,4 @@ class Recorder:
             for parameter_name, parameter in self._parameters(value):
                 names[f"{name}.{parameter_name}"] = parameter._id
                 named.append(parameter)
-        return snapshot([*self.kept, *named], self._labels()), names
+        return capped_snapshot([*self.kept, *named], self._labels(), self.limits.record_array_elements), names

@@ -57,7 +57,13 @@ def run(source: str, *, limits: Limits | None = None, seed: int | None = 0) -> R
     """
     limits = limits or Limits()
     with _RUN_LOCK, _young_collections_less_often():
-        return _Run(source, limits, seed).execute()
+        program = _Run(source, limits, seed)
+        try:
+            return program.execute()
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - a run must end in a record, whatever happened
+            return program.failed(exc)
 
 
 class _Run:
@@ -85,6 +91,16 @@ class _Run:
         events = self.recorder.events if self.recorder is not None else []
         output = "".join(self.state.output)
         return finalize(self.source, output, error, events, graph, names, self.limits.record_array_elements)
+
+    def failed(self, exc: BaseException) -> RunRecord:
+        """The record of a run the sandbox itself could not finish: the output so far and the error."""
+        error = exc.to_error() if isinstance(exc, SandboxAbort) else None
+        if error is None:
+            error = SandboxError(python_kind(type(exc)), _message(exc), self.state.line)
+        output = "".join(self.state.output)
+        return finalize(
+            self.source, output, error, [], GraphSnapshot({}, {}), {}, self.limits.record_array_elements
+        )
 
     # -- before running -------------------------------------------------------------------------------
 
@@ -134,7 +150,7 @@ class _Run:
         safe = SafeBuiltins(state, guards, policy)
         builtins = safe.build()
         policy.exposed_builtins.update(safe.exposed_c_functions() | exposed_c_functions())
-        intercepts: dict[Any, Any] = {Tensor.backward: recorder.call_backward}
+        intercepts: dict[Any, Any] = {Tensor.backward: recorder.call_backward, int: safe.int}
         return RunContext(
             state=state,
             guards=guards,
@@ -191,12 +207,26 @@ class _Run:
                 "limit_memory", state.line, limit=limit, limit_name="max_memory_bytes"
             ).to_error()
         except Exception as exc:
-            return SandboxError(python_kind(type(exc)), str(exc), error_line(exc) or state.line)
+            return self._program_error(exc)
         finally:
             # Functions of the finished program may still be held by engine objects: refuse to run them.
             state.active = False
             state.aborted = SecurityViolation("program_finished")
             state.next_check = 0
+
+    def _program_error(self, exc: Exception) -> SandboxError:
+        """The error a program ended with. Its text may come from the program's own __str__ (an object
+        given to ValueError), which still runs within the limits."""
+        line = error_line(exc) or self.state.line
+        try:
+            message = str(exc)
+        except SandboxAbort as abort:
+            if abort.line is None:
+                abort.line = line
+            return abort.to_error()
+        except Exception:  # noqa: BLE001 - an unprintable message: the kind and line still say enough
+            message = ""
+        return SandboxError(python_kind(type(exc)), message, line)
 
     @contextlib.contextmanager
     def _warnings(self) -> Iterator[None]:
@@ -216,6 +246,13 @@ class _Run:
             warnings.simplefilter("always")
             warnings.showwarning = show
             yield
+
+
+def _message(exc: BaseException) -> str:
+    try:
+        return str(exc)
+    except BaseException:  # noqa: BLE001 - a message that cannot be made is left out
+        return ""
 
 
 def _optional_class(module_name: str, name: str) -> type | None:

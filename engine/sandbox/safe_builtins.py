@@ -132,12 +132,17 @@ class SafeBuiltins:
         for name, value in (("sep", sep), ("end", end)):
             if value is not None and not isinstance(value, str):
                 raise TypeError(f"{name} must be None or a string, not {type(value).__name__}")
-        state = self.state
-        pieces = []
-        for value in values:
-            self.guards.check_repr(value, state.output_room(), self._output_full)
-            pieces.append(builtins.str(value))
-        state.write((" " if sep is None else sep).join(pieces) + ("\n" if end is None else end))
+        state, guards = self.state, self.guards
+        separator = " " if sep is None else sep
+        for index, value in enumerate(values):
+            guards.check_repr(value, state.output_room(), self._output_full)
+            text = guards.stringify(builtins.str, value)
+            # Written piece by piece: what fits before the output limit is kept, and a long separator
+            # repeated many times is never joined into one huge string.
+            if index:
+                state.write(separator)
+            state.write(text)
+        state.write("\n" if end is None else end)
 
     def _output_full(self) -> None:
         limit = self.state.limits.max_output_chars
@@ -148,17 +153,17 @@ class SafeBuiltins:
     def str(self, *args: Any, **kwargs: Any) -> str:
         if args:
             self.guards.check_str_result(args[0])
-        return self.guards.check_size(builtins.str(*args, **kwargs))
+        return self.guards.check_size(self.guards.stringify(builtins.str, *args, **kwargs))
 
     def repr(self, value: Any) -> str:
         self.guards.check_str_result(value)
-        return self.guards.check_size(builtins.repr(value))
+        return self.guards.check_size(self.guards.stringify(builtins.repr, value))
 
     def format(self, value: Any, format_spec: str = "") -> str:
         if isinstance(format_spec, builtins.str):
             self.guards.check_format_spec(format_spec)
         self.guards.check_str_result(value)
-        return self.guards.check_size(builtins.format(value, format_spec))
+        return self.guards.check_size(self.guards.stringify(builtins.format, value, format_spec))
 
     # -- containers -----------------------------------------------------------------------------------
 
@@ -169,21 +174,29 @@ class SafeBuiltins:
         return builtins.tuple(self.guards.bounded_list(iterable, "tuple"))
 
     def set(self, iterable: Iterable[Any] = ()) -> set[Any]:
-        return builtins.set(self.guards.bounded_list(iterable, "set"))
+        items = self.guards.bounded_list(iterable, "set")
+        self.guards.check_keys(items)
+        return builtins.set(items)
 
     def frozenset(self, iterable: Iterable[Any] = ()) -> frozenset[Any]:
-        return builtins.frozenset(self.guards.bounded_list(iterable, "frozenset"))
+        items = self.guards.bounded_list(iterable, "frozenset")
+        self.guards.check_keys(items)
+        return builtins.frozenset(items)
 
     def dict(self, *args: Any, **kwargs: Any) -> dict[Any, Any]:
-        if args and not hasattr(args[0], "keys"):
-            args = (self.guards.bounded_list(args[0], "dict"), *args[1:])
+        if args and hasattr(args[0], "keys"):
+            self.guards.check_keys(self.guards.bounded_list(args[0].keys(), "dict"))
+        elif args:
+            pairs = self.guards.bounded_list(args[0], "dict")
+            self.guards.check_keys(pair[0] for pair in pairs if type(pair) is builtins.tuple and pair)
+            args = (pairs, *args[1:])
         return self.guards.check_size(builtins.dict(*args, **kwargs))
 
     def sorted(
         self, iterable: Iterable[Any], /, *, key: Callable[[Any], Any] | None = None, reverse: bool = False
     ) -> list[Any]:
         items = self.guards.bounded_list(iterable, "list")
-        items.sort(key=key, reverse=reverse)
+        self.guards.sort_in_place(items, key, reverse)
         return items
 
     # -- reductions -----------------------------------------------------------------------------------
@@ -200,14 +213,17 @@ class SafeBuiltins:
         return total
 
     def min(self, *args: Any, **kwargs: Any) -> Any:
-        return builtins.min(*self._reduction_args(args), **kwargs)
+        return builtins.min(*self._reduction_args(args, kwargs), **kwargs)
 
     def max(self, *args: Any, **kwargs: Any) -> Any:
-        return builtins.max(*self._reduction_args(args), **kwargs)
+        return builtins.max(*self._reduction_args(args, kwargs), **kwargs)
 
-    def _reduction_args(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
+    def _reduction_args(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
         if len(args) == 1:
-            return (self.guards.ticking(args[0]),)
+            if kwargs.get("key") is not None:
+                return (self.guards.ticking(args[0]),)
+            return (self.guards.costed(args[0]),)
+        self.guards.check_sort(builtins.list(args))
         return args
 
     def any(self, iterable: Iterable[Any], /) -> bool:
@@ -241,7 +257,28 @@ class SafeBuiltins:
     def pow(self, base: Any, exp: Any, mod: Any = None) -> Any:
         if mod is None:
             return self.guards.pow(base, exp)
+        if builtins.isinstance(exp, int) and builtins.isinstance(mod, int):
+            self._check_modular_power(exp, mod)
         return builtins.pow(base, exp, mod)
+
+    def _check_modular_power(self, exp: int, mod: int) -> None:
+        """Square-and-multiply: one product of modulus-sized numbers per exponent bit (quadratic in C)."""
+        exp_bits, mod_bits = builtins.abs(exp).bit_length(), builtins.abs(mod).bit_length()
+        # With the default max_int_bits, 5000-bit operands (a fifth of a second) are the most allowed.
+        largest = self.guards.max_int_bits // 20
+        if exp_bits * mod_bits * mod_bits > largest**3:
+            limit = self.state.limits.max_int_bits
+            self.state.abort("limit_int_power", "max_int_bits", limit, exp_bits=exp_bits, mod_bits=mod_bits)
+
+    def int(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
+        """`int(text, base)`: power-of-two bases are not held to Python's digit limit, so the sandbox
+        checks the bits the text stands for."""
+        text = args[0] if args else kwargs.get("x")
+        if builtins.isinstance(text, builtins.str | bytes):
+            base = args[1] if len(args) > 1 else kwargs.get("base", 10)
+            per_digit = math.log2(base) if builtins.isinstance(base, int) and 2 <= base <= 36 else 4.0
+            self.guards.check_int_bits(len(text) * per_digit)
+        return callee(*args, **kwargs)
 
     # -- types ----------------------------------------------------------------------------------------
 
@@ -278,15 +315,25 @@ def guarded_math(guards: Guards) -> dict[str, Callable[..., Any]]:
             check_bits(bits_of_factorial(n))
         return math.factorial(n)
 
+    def falling_bits(n: int, count: int) -> float:
+        """Bits of n·(n−1)···(n−count+1): exact-ish through lgamma while floats hold n, else a bound."""
+        if count <= 0:
+            return 0.0
+        bound = count * math.log2(n)
+        if n < 2**50:
+            return min(bound, bits_of_factorial(n) - bits_of_factorial(n - count))
+        return bound
+
     def comb(n: int, k: int) -> int:
         if isinstance(n, int) and isinstance(k, int) and 0 <= k <= n:
-            check_bits(bits_of_factorial(n) - bits_of_factorial(k) - bits_of_factorial(n - k))
+            smaller = builtins.min(k, n - k)
+            check_bits(falling_bits(n, smaller) - bits_of_factorial(smaller))
         return math.comb(n, k)
 
     def perm(n: int, k: int | None = None) -> int:
         if isinstance(n, int) and n > 0:
-            rest = 0 if k is None or not isinstance(k, int) or k > n else n - k
-            check_bits(bits_of_factorial(n) - bits_of_factorial(rest))
+            count = n if k is None or not isinstance(k, int) or k > n else k
+            check_bits(falling_bits(n, count))
         return math.perm(n, k)
 
     def prod(iterable: Iterable[Any], /, *, start: Any = 1) -> Any:

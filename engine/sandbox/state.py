@@ -42,6 +42,10 @@ class RunState:
         self.aborted: SandboxAbort | None = None
         self.output: list[str] = []
         self.output_size = 0
+        # Text being made by str/repr/print/format (nesting depth), and how much of it the program's
+        # own __repr__/__str__ methods returned so far (Guards.stringify).
+        self.text_depth = 0
+        self.text_chars = 0
         # Loops currently running: [loop_line, body_line, index, index_already_recorded].
         self.loops: list[list[Any]] = []
         self.deadline = time.monotonic() + limits.max_seconds

@@ -74,7 +74,7 @@ def test_edges_are_one_trace_per_style_with_arrowheads(seed_graph):
 
 
 def test_arrow_tips_stop_short_of_the_target(seed_graph):
-    figure = graph_figure(seed_graph)
+    figure = graph_figure(seed_graph, direction="LR")
     flow = next(t for t in _role(figure, "edges") if t.meta["style"] == Style.FLOW)
     x = _array(flow.x).reshape(-1, 3)
     assert np.all(x[:, 1] > x[:, 0])  # left to right

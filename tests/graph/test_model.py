@@ -11,6 +11,7 @@ import pytest
 import engine as torch
 from engine.graph import (
     NODE_FIELDS,
+    CaptionLine,
     Kind,
     Style,
     fn_node,
@@ -179,8 +180,8 @@ def test_show_attrs_lists_attributes_under_the_name():
     plain = graph_from_tensors(y)
     detailed = graph_from_tensors(y, show_attrs=True)
     node = fn_node(y.grad_fn.sequence_nr)
-    assert plain.nodes[node]["caption"] == ""
-    assert "alpha=2" in detailed.nodes[node]["caption"]
+    assert plain.nodes[node]["caption"] == ()
+    assert (CaptionLine.ATTRS, "alpha=2") in detailed.nodes[node]["caption"]
     assert plain.nodes[node]["attrs"] == detailed.nodes[node]["attrs"]
 
 
@@ -191,7 +192,7 @@ def test_tensor_view_puts_ops_between_values():
     add = next(iter(view.successors(x)))
     assert view.nodes[add]["kind"] == Kind.OP and view.nodes[add]["grad_fn"] == "AddBackward0"
     assert list(view.successors(add)) == [y]
-    assert "data" in view.nodes[x]["caption"]
+    assert [what for what, _ in view.nodes[x]["caption"]] == [CaptionLine.VALUE]
     assert nx.has_path(view, x, root)
     ops = [d["grad_fn"] for _, d in view.nodes(data=True) if d["kind"] == Kind.OP]
     assert sorted(ops) == sorted(["AddBackward0", "MulBackward0", "AddBackward0", "MeanBackward0"])
@@ -202,7 +203,20 @@ def test_tensor_view_shows_grad_after_backward():
     names["root"].backward()
     view = graph_from_tensors(names["root"], labels=names, view="tensor")
     x = view.nodes[tensor_node(names["x"]._id)]
-    assert x["grad"] == "[1., 1., 1.]" and "grad [1., 1., 1.]" in x["caption"]
+    assert x["grad"] == "[1., 1., 1.]" and (CaptionLine.GRAD, "[1., 1., 1.]") in x["caption"]
+
+
+def test_the_graph_holds_no_words_only_names_and_caption_kinds():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    root = (x * 3).sum()
+    for view_name in ("autograd", "tensor"):
+        view = graph_from_tensors(root, labels={"x": x}, view=view_name)
+        constants = [d for _, d in view.nodes(data=True) if d["kind"] == Kind.CONSTANT]
+        assert constants and all(d["label"] is None for d in constants)
+        for _, data in view.nodes(data=True):
+            assert all(what in CaptionLine.ALL for what, _ in data["caption"])
+    unnamed = graph_from_tensors(root, view="tensor")
+    assert unnamed.nodes[tensor_node(root._id)]["label"] is None
 
 
 def test_graph_from_record_labels_and_lines_come_from_the_record():

@@ -1,0 +1,228 @@
+"""Where a figure puts its nodes: a layered layout in pixels, with room for every label.
+
+Positions are in px at the width the figure is drawn for, and the figure's axes show exactly that many
+px, so a label (whose size is fixed in px) takes the room the layout kept for it. Shown wider, the
+drawing only spreads out. Left-to-right puts each label above its node; top-to-bottom, to its right.
+With `direction="auto"` the first direction whose drawing fits the width is used (else the narrower one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+
+import networkx as nx
+
+from engine.figures.labels import LABEL_FONT, LINE_EM, node_lines, text_box, text_width
+from engine.figures.palette import KIND_STYLES
+from engine.figures.texts import text
+from engine.graph.layout import DIRECTIONS, Extent, Layout, boxed_layout
+from engine.graph.model import Kind, no_grad_regions
+
+Position = tuple[float, float]
+Box = tuple[float, float, float, float]  # x0, x1, y0, y1 in px
+AUTO = "auto"
+DEFAULT_WIDTH = 440  # px: about the narrowest column the app draws a graph in
+# Past this many nodes the labels are left to the hover cards, so the drawing stays light.
+LABEL_LIMIT = 400
+LABEL_GAP = 3  # px between a marker's edge and its label
+RING_RADIUS = 17  # px: the selection ring drawn round a node, which its neighbours must clear
+LAYER_SPACE = {"LR": 30.0, "TB": 24.0}  # px between the boxes of neighbouring layers
+NODE_SPACE = 10.0  # px between neighbouring boxes in a layer
+REGION_PADDING = 4.0  # px between a no_grad box and its nodes' boxes
+REGION_FONT = 9
+EDGE_LABEL_ROOM = 6.0  # px left on each side of an edge label
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A graph's layout in px for one figure width, with the room each node takes."""
+
+    layout: Layout
+    extents: Mapping[Hashable, Extent]
+    width: float
+    show_labels: bool
+
+    @property
+    def direction(self) -> str:
+        return self.layout.direction
+
+    @property
+    def positions(self) -> Mapping[Hashable, Position]:
+        return self.layout.positions
+
+    def box(self, node: Hashable) -> Box:
+        """The px box a node takes: its marker, ring and label (and any room reserved round it)."""
+        x, y = self.positions[node]
+        left, right, below, above = self.extents[node]
+        return x - left, x + right, y - below, y + above
+
+    def bounds(self) -> Box:
+        """The box round every node's box."""
+        boxes = [self.box(node) for node in self.positions]
+        if not boxes:
+            return -1.0, 1.0, -1.0, 1.0
+        return (min(b[0] for b in boxes), max(b[1] for b in boxes),
+                min(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def label_offset(direction: str) -> str:
+    """Where plotly puts a node's label: above it left-to-right, to its right top-to-bottom."""
+    return "top center" if direction == "LR" else "middle right"
+
+
+def marker_radius(kind: str) -> float:
+    return KIND_STYLES[kind].size / 2
+
+
+def node_extent(kind: str, label: tuple[float, float], direction: str, under: tuple[float, float] = (0, 0),
+                radius: float = RING_RADIUS) -> Extent:
+    """The room a node takes round its point: the ring, its label on one side, `under` on the other.
+
+    Args:
+        kind: the node's kind (its marker size).
+        label: (width, height) of its label in px; (0, 0) for none.
+        direction: "LR" (label above, `under` below) or "TB" (label right, `under` left).
+        under: (width, height) of text drawn on the other side (a `.grad` during backward).
+        radius: half the width kept clear round the point.
+    """
+    radius = max(radius, marker_radius(kind))
+    width, height = label
+    under_width, under_height = under
+    text_start = marker_radius(kind) + LABEL_GAP
+    if direction == "LR":
+        half = max(radius, width / 2, under_width / 2)
+        above = max(radius, text_start + height) if height else radius
+        below = max(radius, text_start + under_height) if under_height else radius
+        return half, half, below, above
+    right = max(radius, text_start + width) if width else radius
+    left = max(radius, text_start + under_width) if under_width else radius
+    half = max(radius, height / 2, under_height / 2)
+    return left, right, half, half
+
+
+def region_caption(lang: str) -> str:
+    return text("region.no_grad", lang)
+
+
+def _extents(graph: nx.DiGraph, direction: str, lang: str, show_labels: bool,
+             under: Mapping[Hashable, tuple[float, float]]) -> dict[Hashable, Extent]:
+    extents = {}
+    for node, data in graph.nodes(data=True):
+        label = text_box(node_lines(data, lang)) if show_labels else (0.0, 0.0)
+        extents[node] = node_extent(data["kind"], label, direction, under.get(node, (0.0, 0.0)))
+    # A no_grad box keeps a strip under its nodes for its caption, and is as wide as the caption:
+    # each member keeps that room clear.
+    strip = REGION_FONT * LINE_EM + REGION_PADDING
+    caption = text_width(region_caption(lang), REGION_FONT) + REGION_PADDING
+    pad = REGION_PADDING
+    for region in no_grad_regions(graph):
+        for node in region:
+            left, right, below, above = extents[node]
+            extents[node] = (left + pad, max(right, caption - left) + pad, below + strip + pad, above + pad)
+    return extents
+
+
+def _layer_space(graph: nx.DiGraph, direction: str, show_labels: bool, extra: float) -> float:
+    """Clear space between layers; left-to-right, wide enough for an edge label (`detach()`) in it."""
+    space = max(LAYER_SPACE[direction], extra)
+    if direction == "LR" and show_labels:
+        labels = [label for _, _, label in graph.edges(data="label") if label]
+        if labels:
+            space = max(space, max(text_width(label) for label in labels) + 2 * EDGE_LABEL_ROOM)
+    return space
+
+
+def place(graph: nx.DiGraph, *, lang: str = "en", direction: str = AUTO, width: float = DEFAULT_WIDTH,
+          show_labels: bool | None = None, under: Mapping[Hashable, tuple[float, float]] | None = None,
+          layer_space: Mapping[str, float] | None = None,
+          prefer: Sequence[str] = DIRECTIONS) -> Placement:
+    """Lay a graph out in px for a figure `width` px wide, keeping room for every label.
+
+    Args:
+        graph: a view from engine.graph.
+        lang: the language of the labels (their length depends on it).
+        direction: "LR", "TB", or "auto" (the first of `prefer` that fits `width`, else the narrower).
+        width: the figure's width in px.
+        show_labels: whether labels are drawn; by default up to LABEL_LIMIT nodes.
+        under: node -> (width, height) of text drawn on the side away from its label.
+        layer_space: direction -> least clear space between layers (edge labels that sit there).
+        prefer: the directions `auto` tries, in order.
+
+    Returns:
+        The placement.
+    """
+    if direction != AUTO and direction not in DIRECTIONS:
+        raise ValueError(f"direction must be 'auto' or one of {DIRECTIONS}, got {direction!r}")
+    if show_labels is None:
+        show_labels = graph.number_of_nodes() <= LABEL_LIMIT
+    under = under or {}
+    # Constants and saved values step aside for the node they feed; leaves stay in line with it.
+    followers = [node for node, kind in graph.nodes(data="kind") if kind in (Kind.CONSTANT, Kind.SAVED)]
+    candidates = [direction] if direction != AUTO else list(prefer)
+    if not show_labels and direction == AUTO:
+        candidates = candidates[:1]  # nothing to fit: no need to lay a big graph out twice
+    placements = []
+    for candidate in candidates:
+        extents = _extents(graph, candidate, lang, show_labels, under)
+        space = _layer_space(graph, candidate, show_labels, (layer_space or {}).get(candidate, 0.0))
+        layout = boxed_layout(graph, candidate, extents=extents, layer_space=space, node_space=NODE_SPACE,
+                              followers=followers)
+        placement = Placement(layout, extents, float(width), show_labels)
+        x0, x1, _, _ = placement.bounds()
+        if x1 - x0 <= plot_width(width):
+            return placement
+        placements.append((x1 - x0, len(placements), placement))
+    return min(placements)[2]
+
+
+MARGIN = 10  # px left and right of the plot
+
+
+def plot_width(width: float) -> float:
+    """The px a figure `width` px wide has for its plot."""
+    return width - 2 * MARGIN
+
+
+def edge_label_point(placement: Placement, source: Hashable, target: Hashable, lines: int = 1,
+                     index: int = 0) -> Position:
+    """Where a label of the edge source -> target goes: in the clear band between the two layers next
+    to `target` (no node's box reaches into it), on the edge. Labels of one band are stacked when
+    `index` counts them (top-to-bottom only; left-to-right they stand side by side on their edges)."""
+    layout = placement.layout
+    x0, y0 = layout.positions[source]
+    x1, y1 = layout.positions[target]
+    k = layout.layers[target]
+    previous = max(layout.layers[source], k - 1)
+    if layout.direction == "LR":
+        start = layout.bands[previous][1] if previous < k else x0
+        end = layout.bands[k][0]
+        x = (start + end) / 2
+        t = 0.5 if x1 == x0 else (x - x0) / (x1 - x0)
+        return x, y0 + t * (y1 - y0)
+    start = layout.bands[previous][0] if previous < k else y0  # lower edge of the layer above
+    end = layout.bands[k][1]
+    step = LABEL_FONT * LINE_EM
+    y = (start + end) / 2 + ((lines - 1) / 2 - index) * step
+    t = 0.5 if y1 == y0 else (y - y0) / (y1 - y0)
+    return x0 + t * (x1 - x0), y
+
+
+def text_rect(x: float, y: float, size: tuple[float, float], position: str, offset: float = 0.0) -> Box:
+    """The px box of a text of `size` (width, height) drawn at (x, y) with a plotly textposition,
+    `offset` px away from the point (a marker's radius) on the side it is drawn."""
+    width, height = size
+    vertical, horizontal = position.split(" ")
+    if horizontal == "center":
+        x0 = x - width / 2
+    elif horizontal == "right":
+        x0 = x + offset
+    else:
+        x0 = x - offset - width
+    if vertical == "middle":
+        y0 = y - height / 2
+    elif vertical == "top":
+        y0 = y + offset
+    else:
+        y0 = y - offset - height
+    return x0, x0 + width, y0, y0 + height

@@ -1,0 +1,153 @@
+"""How much work an operation will do, estimated from its operands before C code does it.
+
+A list can hold the same inner list a million times (`[row] * 10**6`) for the price of a million
+pointers, so its length says nothing about the work of comparing it, hashing it, printing it or turning
+it into a tensor: all of those visit every element of every repetition, in C, without a chance to stop.
+These estimates walk the structure once per distinct object (repetitions are counted, not revisited)
+and give up as soon as the count passes the budget, so they stay cheap however large the answer.
+"""
+
+from __future__ import annotations
+
+import collections
+import math
+from typing import Any
+
+import numpy as np
+
+from engine._tensor import Tensor
+
+# Containers whose comparison, hash or conversion walks their elements.
+NESTED = frozenset(
+    {list, tuple, dict, set, frozenset, collections.OrderedDict, collections.defaultdict}
+    | {type(view) for view in ({}.keys(), {}.values(), {}.items())}
+)
+_MAPPINGS = (dict, collections.OrderedDict, collections.defaultdict)
+# Python's hash of a tuple recurses in C without checking the stack: deeper keys could crash it.
+MAX_DEPTH = 200
+# Above this length a list is first checked in C for nested elements (the common case is none).
+_SCAN_IN_C = 64
+
+
+def nested_items(value: Any, budget: int) -> int:
+    """Elements visited by comparing or hashing `value` all the way down (more than `budget`: stopped).
+
+    Shared parts count every time they appear; a container inside itself counts once (Python stops
+    such a comparison at its recursion limit). Nesting deeper than MAX_DEPTH counts as over budget.
+    """
+    memo: dict[int, int] = {}
+
+    def cost(item: Any, depth: int) -> int:
+        if type(item) not in NESTED:
+            return 1
+        key = id(item)
+        known = memo.get(key)
+        if known is not None:
+            return known
+        if depth > MAX_DEPTH:
+            return budget + 1
+        memo[key] = 1
+        elements = _elements(item)
+        if len(elements) > _SCAN_IN_C and NESTED.isdisjoint(set(map(type, elements))):
+            total = 1 + len(elements)
+        else:
+            total = 1
+            for element in elements:
+                total += cost(element, depth + 1)
+                if total > budget:
+                    break
+        memo[key] = total
+        return total
+
+    return cost(value, 0)
+
+
+def _elements(item: Any) -> Any:
+    if isinstance(item, _MAPPINGS):
+        return [*item.keys(), *item.values()]
+    if type(item) is type({}.items()):
+        return [part for pair in item for part in pair]
+    return item if isinstance(item, list | tuple) else list(item)
+
+
+def data_elements(value: Any, budget: int) -> int:
+    """Numbers in the nested lists/tuples `torch.tensor(value)` reads (tensors count their elements)."""
+    memo: dict[int, int] = {}
+
+    def count(item: Any, depth: int) -> int:
+        if isinstance(item, Tensor):
+            return int(item._data.size)
+        if not isinstance(item, list | tuple):
+            return 1
+        key = id(item)
+        known = memo.get(key)
+        if known is not None:
+            return known
+        if depth > MAX_DEPTH:
+            return budget + 1
+        memo[key] = budget + 1  # a list inside itself never ends
+        if len(item) > _SCAN_IN_C and {list, tuple, Tensor}.isdisjoint(set(map(type, item))):
+            total = len(item)
+        else:
+            total = 0
+            for element in item:
+                total += count(element, depth + 1)
+                if total > budget:
+                    break
+        memo[key] = total
+        return total
+
+    return count(value, 0)
+
+
+def data_shape(value: Any) -> tuple[int, ...]:
+    """The shape numpy gives nested lists, read along the first elements (ragged data fails later)."""
+    shape: list[int] = []
+    item = value
+    for _ in range(MAX_DEPTH):
+        if isinstance(item, Tensor):
+            return (*shape, *item._data.shape)
+        if not isinstance(item, list | tuple):
+            break
+        shape.append(len(item))
+        if not item:
+            break
+        item = item[0]
+    return tuple(shape)
+
+
+def index_result_elements(shape: tuple[int, ...], index: Any, budget: int) -> int:
+    """An upper bound on the elements of `tensor[index]` for a tensor of `shape`.
+
+    Basic indexing (ints, slices, None, ...) gives a view no larger than the tensor. Lists and tensors
+    used as indices (advanced indexing) broadcast together, and each of their elements picks a whole
+    slice of the dimensions they do not index.
+    """
+    items = index if isinstance(index, tuple) else (index,)
+    advanced: list[tuple[int, ...]] = []
+    covered = 0  # dimensions the advanced indices consume
+    for item in items:
+        if isinstance(item, Tensor):
+            data = item._data
+            if data.dtype == np.bool_:  # a mask: at most one pick per element, over its dimensions
+                advanced.append((int(data.size),))
+                covered += max(data.ndim, 1)
+            else:
+                advanced.append(data.shape)
+                covered += 1
+        elif isinstance(item, list | tuple):
+            if data_elements(item, budget) > budget:
+                return budget + 1
+            advanced.append(data_shape(item))
+            covered += 1
+    if not advanced:
+        return 0
+    try:
+        picks = math.prod(np.broadcast_shapes(*advanced))
+    except ValueError:
+        return 0  # the engine reports the shape mismatch
+    # Each pick selects a whole slice of the other dimensions: at most the elements left once the
+    # `covered` smallest dimensions are taken out.
+    consumed = math.prod(sorted(shape)[:covered])
+    rest = math.prod(shape) // consumed if consumed else 0
+    return picks * rest
