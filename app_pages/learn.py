@@ -37,7 +37,7 @@ explanation, picture = st.columns(2, gap="large")
 
 with explanation:
     st.markdown(tr(f"lesson.{lesson.id}.body"))
-    st.code(lesson.code, language="python", line_numbers=True)
+    st.code(lesson.code, language="python", line_numbers=True, wrap_lines=True)
     st.button(tr("common.open_playground"), key=f"learn_open_{lesson.id}", icon=":material/open_in_new:",
               on_click=open_in_playground, args=(lesson.code,))
 

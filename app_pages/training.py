@@ -79,7 +79,6 @@ st.subheader(tr("tr.charts"))
 charts, stairs = st.columns([3, 2], gap="medium")
 with charts:
     chart = training_figure(ledger, theme=theme(), lang=lang())
-    chart.update_layout(margin={"t": 80}, legend={"y": 1.06})  # the legend above the first panel's title
     st.plotly_chart(chart, key="tr_chart", alt=tr("tr.charts"), config={"displaylogo": False})
 with stairs:
     main_param = settings.parameters[0]
@@ -88,7 +87,6 @@ with stairs:
     zeroing, accumulating = (other_grads, grads) if settings.zero_at == "never" else (grads, other_grads)
     staircase = staircase_figure([g for g in zeroing if g is not None],
                                  [g for g in accumulating if g is not None], theme=theme(), lang=lang())
-    staircase.update_layout(legend={"y": -0.3, "yanchor": "top"})  # below the axis, clear of the title
     st.plotly_chart(staircase, key="tr_staircase", alt=tr("tr.charts"), config={"displaylogo": False})
     other_key = "tr.compare.with" if settings.zero_at == "never" else "tr.compare.never"
     st.caption(tr("tr.compare", other=tr(other_key)))

@@ -1,4 +1,4 @@
-"""Engine speed against torch's eager CPU mode, side by side in one process.
+"""Engine speed against torch's eager CPU mode: side by side in one process, and each alone in a fresh one.
 
 Targets (from the engine issue): per-op overhead on tensors of at most 1,000 elements no slower than torch;
 backward through a 1,000-op chain no slower than torch; forward + backward on 1e6-element elementwise ops
@@ -9,15 +9,16 @@ How it measures, and why:
   the allocator's state hit both sides alike; each side keeps its fastest round.
 - torch runs on one thread, as numpy's elementwise loops do: the comparison is core for core.
 - On 1e6-element tensors the time goes mostly to memory, and glibc's malloc decides how much of it is
-  fresh pages from the kernel (a first touch of each 4 KB page costs a fault). Blocks this size live on
-  the heap once malloc has raised its mmap threshold (it does when a large block is freed), but malloc
-  hands the top of the heap back to the kernel whenever more than twice that threshold is free there.
-  Whether a library's iteration ends that way depends on where its last live blocks sit: an engine-only
-  process does, and page-faults on ~20 MB of fresh pages every fwd+bwd (about 4x slower); torch's layout
-  does not. In one process the two share one heap, and after the warm-up neither trims it (the rows
-  above). The last row shows the other case: each library alone in a fresh process, as the app runs
-  the engine. It measures the allocator as much as the engine: a process that keeps freed memory
-  (M_TRIM_THRESHOLD, or MALLOC_TRIM_THRESHOLD_ in the environment) does not pay it.
+  fresh pages from the kernel (each first touch of a 4 KB page is a fault). Once a large block has
+  been freed, malloc serves blocks that size from its heap, but it hands the top of the heap back to
+  the kernel whenever more than its trim threshold (twice the largest block freed so far, at most
+  64 MB) is free there. Whether an iteration ends that way depends on where its last live blocks sit:
+  an engine-only process trims ~20 MB and faults it back in on every fwd+bwd (about 4x slower);
+  torch's layout does not. In one process the two share one heap, and after the warm-up neither trims
+  (the rows above the last). The last row runs each library alone in a fresh process, as the app runs
+  the engine, and so measures the allocator as much as the engine: with MALLOC_MMAP_THRESHOLD_=33554432
+  and MALLOC_TRIM_THRESHOLD_=268435456 in the environment the engine-alone run is ~4x faster (setting
+  the trim threshold alone makes it slower: it turns off malloc's adaptive mmap threshold).
 - OPENBLAS_CORETYPE (set on some machines here) only changes BLAS kernels; nothing below calls BLAS.
 """
 

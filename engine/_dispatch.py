@@ -6,17 +6,16 @@ tensors' slots directly instead of their properties and caches, per op, which va
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from engine import _grad_mode, _trace
 from engine._optable import TABLE, OpSpec, input_name, lookup
+from engine._tensor import Tensor
 from engine.autograd.graph import Node, SavedValue
 
-if TYPE_CHECKING:
-    from engine._tensor import Tensor
-
+_new_tensor = Tensor._from_array
 _NO_EDGE = (None, 0)
 RESULT = -1
 # What a node saves, per op: ((saved name, input index or RESULT), ...) in the order torch lists them,
@@ -118,12 +117,3 @@ def _record(spec: OpSpec, inputs: tuple, wrapped: tuple[bool, ...], attrs: dict[
         result._grad_fn = node
     else:
         result.grad_fn = node
-
-
-def _new_tensor(data: np.ndarray) -> Tensor:
-    # Bound on first use: the tensor module imports this one.
-    global _new_tensor
-    from engine._tensor import Tensor
-
-    _new_tensor = Tensor._from_array
-    return _new_tensor(data)

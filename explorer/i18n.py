@@ -414,10 +414,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "bw.title": {"en": "Backward, step by step", "vi": "Lan truyền ngược từng bước"},
     "bw.intro": {
         "en": "Choose the tensor to call backward() on and walk through the pass: each step runs one node, "
-              "multiplies the gradient arriving from above by the node's local derivative and sends the "
-              "result on to its inputs.",
+              "multiplies the gradient arriving from the output's side by the node's local derivative and "
+              "sends the result on to its inputs.",
         "vi": "Chọn tensor để gọi backward() và đi qua từng bước: mỗi bước chạy một nút, nhân gradient đến "
-              "từ phía trên với đạo hàm cục bộ của nút đó và gửi kết quả tới các đầu vào của nó.",
+              "từ phía đầu ra với đạo hàm cục bộ của nút đó và gửi kết quả tới các đầu vào của nó.",
     },
     "bw.program": {
         "en": "Program (shared with the Playground)",
@@ -491,8 +491,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "bw.step": {"en": "Step", "vi": "Bước"},
     "bw.step_of": {"en": "Step {k} of {n}", "vi": "Bước {k} / {n}"},
     "bw.active": {"en": "Running node", "vi": "Nút đang chạy"},
-    "bw.formula": {"en": "forward formula", "vi": "công thức chiều xuôi"},
-    "bw.grad_in": {"en": "gradient arriving (upstream)", "vi": "gradient đến (từ phía trên)"},
+    "bw.formula": {"en": "Forward formula", "vi": "Công thức chiều xuôi"},
+    "bw.grad_in": {"en": "Gradient arriving (upstream)", "vi": "Gradient đến (từ phía đầu ra)"},
     "bw.edges": {"en": "upstream × local = contribution", "vi": "gradient đến × đạo hàm cục bộ = đóng góp"},
     "bw.edge.to": {"en": "to input", "vi": "tới đầu vào"},
     "bw.edge.upstream": {"en": "upstream", "vi": "gradient đến"},

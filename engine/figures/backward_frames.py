@@ -34,7 +34,6 @@ from engine.figures.placement import (
     AUTO,
     DEFAULT_WIDTH,
     LAYER_SPACE,
-    RING_RADIUS,
     Box,
     Placement,
     edge_label_point,
@@ -44,6 +43,8 @@ from engine.figures.placement import (
 from engine.figures.texts import text
 from engine.graph.model import fn_node, graph_from_backward, local_value, preview, tensor_node
 
+ACTIVE_RING = 34  # px, the ring round the node that runs
+GRAD_OFFSET = ACTIVE_RING / 2 + 4  # px from a node's point to its `.grad` text
 # The edge from an AccumulateGrad to its leaf carries the gradient unchanged into `.grad += g`, which the
 # leaf's own text already shows, so that edge gets no arithmetic label.
 ACCUMULATE_LOCAL = ".grad += g"
@@ -317,10 +318,11 @@ def overlay_traces(state: StepState | None, canvas: Canvas, call: Any) -> list[g
                    textfont={"size": LABEL_FONT, "color": theme.gradient_text}, meta={"role": "edge_labels"}),
         go.Scatter(x=active_x, y=active_y, mode="markers", showlegend=False, hoverinfo="skip",
                    name=text("anim.active", canvas.lang), meta={"role": "active"},
-                   marker={"symbol": "circle-open", "size": 36, "color": HIGHLIGHT, "line": {"width": 3.5}}),
+                   marker={"symbol": "circle-open", "size": ACTIVE_RING, "color": HIGHLIGHT,
+                           "line": {"width": 3.5}}),
         # An invisible marker as wide as the active ring keeps the text clear of the ring.
         go.Scatter(x=grad_x, y=grad_y, mode="markers+text", text=grad_text, hoverinfo="skip",
-                   showlegend=False, marker={"size": 2 * (RING_RADIUS + 2), "opacity": 0},
+                   showlegend=False, marker={"size": 2 * GRAD_OFFSET, "opacity": 0},
                    textposition=grad_position(canvas.direction),
                    textfont={"size": LABEL_FONT, "color": theme.gradient_text}, meta={"role": "grads"}),
     ]
@@ -344,7 +346,7 @@ def overlay_boxes(states: list[StepState], canvas: Canvas, call: Any) -> list[Bo
             if node in canvas.positions:
                 size = text_box(_grad_lines(state, node, canvas.lang))
                 boxes.append(text_rect(*canvas.positions[node], size, grad_position(canvas.direction),
-                                       RING_RADIUS + 2))
+                                       GRAD_OFFSET))
     return boxes
 
 
@@ -364,7 +366,13 @@ def _grad_label(state: StepState, node: Hashable, lang: str) -> str:
 
 # -- figures ----------------------------------------------------------------------------------------
 
-TITLE_HEIGHT = 58  # px above the legend for a step's title (two lines)
+TITLE_LINE = 19  # px per line of a step's title
+
+
+def _title_height(states: list[StepState], call: Any, lang: str) -> float:
+    """Room above the legend for the tallest of the steps' titles."""
+    lines = max((step_title(state, len(states), call, lang).count("<br>") + 1 for state in states), default=1)
+    return lines * TITLE_LINE + 12
 
 
 def _grad_room(states: list[StepState], lang: str) -> dict[Hashable, tuple[float, float]]:
@@ -399,7 +407,8 @@ def backward_placement(source: Any, *, lang: str = "en", direction: str = AUTO, 
     widest = max(widest, text_width(start_text(call, lang)))
     layer_space = {"TB": max(LAYER_SPACE["TB"], stacked * line + 8), "LR": widest + 12}
     return place(graph, lang=lang, direction=direction, width=width, show_labels=show_labels,
-                 under=_grad_room(states, lang), layer_space=layer_space, prefer=("TB", "LR"))
+                 under=_grad_room(states, lang), layer_space=layer_space, clearance=ACTIVE_RING / 2 + 2,
+                 prefer=("TB", "LR"))
 
 
 def _prepare(source: Any, theme: str, direction: str, lang: str, placement: Placement | None,
@@ -412,7 +421,7 @@ def _prepare(source: Any, theme: str, direction: str, lang: str, placement: Plac
     canvas = make_canvas(graph, theme=theme, lang=lang, placement=placement)
     states = backward_states(graph)
     extra = [*edge_label_boxes(canvas), *overlay_boxes(states, canvas, call)]
-    layout = base_layout(canvas, title_height=TITLE_HEIGHT, bottom=bottom, extra=extra,
+    layout = base_layout(canvas, title_height=_title_height(states, call, lang), bottom=bottom, extra=extra,
                          legend_extra=[text("edge.gradient", lang)])
     figure = go.Figure(data=[*edge_traces(canvas), *node_traces(canvas)], layout=layout)
     return call, canvas, states, figure

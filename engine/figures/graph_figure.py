@@ -39,7 +39,7 @@ from engine.figures.placement import (
     text_rect,
 )
 from engine.figures.texts import text
-from engine.figures.theme import Theme, get_theme
+from engine.figures.theme import Theme, background_layout, get_theme
 from engine.graph.model import Kind, Style, lineage, no_grad_regions
 
 __all__ = ["LABEL_LIMIT", "Canvas", "graph_figure", "hover_card", "make_canvas"]
@@ -51,7 +51,7 @@ ARROW_SIZE = 9
 BEND = 22.0
 CURVE_POINTS = 9
 MIN_PLOT_HEIGHT = 240  # px
-MAX_PLOT_HEIGHT = 1400  # px; a taller drawing opens on the part nearest its output (pan for the rest)
+MAX_PLOT_HEIGHT = 1000  # px; a taller drawing opens on the part nearest its output (pan for the rest)
 LEGEND_FONT = 11
 LEGEND_ROW = 22  # px per row of legend entries
 _FLAG_FIELDS = (
@@ -167,28 +167,46 @@ def _nodes_by_kind(graph: nx.DiGraph) -> dict[str, list[Hashable]]:
 
 
 def node_traces(canvas: Canvas) -> list[go.Scatter]:
-    """One marker trace per node kind; `customdata` is the node id, so a click names the node."""
+    """One marker trace per node kind; `customdata` is the node id, so a click names the node.
+
+    When the placement keeps a ring's room round each node, the labels go in one more trace whose
+    invisible markers are as wide as the ring, which holds each label off the ring.
+    """
     graph, theme = canvas.graph, canvas.theme
-    traces = []
+    separate = canvas.show_labels and canvas.placement.clearance > 0
+    traces, label_x, label_y, label_text = [], [], [], []
     for kind, nodes in _nodes_by_kind(graph).items():
         style = kind_style(kind, theme.name)
         data = [graph.nodes[node] for node in nodes]
         muted = np.array([bool(d["muted"]) for d in data])
         colours = np.where(muted, theme.muted, style.colour) if muted.any() else style.colour
-        opacity = np.array([0.25 if node in canvas.dimmed else (0.6 if is_muted else 1.0)
+        opacity = np.array([0.25 if node in canvas.dimmed else (0.85 if is_muted else 1.0)
                             for node, is_muted in zip(nodes, muted)])
         x, y = canvas.xy(nodes)
+        labels = [node_text(d, canvas.lang) for d in data] if canvas.show_labels else None
+        inline = canvas.show_labels and not separate
         traces.append(go.Scatter(
-            x=x, y=y, mode="markers+text" if canvas.show_labels else "markers",
+            x=x, y=y, mode="markers+text" if inline else "markers",
             name=text(f"kind.{kind}", canvas.lang), legendgroup=kind, meta={"role": "nodes", "kind": kind},
             marker={"symbol": style.symbol, "size": style.size, "color": colours,
                     "opacity": opacity if (opacity != 1.0).any() else 1.0,
                     "line": {"width": 1, "color": theme.background}},
-            text=[node_text(d, canvas.lang) for d in data] if canvas.show_labels else None,
+            text=labels if inline else None,
             textposition=label_offset(canvas.direction), textfont={"size": LABEL_FONT, "color": theme.text},
             customdata=np.array(nodes, dtype=object),
             hovertext=[hover_card(d, canvas.lang) for d in data],
             hovertemplate="%{hovertext}<extra></extra>",
+        ))
+        if separate:
+            label_x.append(x)
+            label_y.append(y)
+            label_text.extend(labels or [])
+    if separate:
+        traces.append(go.Scatter(
+            x=np.concatenate(label_x), y=np.concatenate(label_y), mode="markers+text", text=label_text,
+            marker={"size": 2 * (canvas.placement.clearance + 1), "opacity": 0}, showlegend=False,
+            hoverinfo="skip", textposition=label_offset(canvas.direction),
+            textfont={"size": LABEL_FONT, "color": theme.text}, meta={"role": "node_labels"},
         ))
     return traces
 
@@ -417,24 +435,42 @@ def _unlabelled_extent(canvas: Canvas, bounds: Box) -> tuple[list[float], list[f
     return [x0, x1], [y0, y1], plot_height
 
 
+def _span(boxes: Sequence[Box]) -> Box:
+    return (min(b[0] for b in boxes), max(b[1] for b in boxes), min(b[2] for b in boxes),
+            max(b[3] for b in boxes))
+
+
 def figure_extent(canvas: Canvas, extra: Iterable[Box] = ()) -> tuple[list[float], list[float], float]:
     """The x and y ranges, in px, and the plot's height: one px per px of layout, so labels keep their room.
+
+    A drawing bigger than the plot opens on the part nearest its output (pan for the rest): the end of
+    the reading direction first, then, across it, the side where that part's nodes are.
 
     Args:
         canvas: the drawing.
         extra: boxes of other texts drawn on it (edge labels, `.grad`s) to keep in view.
     """
-    boxes = [canvas.placement.bounds(), *region_boxes(canvas), *extra]
-    bounds = (min(b[0] for b in boxes), max(b[1] for b in boxes), min(b[2] for b in boxes),
-              max(b[3] for b in boxes))
+    nodes = [canvas.placement.box(node) for node in canvas.positions]
+    boxes = [*nodes, *region_boxes(canvas), *extra] or [(-1.0, 1.0, -1.0, 1.0)]
     if not canvas.show_labels:
-        return _unlabelled_extent(canvas, bounds)
-    x0, x1, y0, y1 = bounds
+        return _unlabelled_extent(canvas, _span(boxes))
+    x0, x1, y0, y1 = _span(boxes)
     plot_height = min(MAX_PLOT_HEIGHT, max(MIN_PLOT_HEIGHT, y1 - y0 + 2 * MARGIN))
-    # The output is on the right left-to-right and at the bottom top-to-bottom: a window keeps it.
-    lr = canvas.direction == "LR"
-    x_range = _window(x0 - MARGIN / 2, x1 + MARGIN / 2, plot_width(canvas.placement.width), keep_high=lr)
-    y_range = _window(y0 - MARGIN, y1 + MARGIN, plot_height, keep_high=lr)
+    room = plot_width(canvas.placement.width)
+    if canvas.direction == "LR":
+        # The output is on the right: keep the right end, then the top of what is there.
+        x_range = _window(x0 - MARGIN / 2, x1 + MARGIN / 2, room, keep_high=True)
+        if y1 - y0 + 2 * MARGIN > plot_height:
+            shown = [b for b in boxes if b[1] > x_range[0] and b[0] < x_range[1]] or boxes
+            _, _, y0, y1 = _span(shown)
+        y_range = _window(y0 - MARGIN, y1 + MARGIN, plot_height, keep_high=True)
+    else:
+        # The output is at the bottom: keep the bottom, then the left of what is there.
+        y_range = _window(y0 - MARGIN, y1 + MARGIN, plot_height, keep_high=False)
+        if x1 - x0 + MARGIN > room:
+            shown = [b for b in boxes if b[3] > y_range[0] and b[2] < y_range[1]] or boxes
+            x0, x1, _, _ = _span(shown)
+        x_range = _window(x0 - MARGIN / 2, x1 + MARGIN / 2, room, keep_high=False)
     return x_range, y_range, plot_height
 
 
@@ -477,10 +513,7 @@ def base_layout(canvas: Canvas, *, title_height: float = 0.0, bottom: float = 0.
     legend = legend_height(legend_names(canvas, legend_extra), canvas.placement.width)
     top = title_height + legend + MARGIN
     return {
-        "template": canvas.theme.template,
-        "paper_bgcolor": canvas.theme.background,
-        "plot_bgcolor": canvas.theme.background,
-        "font": {"color": canvas.theme.text},
+        **background_layout(canvas.theme),
         "xaxis": {**axis, "range": x_range}, "yaxis": {**axis, "range": y_range},
         "showlegend": True,
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0,

@@ -25,6 +25,8 @@ def node_name(data: Mapping[str, Any], lang: str = "en") -> str:
     """The name drawn for a node: its own (`x`, `MulBackward0`) or, without one, what it is (`constant`)."""
     if data.get("label"):
         return str(data["label"])
+    if data["kind"] in Kind.TENSORS:
+        return text("node.tensor", lang)
     key = f"node.{data['kind']}"
     return text(key if key in TEXTS else f"kind.{data['kind']}", lang)
 

@@ -22,7 +22,7 @@ from engine.graph.model import Kind, no_grad_regions
 Position = tuple[float, float]
 Box = tuple[float, float, float, float]  # x0, x1, y0, y1 in px
 AUTO = "auto"
-DEFAULT_WIDTH = 440  # px: about the narrowest column the app draws a graph in
+DEFAULT_WIDTH = 400  # px: about the narrowest column the app draws a graph in (the Playground's)
 # Past this many nodes the labels are left to the hover cards, so the drawing stays light.
 LABEL_LIMIT = 400
 LABEL_GAP = 3  # px between a marker's edge and its label
@@ -42,6 +42,7 @@ class Placement:
     extents: Mapping[Hashable, Extent]
     width: float
     show_labels: bool
+    clearance: float = 0.0  # px round each point its label keeps clear of (a ring drawn there)
 
     @property
     def direction(self) -> str:
@@ -75,28 +76,33 @@ def marker_radius(kind: str) -> float:
     return KIND_STYLES[kind].size / 2
 
 
+def label_start(kind: str, clearance: float = 0.0) -> float:
+    """How far from a node's point its label starts: past its marker, or past `clearance`."""
+    return max(marker_radius(kind), clearance) + LABEL_GAP
+
+
 def node_extent(kind: str, label: tuple[float, float], direction: str, under: tuple[float, float] = (0, 0),
-                radius: float = RING_RADIUS) -> Extent:
-    """The room a node takes round its point: the ring, its label on one side, `under` on the other.
+                clearance: float = 0.0) -> Extent:
+    """The room a node takes round its point: a ring, its label on one side, `under` on the other.
 
     Args:
         kind: the node's kind (its marker size).
         label: (width, height) of its label in px; (0, 0) for none.
         direction: "LR" (label above, `under` below) or "TB" (label right, `under` left).
         under: (width, height) of text drawn on the other side (a `.grad` during backward).
-        radius: half the width kept clear round the point.
+        clearance: px round the point that labels keep clear of.
     """
-    radius = max(radius, marker_radius(kind))
+    radius = max(RING_RADIUS, marker_radius(kind), clearance)
     width, height = label
     under_width, under_height = under
-    text_start = marker_radius(kind) + LABEL_GAP
+    start = label_start(kind, clearance)
     if direction == "LR":
         half = max(radius, width / 2, under_width / 2)
-        above = max(radius, text_start + height) if height else radius
-        below = max(radius, text_start + under_height) if under_height else radius
+        above = max(radius, start + height) if height else radius
+        below = max(radius, start + under_height) if under_height else radius
         return half, half, below, above
-    right = max(radius, text_start + width) if width else radius
-    left = max(radius, text_start + under_width) if under_width else radius
+    right = max(radius, start + width) if width else radius
+    left = max(radius, start + under_width) if under_width else radius
     half = max(radius, height / 2, under_height / 2)
     return left, right, half, half
 
@@ -106,11 +112,11 @@ def region_caption(lang: str) -> str:
 
 
 def _extents(graph: nx.DiGraph, direction: str, lang: str, show_labels: bool,
-             under: Mapping[Hashable, tuple[float, float]]) -> dict[Hashable, Extent]:
+             under: Mapping[Hashable, tuple[float, float]], clearance: float) -> dict[Hashable, Extent]:
     extents = {}
     for node, data in graph.nodes(data=True):
         label = text_box(node_lines(data, lang)) if show_labels else (0.0, 0.0)
-        extents[node] = node_extent(data["kind"], label, direction, under.get(node, (0.0, 0.0)))
+        extents[node] = node_extent(data["kind"], label, direction, under.get(node, (0.0, 0.0)), clearance)
     # A no_grad box keeps a strip under its nodes for its caption, and is as wide as the caption:
     # each member keeps that room clear.
     strip = REGION_FONT * LINE_EM + REGION_PADDING
@@ -135,7 +141,7 @@ def _layer_space(graph: nx.DiGraph, direction: str, show_labels: bool, extra: fl
 
 def place(graph: nx.DiGraph, *, lang: str = "en", direction: str = AUTO, width: float = DEFAULT_WIDTH,
           show_labels: bool | None = None, under: Mapping[Hashable, tuple[float, float]] | None = None,
-          layer_space: Mapping[str, float] | None = None,
+          layer_space: Mapping[str, float] | None = None, clearance: float = 0.0,
           prefer: Sequence[str] = DIRECTIONS) -> Placement:
     """Lay a graph out in px for a figure `width` px wide, keeping room for every label.
 
@@ -147,6 +153,7 @@ def place(graph: nx.DiGraph, *, lang: str = "en", direction: str = AUTO, width: 
         show_labels: whether labels are drawn; by default up to LABEL_LIMIT nodes.
         under: node -> (width, height) of text drawn on the side away from its label.
         layer_space: direction -> least clear space between layers (edge labels that sit there).
+        clearance: px round each node's point that its label keeps clear of (a ring drawn there).
         prefer: the directions `auto` tries, in order.
 
     Returns:
@@ -164,11 +171,11 @@ def place(graph: nx.DiGraph, *, lang: str = "en", direction: str = AUTO, width: 
         candidates = candidates[:1]  # nothing to fit: no need to lay a big graph out twice
     placements = []
     for candidate in candidates:
-        extents = _extents(graph, candidate, lang, show_labels, under)
+        extents = _extents(graph, candidate, lang, show_labels, under, clearance)
         space = _layer_space(graph, candidate, show_labels, (layer_space or {}).get(candidate, 0.0))
         layout = boxed_layout(graph, candidate, extents=extents, layer_space=space, node_space=NODE_SPACE,
                               followers=followers)
-        placement = Placement(layout, extents, float(width), show_labels)
+        placement = Placement(layout, extents, float(width), show_labels, clearance)
         x0, x1, _, _ = placement.bounds()
         if x1 - x0 <= plot_width(width):
             return placement
@@ -205,7 +212,7 @@ def edge_label_point(placement: Placement, source: Hashable, target: Hashable, l
     step = LABEL_FONT * LINE_EM
     y = (start + end) / 2 + ((lines - 1) / 2 - index) * step
     t = 0.5 if y1 == y0 else (y - y0) / (y1 - y0)
-    return x0 + t * (x1 - x0), y
+    return x0 + t * (x1 - x0) + EDGE_LABEL_ROOM, y  # just right of the line, not on it
 
 
 def text_rect(x: float, y: float, size: tuple[float, float], position: str, offset: float = 0.0) -> Box:

@@ -31,7 +31,7 @@ THEMES: dict[str, Theme] = {
     ),
     "dark": Theme(
         name="dark", template="plotly_dark", background="#0E1117", text="#E8E8E8", edge="#9A9A9A",
-        muted="#5C5C5C", region_fill="rgba(200, 200, 200, 0.10)", region_line="#7A7A7A", ring="#F2F2F2",
+        muted="#8A8A8A", region_fill="rgba(200, 200, 200, 0.10)", region_line="#7A7A7A", ring="#F2F2F2",
         gradient_text="#FFB27A",
     ),
 }
@@ -43,3 +43,14 @@ def get_theme(name: str) -> Theme:
         return THEMES[name]
     except KeyError:
         raise ValueError(f"theme must be one of {THEMES_AVAILABLE}, got {name!r}") from None
+
+
+TRANSPARENT = "rgba(0,0,0,0)"
+
+
+def background_layout(theme: Theme) -> dict[str, object]:
+    """A figure's background keys: see-through, so the figure sits on whatever page shows it (the app's
+    own light or dark background, whichever shade it is); `meta.background` keeps the theme's colour
+    for a page of its own (see engine.figures.export)."""
+    return {"template": theme.template, "paper_bgcolor": TRANSPARENT, "plot_bgcolor": TRANSPARENT,
+            "font": {"color": theme.text}, "meta": {"background": theme.background}}

@@ -14,9 +14,10 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from engine.figures.labels import text_width
 from engine.figures.palette import OKABE_ITO
 from engine.figures.texts import text
-from engine.figures.theme import get_theme
+from engine.figures.theme import background_layout, get_theme
 
 Number = float | int | np.ndarray
 # Arrays with at most this many elements get one line per element; bigger ones one line for their mean.
@@ -85,24 +86,49 @@ def ledger_from_record(record: Any) -> list[EpochRecord]:
     return ledger
 
 
-def _style(figure: go.Figure, theme: str, height: int) -> go.Figure:
+LEGEND_FONT = 11
+LEGEND_ROW = 22  # px per row of legend entries
+AXIS_TITLE_ROOM = 48  # px under the plot for the tick labels and the x axis title
+
+
+def _legend_rows(names: Sequence[str], width: float) -> int:
+    """How many rows a horizontal legend of `names` takes at `width` px."""
+    rows, used = 1, 0.0
+    for name in names:
+        item = 44 + text_width(name, LEGEND_FONT)
+        if used and used + item > width - 20:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows
+
+
+def _style(figure: go.Figure, theme: str, plot_height: int, top: int, width: float) -> go.Figure:
+    """Colours, and the legend in a strip of its own under the x axis: it never meets a title."""
     colours = get_theme(theme)
+    names = [trace.name for trace in figure.data if trace.showlegend is not False and trace.name]
+    legend = _legend_rows(names, width) * LEGEND_ROW if names else 0
+    bottom = AXIS_TITLE_ROOM + legend + 6
     figure.update_layout(
-        template=colours.template, paper_bgcolor=colours.background, plot_bgcolor=colours.background,
-        font={"color": colours.text}, height=height, margin={"l": 50, "r": 10, "t": 50, "b": 40},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}, hovermode="x unified",
-        colorway=list(OKABE_ITO),
+        **background_layout(colours), height=plot_height + top + bottom,
+        margin={"l": 50, "r": 10, "t": top, "b": bottom},
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0,
+                "xanchor": "left", "font": {"size": LEGEND_FONT}},
+        hovermode="x unified", colorway=list(OKABE_ITO),
     )
     return figure
 
 
-def training_figure(ledger: Iterable[EpochRecord], *, theme: str = "light", lang: str = "en") -> go.Figure:
+def training_figure(ledger: Iterable[EpochRecord], *, theme: str = "light", lang: str = "en",
+                    width: float = 520) -> go.Figure:
     """Loss, gradients and weights per epoch, as three stacked line charts sharing the epoch axis.
+
+    Each chart's title sits over its top-left corner; the legend has its own strip under the epoch axis.
 
     Args:
         ledger: rows in epoch order (see EpochRecord and ledger_from_record).
         theme: "light" or "dark".
         lang: "en" or "vi".
+        width: the width in px the figure is shown at (how many rows the legend needs).
 
     Returns:
         The figure; every line is a trace named after its tensor (elements as `w[0]`).
@@ -121,7 +147,9 @@ def training_figure(ledger: Iterable[EpochRecord], *, theme: str = "light", lang
             figure.add_trace(go.Scatter(x=np.array(epochs), y=np.array(values), mode="lines+markers",
                                         name=label, legendgroup=attribute), row=row_number, col=1)
     figure.update_xaxes(title_text=text("chart.epoch", lang), row=3, col=1, dtick=1)
-    return _style(figure, theme, height=620)
+    # Titles at the top-left of their charts, clear of the lines (plotly centres them by default).
+    figure.update_annotations(x=0, xanchor="left", font={"size": 13})
+    return _style(figure, theme, plot_height=520, top=30, width=width)
 
 
 def _scalar(value: Number) -> float:
@@ -129,7 +157,7 @@ def _scalar(value: Number) -> float:
 
 
 def staircase_figure(with_zero: Sequence[Number], without_zero: Sequence[Number], *, theme: str = "light",
-                     lang: str = "en") -> go.Figure:
+                     lang: str = "en", width: float = 340) -> go.Figure:
     """`.grad` after each backward(), with and without `.grad.zero_()`, as two step lines.
 
     Args:
@@ -137,6 +165,7 @@ def staircase_figure(with_zero: Sequence[Number], without_zero: Sequence[Number]
         without_zero: the same without zeroing: it climbs a staircase.
         theme: "light" or "dark".
         lang: "en" or "vi".
+        width: the width in px the figure is shown at (how many rows the legend needs).
 
     Returns:
         The figure: a flat line against a staircase.
@@ -149,7 +178,8 @@ def staircase_figure(with_zero: Sequence[Number], without_zero: Sequence[Number]
             x=calls, y=np.array([_scalar(v) for v in values]), mode="lines+markers", line_shape="hv",
             name=text(key, lang), line={"dash": dash, "width": 2.5},
         ))
-    figure.update_layout(title={"text": text("chart.staircase", lang)})
+    figure.update_layout(title={"text": text("chart.staircase", lang), "x": 0, "xanchor": "left",
+                                "xref": "paper", "font": {"size": 14}})
     figure.update_xaxes(title_text=text("chart.backward_call", lang), dtick=1)
     figure.update_yaxes(title_text=".grad")
-    return _style(figure, theme, height=380)
+    return _style(figure, theme, plot_height=270, top=50, width=width)

@@ -27,18 +27,23 @@ _MAPPINGS = (dict, collections.OrderedDict, collections.defaultdict)
 MAX_DEPTH = 200
 # Above this length a list is first checked in C for nested elements (the common case is none).
 _SCAN_IN_C = 64
+# Tensors collected from compared containers (their broadcast is checked together).
+_MAX_TENSORS = 10_000
 
 
-def nested_items(value: Any, budget: int) -> int:
+def nested_items(value: Any, budget: int, tensors: list[Tensor] | None = None) -> int:
     """Elements visited by comparing or hashing `value` all the way down (more than `budget`: stopped).
 
     Shared parts count every time they appear; a container inside itself counts once (Python stops
     such a comparison at its recursion limit). Nesting deeper than MAX_DEPTH counts as over budget.
+    Tensors met on the way are added to `tensors` (comparing two of them broadcasts them).
     """
     memo: dict[int, int] = {}
 
     def cost(item: Any, depth: int) -> int:
         if type(item) not in NESTED:
+            if tensors is not None and isinstance(item, Tensor) and len(tensors) < _MAX_TENSORS:
+                tensors.append(item)
             return 1
         key = id(item)
         known = memo.get(key)
@@ -48,7 +53,8 @@ def nested_items(value: Any, budget: int) -> int:
             return budget + 1
         memo[key] = 1
         elements = _elements(item)
-        if len(elements) > _SCAN_IN_C and NESTED.isdisjoint(set(map(type, elements))):
+        kinds = set(map(type, elements)) if len(elements) > _SCAN_IN_C else None
+        if kinds is not None and NESTED.isdisjoint(kinds) and (tensors is None or Tensor not in kinds):
             total = 1 + len(elements)
         else:
             total = 1

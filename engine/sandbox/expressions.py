@@ -17,7 +17,7 @@ from engine._tensor import Tensor
 from engine.sandbox.context import RunContext
 from engine.sandbox.errors import NotSupported, SecurityViolation
 from engine.sandbox.functions import ClassFrame, Frame, FunctionSpec, make_function
-from engine.sandbox.policy import SPECIAL_METHODS
+from engine.sandbox.policy import SPECIAL_METHODS, UNBOUND_MARK
 from engine.sandbox.safe_builtins import FORBIDDEN_BUILTINS
 from engine.sandbox.scope import CLASS, FREE, LOCAL, Scope
 
@@ -424,7 +424,18 @@ class ExpressionCompiler:
 
         def frames(frame: Frame, iterator: Any, level: int = 0) -> Any:
             _, store, conditions = levels[level]
-            for item in iterator:
+            iterator = iter(iterator)
+            while True:
+                # Counted like Guards.ticking: generator expressions over generator expressions nest.
+                state.iterators += 1
+                try:
+                    if state.iterators > state.max_iterators:
+                        state.abort("limit_iterators", "max_recursion_depth", state.max_iterators)
+                    item = next(iterator)
+                except StopIteration:
+                    return
+                finally:
+                    state.iterators -= 1
                 state.steps += 1
                 if state.steps >= state.next_check:
                     state.checkpoint()
@@ -574,10 +585,17 @@ class ExpressionCompiler:
         """Call `callee`: the program's own functions directly, anything else through the checks."""
         kind = type(callee)
         key = callee.__func__ if kind is types.MethodType else callee
-        if type(key) is types.FunctionType and key in self.user_functions:
-            return callee(*args, **kwargs) if kwargs else callee(*args)
+        checked, checked_args = callee, args
+        if type(key) is types.FunctionType:
+            if key in self.user_functions:
+                return callee(*args, **kwargs) if kwargs else callee(*args)
+            method = key.__dict__.get(UNBOUND_MARK)
+            if method is not None:
+                # An engine method read off its class (`torch.Tensor.repeat(x, 2)`): checked as x.repeat(2).
+                key = method
+                if args:
+                    checked, checked_args = types.MethodType(method, args[0]), args[1:]
         run = self.run
-        checked = callee
         module_class = run.module_class
         if module_class is not None and isinstance(callee, module_class):
             # Calling a module runs its forward: the forward's checks apply.
@@ -591,11 +609,11 @@ class ExpressionCompiler:
         except TypeError:  # unhashable callee
             guard = intercept = None
         if guard is not None:
-            guard(checked, args, kwargs or {})
-        elif getattr(key, "__name__", None) not in _NOT_BROADCASTING:
-            self._check_broadcast_arguments(checked, args, kwargs)
+            guard(checked, checked_args, kwargs or {})
+        if getattr(key, "__name__", None) not in _NOT_BROADCASTING:
+            self._check_broadcast_arguments(checked, checked_args, kwargs)
         if intercept is not None:
-            return self.policy.check(intercept(checked, args, kwargs or {}))
+            return self.policy.check(intercept(checked, checked_args, kwargs or {}))
         result = callee(*args, **kwargs) if kwargs else callee(*args)
         # A list or string made by engine code (`x.tolist()`) is held to the same size limits.
         return self.guards.check_size(self.policy.check(result))

@@ -45,6 +45,10 @@ _DIGITS = re.compile(r"\d+")
 # What one multiply-add of a matrix product costs by dtype kind: numpy hands float32/float64 products
 # to BLAS (fast, multithreaded); integers, bools and float16 take its plain loops.
 _ITEMS_VIEW = type({}.items())
+# Distinct tensor shapes checked pair by pair when they do not all broadcast together.
+_PAIRED = 200
+# Containers `in` searches by comparing with every element.
+_SCANNED = frozenset({list, tuple, type({}.values())})
 _VIEWS = frozenset({type({}.keys()), type({}.values()), _ITEMS_VIEW})
 _MATMUL_WEIGHTS = {"float32": 0.01, "float64": 0.01, "float16": 5.0}
 
@@ -235,14 +239,22 @@ class Guards:
 
     def check_broadcast(self, tensors: list[Tensor]) -> None:
         """Tensors an engine function takes together broadcast: refuse a result over the element limit."""
-        first = tensors[0]._data.shape
-        shapes = [t._data.shape for t in tensors]
-        if any(shape != first for shape in shapes):
-            try:
-                count = math.prod(np.broadcast_shapes(*shapes))
-            except ValueError:
-                return  # the engine reports the mismatch
-            self.check_elements(count)
+        shapes = list(dict.fromkeys(t._data.shape for t in tensors))
+        if len(shapes) < 2:
+            return
+        try:
+            count = math.prod(np.broadcast_shapes(*shapes))
+        except ValueError:
+            # Not all of them fit together, but two of them may (compared containers meet pair by pair).
+            count = max(
+                (
+                    broadcast_numel(a, b)
+                    for i, a in enumerate(shapes[:_PAIRED])
+                    for b in shapes[i + 1 : _PAIRED]
+                ),
+                default=0,
+            )
+        self.check_elements(count)
 
     def check_tensor_data(self, data: Any) -> None:
         """`torch.tensor(data)`: the nested lists hold at most as many numbers as a list may hold."""
@@ -276,9 +288,15 @@ class Guards:
         return guarded
 
     def check_compare(self, a: Any, b: Any) -> None:
-        budget = self.max_compare
-        if min(nested_items(a, budget), nested_items(b, budget)) > budget:
+        budget, tensors = self.max_compare, []
+        if min(nested_items(a, budget, tensors), nested_items(b, budget, tensors)) > budget:
             self.too_much_comparing()
+        self.check_tensors_compared(tensors)
+
+    def check_tensors_compared(self, tensors: list[Tensor]) -> None:
+        """Tensors inside compared containers are compared elementwise, broadcasting: any pair may meet."""
+        if len(tensors) > 1:
+            self.check_broadcast(tensors)
 
     def contains(self, item: Any, container: Any) -> bool:
         """`item in container`, with its cost checked first."""
@@ -291,14 +309,17 @@ class Guards:
         if kind is range:
             if type(item) not in _INTS and len(container) > self.max_compare:
                 self.too_much_comparing()  # Python compares a non-int with every number of the range
-        elif kind in (dict, set, frozenset) or kind in NESTED and kind not in (list, tuple):
+        elif kind in _SCANNED:
+            if type(item) in NESTED or isinstance(item, Tensor):
+                budget, tensors = self.max_compare, []
+                worst = nested_items(item, budget, tensors) * len(container)
+                if worst > budget and nested_items(container, budget) > budget:
+                    self.too_much_comparing()
+                if tensors:
+                    nested_items(container, budget, tensors)
+                    self.check_tensors_compared(tensors)
+        elif kind in NESTED:  # dicts, sets, keys and items views: a hash, then a comparison or two
             self.check_key(item)
-        elif kind in (list, tuple) and type(item) in NESTED:
-            budget = self.max_compare
-            per_item = nested_items(item, budget)
-            worst = per_item * len(container)
-            if worst > budget and nested_items(container, budget) > budget:
-                self.too_much_comparing()
 
     def check_item(self, container: Any, key: Any) -> None:
         """Before `container[key]`: a tensor's advanced index, or a dict's tuple key."""
@@ -332,15 +353,19 @@ class Guards:
 
     def check_sort(self, items: list[Any]) -> None:
         """Sorting (or min/max of) nested containers compares them: about log2(n) times each."""
-        if len(items) < 2 or NESTED.isdisjoint(set(map(type, items))):
+        if len(items) < 2:
             return
-        budget = self.max_compare
+        kinds = set(map(type, items))
+        if NESTED.isdisjoint(kinds) and not any(issubclass(kind, Tensor) for kind in kinds):
+            return
+        budget, tensors = self.max_compare, []
         rounds = max(1, len(items).bit_length())
         total = 0
         for item in items:
-            total += nested_items(item, budget) * rounds
+            total += nested_items(item, budget, tensors) * rounds
             if total > budget:
                 self.too_much_comparing()
+        self.check_tensors_compared(tensors)
 
     # -- strings --------------------------------------------------------------------------------------
 
@@ -365,9 +390,24 @@ class Guards:
     # -- iteration ------------------------------------------------------------------------------------
 
     def ticking(self, iterable: Iterable[Any]) -> Iterator[Any]:
-        """Iterate `iterable`, counting one step per item (so C code consuming it can be stopped)."""
+        """Iterate `iterable`, counting one step per item (so C code consuming it can be stopped).
+
+        Iterators wrapping iterators (`iter(iter(...))`, `map(f, map(f, ...))`) are counted too: CPython
+        resumes each level of such a chain in C without checking its stack, so a chain thousands deep
+        crashes the interpreter instead of raising RecursionError.
+        """
         state = self.state
-        for item in iterable:
+        iterator = iter(iterable)
+        while True:
+            state.iterators += 1
+            try:
+                if state.iterators > state.max_iterators:
+                    state.abort("limit_iterators", "max_recursion_depth", state.max_iterators)
+                item = next(iterator)
+            except StopIteration:
+                return
+            finally:
+                state.iterators -= 1
             state.steps += 1
             if state.steps >= state.next_check:
                 state.checkpoint()
@@ -376,11 +416,17 @@ class Guards:
     def costed(self, iterable: Iterable[Any]) -> Iterator[Any]:
         """`ticking`, also adding up what comparing each nested container with another would cost."""
         budget, spent = self.max_compare, 0
+        shape: tuple[int, ...] | None = None  # the broadcast of the tensors met so far
         for item in self.ticking(iterable):
-            if type(item) in NESTED:
-                spent += nested_items(item, budget)
+            if type(item) in NESTED or isinstance(item, Tensor):
+                tensors: list[Tensor] = []
+                spent += nested_items(item, budget, tensors)
                 if spent > budget:
                     self.too_much_comparing()
+                for tensor in tensors:
+                    shape = _broadcast_or_none(shape, tensor._data.shape)
+                    if shape is not None:
+                        self.check_elements(math.prod(shape))
             yield item
 
     def bounded_list(self, iterable: Iterable[Any], kind: str = "list") -> list[Any]:
@@ -436,6 +482,15 @@ class Guards:
         self.check_repr(
             value, self.max_string, lambda: self.string_too_long(repr_cost(value, self.max_string))
         )
+
+
+def _broadcast_or_none(shape: tuple[int, ...] | None, other: tuple[int, ...]) -> tuple[int, ...] | None:
+    if shape is None:
+        return other
+    try:
+        return np.broadcast_shapes(shape, other)
+    except ValueError:
+        return shape  # these two never compare: the engine raises on the first pair that does not fit
 
 
 def broadcast_numel(left: tuple[int, ...], right: tuple[int, ...]) -> int:

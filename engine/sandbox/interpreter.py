@@ -380,7 +380,8 @@ class Interpreter(ExpressionCompiler):
             try:
                 try:
                     signal = body(frame)
-                except SandboxAbort:
+                except (SandboxAbort, RecursionError, MemoryError):
+                    # Limits the interpreter itself ran into: the program cannot catch them.
                     raise
                 except Exception as error:
                     for matches, bind, handler_body in handlers:

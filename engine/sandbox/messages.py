@@ -169,6 +169,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "a {kind} of {size} items is longer than the limit of {limit} (max_sequence_length)",
         "vi": "{kind} có {size} phần tử, dài hơn giới hạn {limit} (max_sequence_length)",
     },
+    "limit_iterators": {
+        "en": "iterators are nested more than {limit} deep (an iterator over an iterator over ...; "
+        "max_recursion_depth)",
+        "vi": "các iterator lồng nhau sâu hơn {limit} mức (iterator trên iterator trên ...; "
+        "max_recursion_depth)",
+    },
     "limit_compare": {
         "en": "comparing, hashing or sorting these containers would visit more than {limit} items "
         "(max_compare_items)",

@@ -212,6 +212,7 @@ class Policy:
         self.assignable = assignable  # engine classes whose instances take attribute assignment
         self._verdicts: dict[type, int] = {}
         self._readers: dict[type, Callable[[Any, str], Any]] = {}
+        self._unbound: dict[tuple[Any, type], Callable[..., Any]] = {}
         self.formatter = SafeFormatter(self)
 
     # -- values ---------------------------------------------------------------------------------------
@@ -328,7 +329,24 @@ class Policy:
         value = getattr(cls, name)
         if isinstance(value, _MUTABLE_CONTAINERS) and not is_user_class(cls):
             raise SecurityViolation("attribute_forbidden", name=name, owner=f"class '{cls.__name__}'")
+        if type(value) is types.FunctionType:
+            owner = _defining_class(cls, name)
+            if owner is not None and not is_user_class(owner):
+                return self._unbound_method(value, owner)
         return value
+
+    def _unbound_method(self, function: types.FunctionType, owner: type) -> Callable[..., Any]:
+        """An engine method read off its class (`nn.Module.train`): it only runs on an instance.
+
+        A plain function would accept anything as `self`, and `nn.Module.train(nn.Linear)` would set
+        `training` on the class itself, shared with every later session. torch's C methods refuse such a
+        call the same way.
+        """
+        key = (function, owner)
+        method = self._unbound.get(key)
+        if method is None:
+            method = self._unbound[key] = _checking_self(function, owner)
+        return method
 
     # -- setting and deleting attributes --------------------------------------------------------------
 
@@ -476,6 +494,33 @@ def _growing(method: Callable[..., Any], owner: Any, name: str, guards: Guards) 
         return guards.check_size(method(*args, **kwargs))
 
     return call
+
+
+UNBOUND_MARK = "__sandbox_unbound__"
+
+
+def _defining_class(cls: type, name: str) -> type | None:
+    """The class of `cls`'s MRO whose own namespace holds `name` as a plain function (not a static one)."""
+    for klass in cls.__mro__:
+        if name in klass.__dict__:
+            return klass if type(klass.__dict__[name]) is types.FunctionType else None
+    return None
+
+
+def _checking_self(function: types.FunctionType, owner: type) -> Callable[..., Any]:
+    def method(*args: Any, **kwargs: Any) -> Any:
+        if not args or not isinstance(args[0], owner):
+            given = type(args[0]).__name__ if args else "nothing"
+            raise TypeError(
+                f"descriptor '{function.__name__}' for '{owner.__name__}' objects doesn't apply to a "
+                f"'{given}' object"
+            )
+        return function(*args, **kwargs)
+
+    method.__name__ = function.__name__
+    method.__qualname__ = function.__qualname__
+    method.__dict__[UNBOUND_MARK] = function
+    return method
 
 
 def _check_tensor_assignment(tensor: Tensor, name: str, value: Any) -> None:

@@ -75,6 +75,7 @@ class _Run:
         self.seed = seed
         self.state = RunState(limits, source.splitlines())
         self.recorder: Recorder | None = None
+        self.guards: Guards | None = None
         self.globals: dict[str, Any] = {"__name__": "__main__"}
 
     def execute(self) -> RunRecord:
@@ -171,6 +172,7 @@ class _Run:
         state = self.state
         try:
             context = self._context()
+            self.guards = context.guards
             interpreter = Interpreter(context, analyse(tree, self.limits.max_nesting))
             body = interpreter.compile_module(tree)
         except SandboxAbort as abort:
@@ -218,8 +220,13 @@ class _Run:
         """The error a program ended with. Its text may come from the program's own __str__ (an object
         given to ValueError), which still runs within the limits."""
         line = error_line(exc) or self.state.line
+        guards = self.guards
         try:
-            message = str(exc)
+            if guards is None:
+                message = str(exc)
+            else:
+                guards.check_str_result(exc)  # ValueError([row] * 10**6): refused, not printed
+                message = guards.stringify(str, exc)
         except SandboxAbort as abort:
             if abort.line is None:
                 abort.line = line

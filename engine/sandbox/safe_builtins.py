@@ -241,7 +241,7 @@ class SafeBuiltins:
         return builtins.zip(*(self.guards.ticking(it) for it in iterables), strict=strict)
 
     def map(self, function: Callable[..., Any], iterable: Iterable[Any], /, *iterables: Iterable[Any]) -> map:
-        return builtins.map(function, self.guards.ticking(iterable), *iterables)
+        return builtins.map(function, *(self.guards.ticking(it) for it in (iterable, *iterables)))
 
     def filter(self, function: Callable[[Any], Any] | None, iterable: Iterable[Any], /) -> filter:
         return builtins.filter(function, self.guards.ticking(iterable))

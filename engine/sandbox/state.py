@@ -46,6 +46,9 @@ class RunState:
         # own __repr__/__str__ methods returned so far (Guards.stringify).
         self.text_depth = 0
         self.text_chars = 0
+        # Iterators pulling from iterators right now (Guards.ticking), and how deep that may go.
+        self.iterators = 0
+        self.max_iterators = 2 * limits.max_recursion_depth
         # Loops currently running: [loop_line, body_line, index, index_already_recorded].
         self.loops: list[list[Any]] = []
         self.deadline = time.monotonic() + limits.max_seconds

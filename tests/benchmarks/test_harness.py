@@ -74,3 +74,28 @@ def test_table_shows_ratio_and_verdict() -> None:
     assert "3 ms" in table
     assert "3.00x" in table
     assert "NO" in table
+
+
+def test_measure_pair_alternates_who_goes_first_and_keeps_each_sides_fastest_round(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [0.0]
+    order: list[str] = []
+    # Each call moves a fake clock on: the warm-up calls first, then one duration per timed round.
+    durations = {"ours": iter([9.0, 5.0, 3.0, 4.0]), "theirs": iter([9.0, 2.0, 6.0, 1.0])}
+
+    def side(name: str):
+        def call() -> None:
+            order.append(name)
+            now[0] += next(durations[name])
+
+        return call
+
+    monkeypatch.setattr(_harness.time, "perf_counter", lambda: now[0])
+    ours, theirs = _harness.measure_pair(side("ours"), side("theirs"), repeat=3, number=1, warmup=1)
+    assert (ours, theirs) == (3.0, 1.0)
+    assert order == ["ours", "theirs", "ours", "theirs", "theirs", "ours", "ours", "theirs"]
+
+
+def test_measure_pair_rejects_empty_rounds() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        _harness.measure_pair(lambda: None, lambda: None, repeat=0)

@@ -21,3 +21,11 @@ def test_animation_html_carries_its_frames():
     trace = trace_backward(names["root"], labels=names)
     page = standalone_html(backward_animation(trace))
     assert page.count('"traces":[') == len(trace.steps)  # each frame names the traces it replaces
+
+
+def test_a_page_of_its_own_gets_the_themes_background():
+    names = seed_chain(torch)
+    figure = graph_figure(graph_from_tensors(names["root"], labels=names), theme="dark")
+    page = standalone_html(figure)
+    assert '"paper_bgcolor":"#0E1117"' in page.replace(" ", "")
+    assert figure.layout.paper_bgcolor == "rgba(0,0,0,0)"  # the figure itself is left as it was

@@ -11,7 +11,7 @@ import engine as torch
 from engine.figures import graph_figure, hover_card
 from engine.figures.graph_figure import CURVE_POINTS, LABEL_LIMIT
 from engine.figures.palette import HIGHLIGHT, KIND_STYLES
-from engine.figures.theme import THEMES
+from engine.figures.theme import THEMES, TRANSPARENT
 from engine.graph import Kind, Style, graph_from_tensors, tensor_node
 from engine.graph.model import graph_from_snapshot
 from engine.snapshot import snapshot
@@ -143,10 +143,13 @@ def test_unknown_selection_is_ignored(seed_graph):
     assert not _role(figure, "selection")
 
 
-def test_dark_theme_changes_the_background(seed_graph):
+def test_dark_theme_changes_the_colours_on_a_see_through_background(seed_graph):
     light, dark = graph_figure(seed_graph), graph_figure(seed_graph, theme="dark")
-    assert light.layout.paper_bgcolor == "#FFFFFF"
-    assert dark.layout.paper_bgcolor == THEMES["dark"].background
+    # See-through, so the figure sits on the app's own background, whatever shade it is.
+    assert light.layout.paper_bgcolor == dark.layout.paper_bgcolor == TRANSPARENT
+    assert light.layout.meta["background"] == "#FFFFFF"
+    assert dark.layout.meta["background"] == THEMES["dark"].background
+    assert dark.layout.font.color == THEMES["dark"].text != light.layout.font.color
     assert dark.layout.template.layout.paper_bgcolor != light.layout.template.layout.paper_bgcolor
     with pytest.raises(ValueError, match="theme"):
         graph_figure(seed_graph, theme="sepia")

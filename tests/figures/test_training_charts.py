@@ -54,7 +54,7 @@ def test_training_figure_draws_loss_grads_and_weights():
     assert names[0] == "loss"
     assert "weights[0].grad" in names and "weights[3]" in names
     assert [a.text for a in figure.layout.annotations] == ["loss", "gradient", "weight"]
-    assert figure.layout.paper_bgcolor == "#0E1117"
+    assert figure.layout.meta["background"] == "#0E1117"
 
 
 def test_big_arrays_are_drawn_as_their_mean():
