@@ -597,8 +597,16 @@ class ExpressionCompiler:
                     checked, checked_args = types.MethodType(method, args[0]), args[1:]
         run = self.run
         module_class = run.module_class
-        if module_class is not None and isinstance(callee, module_class):
-            # Calling a module runs its forward: the forward's checks apply.
+        if (
+            module_class is not None
+            and isinstance(callee, module_class)
+            and type(callee).__call__ is module_class.__call__
+        ):
+            # Calling a module runs its forward (Module.__call__ does nothing else): the forward's checks
+            # apply. A forward set on the instance is what Module.__call__ finds first.
+            own = callee.__dict__.get("forward")
+            if own is not None:
+                return self.invoke(own, args, kwargs)
             key = type(callee).forward
             if type(key) is types.FunctionType and key in self.user_functions:
                 return callee(*args, **kwargs) if kwargs else callee(*args)
