@@ -250,11 +250,12 @@ def render_steps() -> None:
     with ledger:
         st.subheader(tr("bw.ledger"))
         rows = leaf_ledger(call, grads_by_tensor(state.grads))
-        st.dataframe({
+        # A table, not a data grid: its three columns wrap in the narrow column instead of being cut.
+        st.table({
             tr("bw.ledger.leaf"): [f"{label}.grad" for label, _, _ in rows],
             tr("bw.ledger.before"): [_short(before) for _, before, _ in rows],
             tr("bw.ledger.now"): [_short(current) for _, _, current in rows],
-        }, hide_index=True, key="bw_ledger")
+        }, hide_index=True)
         if step == count:
             st.success(tr("bw.done"), icon=":material/check_circle:")
             st.code("\n".join(f"{label}.grad = {value_text(current)}" for label, _, current in rows),

@@ -52,6 +52,23 @@ def from_numpy(numpy_dtype: np.dtype) -> dtype:
         raise TypeError(f"can't convert np.ndarray of type {np.dtype(numpy_dtype)}.") from None
 
 
+# torch's ScalarType names, which its error messages and legacy type names (torch.FloatTensor) use.
+_SCALAR_TYPE_NAMES = {
+    "float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+    "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+}
+
+
+def scalar_type_name(numpy_dtype: np.dtype) -> str:
+    """torch's ScalarType name for a numpy dtype: Float, Double, Long ..."""
+    return _SCALAR_TYPE_NAMES[np.dtype(numpy_dtype).name]
+
+
+def legacy_type_name(numpy_dtype: np.dtype) -> str:
+    """The legacy tensor type name for a numpy dtype: torch.FloatTensor, torch.LongTensor ..."""
+    return f"torch.{scalar_type_name(numpy_dtype)}Tensor"
+
+
 class Size(tuple):
     """torch.Size: a tuple of ints that prints as `torch.Size([2, 3])`."""
 

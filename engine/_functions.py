@@ -339,16 +339,21 @@ def _legacy_scalar_name(dtype: np.dtype) -> str:
         np.dtype(dtype).name, np.dtype(dtype).name)
 
 
+def check_mm_shapes(mat1: Tensor, mat2: Tensor) -> None:
+    """torch's error when two matrices cannot be multiplied (used by mm and addmm)."""
+    if mat1.shape[1] != mat2.shape[0]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({mat1.shape[0]}x{mat1.shape[1]} and "
+            f"{mat2.shape[0]}x{mat2.shape[1]})"
+        )
+
+
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
     if input.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if mat2.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
-    if input.shape[1] != mat2.shape[0]:
-        raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x{input.shape[1]} and "
-            f"{mat2.shape[0]}x{mat2.shape[1]})"
-        )
+    check_mm_shapes(input, mat2)
     _dtype_check_pair(input, mat2, "m1 and m2")
     return apply("mm", input, mat2)
 
@@ -377,19 +382,6 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
         )
     _dtype_check_pair(input, tensor, "both vectors")
     return apply("dot", input, tensor)
-
-
-def bmm(input: Tensor, mat2: Tensor) -> Tensor:
-    if input.ndim != 3:
-        raise RuntimeError("batch1 must be a 3D tensor")
-    if mat2.ndim != 3:
-        raise RuntimeError("batch2 must be a 3D tensor")
-    if input.shape[0] != mat2.shape[0] or input.shape[2] != mat2.shape[1]:
-        raise RuntimeError(
-            "Expected size for first two dimensions of batch2 tensor to be: "
-            f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}]."
-        )
-    return apply("bmm", input, mat2)
 
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
@@ -424,7 +416,7 @@ def _bind_methods() -> None:
     methods = {
         "add": add, "sub": sub, "mul": mul, "div": div, "pow": pow, "neg": neg, "negative": neg,
         "exp": exp, "log": log, "sqrt": sqrt, "abs": abs, "relu": relu, "sigmoid": sigmoid, "tanh": tanh,
-        "sum": sum, "mean": mean, "matmul": matmul, "mm": mm, "mv": mv, "dot": dot, "bmm": bmm,
+        "sum": sum, "mean": mean, "matmul": matmul, "mm": mm, "mv": mv, "dot": dot,
         "square": square,
         "reciprocal": reciprocal, "subtract": sub, "multiply": mul, "divide": div, "true_divide": div,
         "__add__": add, "__radd__": _reflected(add), "__sub__": sub, "__rsub__": rsub,

@@ -14,7 +14,6 @@ from __future__ import annotations
 import builtins
 import operator
 import warnings
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -27,7 +26,8 @@ from engine import (
     _ops_reduce,  # noqa: F401 - registers op-table entries
     _trace,
 )
-from engine._dispatch import _edge, apply
+from engine._dispatch import apply
+from engine._dtype import scalar_type_name as _scalar_name
 from engine._functions import (
     _as_operand,
     _legacy_scalar_name,
@@ -50,11 +50,14 @@ from engine._functions import (
 )
 from engine._functions import abs as _abs
 from engine._functions import log as _log
-from engine._functions_shape import OVERLAPPING_WRITE, VIEW_OF_LEAF_INPLACE, _scalar_name
-from engine._ops_shape import axis_order
-from engine._optable import lookup
+from engine._functions_shape import (
+    OVERLAPPING_WRITE,
+    VIEW_OF_LEAF_INPLACE,
+    _take_history,
+    rebase_on_base,
+)
 from engine._tensor import LEAF_INPLACE, Tensor, _normalize_dim
-from engine.autograd.graph import Node, SavedValue
+from engine.autograd.graph import SavedValue
 
 __all__ = [
     "all", "allclose", "amax", "amin", "any", "argmax", "argmin", "bitwise_and", "bitwise_not", "bitwise_or",
@@ -702,9 +705,9 @@ def _in_place(tensor: Tensor, compute: Callable[..., Tensor], *others: Any, chec
     if result.grad_fn is not None:
         _repoint_saved_result(result, tensor)
         if view is None:
-            _rebase_history(tensor, result.grad_fn)
+            _take_history(tensor, result.grad_fn)
         else:
-            _rebase_view_history(tensor, view, result.grad_fn)
+            rebase_on_base(view.base, tensor, view.steps, result.grad_fn)
     return tensor
 
 
@@ -728,37 +731,6 @@ def _repoint_saved_result(result: Tensor, tensor: Tensor) -> None:
     for key, saved in result.grad_fn._saved.items():
         if saved.tensor is result:
             result.grad_fn._saved[key] = SavedValue(tensor._data, tensor, is_output=True)
-
-
-def _rebase_history(tensor: Tensor, node: Node) -> None:
-    """Make the op's node the tensor's grad_fn; its old grad_fn stays reachable as the node's input."""
-    previous = tensor.grad_fn
-    tensor.grad_fn = node
-    tensor._requires_grad = True
-    if tensor._retains_grad and previous is not None:
-        # torch moves retain_grad() to the new grad_fn: .grad is the gradient of the final value.
-        previous._retained = None
-        node._retained = weakref.ref(tensor)
-
-
-def _rebase_view_history(tensor: Tensor, view: Any, inner: Node) -> None:
-    """An op on a view rewrites part of its base: the base gets a CopySlices node wrapping the op.
-
-    CopySlices takes the base's old history and the op's other operands as inputs and adopts the op's
-    saved values; the view then derives from the rewritten base (AsStridedBackward0), as in torch.
-    """
-    base = view.base
-    order = axis_order(base._data)
-    attrs = {"inner": inner.spec.name, "inner_attrs": inner.attrs, "inner_shapes": inner.input_shapes,
-             "steps": view.steps, "base_order": order}
-    node = Node(lookup("view_write"), (_edge(base), *inner.next_functions[1:]), attrs,
-                (tuple(base.shape), *inner.input_shapes[1:]))
-    node._saved, inner._saved = inner._saved, {}
-    base.grad_fn = node
-    base._requires_grad = True
-    tensor.grad_fn = Node(lookup("as_strided"), ((node, 0),), {"steps": view.steps, "base_order": order},
-                          (tuple(base.shape),))
-    tensor._requires_grad = True
 
 
 def _in_place_method(function: Callable[..., Tensor], **options: Any) -> Callable[..., Tensor]:

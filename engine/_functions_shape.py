@@ -20,6 +20,8 @@ import numpy as np
 
 from engine import _dtype, _grad_mode
 from engine._dispatch import _edge, apply
+from engine._dtype import legacy_type_name as _legacy_type
+from engine._dtype import scalar_type_name as _scalar_name
 from engine._functions import _as_operand, broadcast_shape, mm, mv, result_type
 from engine._ops_shape import (
     ViewOf,
@@ -64,20 +66,6 @@ OVERLAPPING_WRITE = (
     "unsupported operation: more than one element of the written-to tensor refers to a single memory "
     "location. Please clone() the tensor before performing the operation."
 )
-
-_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
-
-
-def _scalar_name(dtype: np.dtype) -> str:
-    """torch's ScalarType name: Float, Double, Long ..."""
-    return _SCALAR_NAMES[np.dtype(dtype).name]
-
-
-def _legacy_type(dtype: np.dtype) -> str:
-    """The legacy tensor type name: torch.FloatTensor, torch.LongTensor ..."""
-    return f"torch.{_scalar_name(dtype)}Tensor"
-
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)

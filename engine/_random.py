@@ -42,6 +42,7 @@ __all__ = [
     "init_normal_",
     "init_uniform_",
     "initial_seed",
+    "kaiming_std",
     "kaiming_uniform_",
     "linear_default_init",
     "manual_seed",
@@ -51,6 +52,7 @@ __all__ = [
     "seed",
     "set_rng_state",
     "uniform",
+    "xavier_std",
     "xavier_uniform_",
 ]
 
@@ -874,6 +876,22 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
 
 
+def kaiming_std(shape: Sequence[int], a: float, mode: str, nonlinearity: str) -> float:
+    """He initialisation's standard deviation, gain / √fan (checking `mode` as torch does)."""
+    mode = mode.lower()
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"Mode {mode} not supported, please use one of ['fan_in', 'fan_out']")
+    fan_in, fan_out = fan_in_and_fan_out(shape)
+    fan = fan_in if mode == "fan_in" else fan_out
+    return calculate_gain(nonlinearity, a) / math.sqrt(fan)
+
+
+def xavier_std(shape: Sequence[int], gain: float) -> float:
+    """Glorot initialisation's standard deviation, gain·√(2 / (fan_in + fan_out))."""
+    fan_in, fan_out = fan_in_and_fan_out(shape)
+    return gain * math.sqrt(2.0 / float(fan_in + fan_out))
+
+
 def kaiming_uniform_(
     arr: np.ndarray,
     a: float = 0,
@@ -885,21 +903,13 @@ def kaiming_uniform_(
     if 0 in arr.shape:
         warnings.warn("Initializing zero-element tensors is a no-op", UserWarning, stacklevel=2)
         return arr
-    mode = mode.lower()
-    if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"Mode {mode} not supported, please use one of ['fan_in', 'fan_out']")
-    fan_in, fan_out = fan_in_and_fan_out(arr.shape)
-    fan = fan_in if mode == "fan_in" else fan_out
-    std = calculate_gain(nonlinearity, a) / math.sqrt(fan)
-    bound = math.sqrt(3.0) * std
+    bound = math.sqrt(3.0) * kaiming_std(arr.shape, a, mode, nonlinearity)
     return init_uniform_(arr, -bound, bound, generator)
 
 
 def xavier_uniform_(arr: np.ndarray, gain: float = 1.0, generator: Generator | None = None) -> np.ndarray:
     """nn.init.xavier_uniform_: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
-    fan_in, fan_out = fan_in_and_fan_out(arr.shape)
-    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
-    bound = math.sqrt(3.0) * std
+    bound = math.sqrt(3.0) * xavier_std(arr.shape, gain)
     return init_uniform_(arr, -bound, bound, generator)
 
 

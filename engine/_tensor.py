@@ -343,5 +343,19 @@ def _normalize_dim(dim: int, ndim: int) -> int:
     return dim % rank
 
 
+def write_in_place(tensor: Tensor, values: np.ndarray | float) -> None:
+    """Overwrite a tensor's data as an in-place torch op does: aliases see it and the version moves.
+
+    Data numpy holds read-only (a broadcast view) cannot be written through, so the tensor gets its own
+    copy instead.
+    """
+    data = tensor._data
+    if data.flags.writeable:
+        data[...] = values
+    else:
+        tensor._data = np.array(np.broadcast_to(values, data.shape), dtype=data.dtype)
+    tensor._version_counter[0] += 1
+
+
 def grad_fn_of(tensor: Tensor) -> Node | None:
     return tensor.grad_fn

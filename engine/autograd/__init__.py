@@ -28,7 +28,7 @@ def _as_list(value: Any) -> list:
 def _root_node(tensor: Any, index: int) -> Node:
     if not tensor._requires_grad:
         raise RuntimeError(NO_GRAD_FN.format(index=index))
-    return tensor.grad_fn if tensor.grad_fn is not None else tensor._accumulate_grad_node()
+    return _grad_target(tensor)
 
 
 def _root_gradient(tensor: Any, gradient: Any, index: int) -> np.ndarray:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine._dtype import legacy_type_name
 from engine._optable import unbroadcast
 from engine.autograd.graph import Node, SavedValue
 
@@ -81,7 +82,7 @@ def _modified_message(node: Node, saved: SavedValue) -> str:
     # A saved output may be gone while a view of it (sharing its counter) was written: describe it from
     # the saved array then.
     array = tensor._data if tensor is not None else saved.array
-    kind = f"[torch.{_legacy_type(array.dtype.name)} [{', '.join(str(d) for d in array.shape)}]]"
+    kind = f"[{legacy_type_name(array.dtype)} [{', '.join(str(d) for d in array.shape)}]]"
     producer = node if saved.is_output else tensor.grad_fn
     origin = ""
     if producer is not None:
@@ -93,12 +94,6 @@ def _modified_message(node: Node, saved: SavedValue) -> str:
         "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with "
         "torch.autograd.set_detect_anomaly(True, check_nan=False)."
     )
-
-
-def _legacy_type(dtype_name: str) -> str:
-    names = {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor", "bool": "BoolTensor",
-             "float16": "HalfTensor", "int32": "IntTensor"}
-    return names.get(dtype_name, "Tensor")
 
 
 def _outgoing(node: Node, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:

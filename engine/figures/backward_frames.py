@@ -18,6 +18,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from engine.figures.graph_figure import (
+    MODEBAR_STRIP,
     Canvas,
     arrow_trace,
     base_layout,
@@ -433,7 +434,7 @@ def _title(states: list[StepState], index: int | None, call: Any, lang: str) -> 
     else:
         content = step_title(states[index], len(states), call, lang)
     return {"text": content, "x": 0.01, "xanchor": "left", "xref": "paper", "y": 1.0, "yref": "container",
-            "yanchor": "top", "pad": {"t": 12}, "font": {"size": 13}}
+            "yanchor": "top", "pad": {"t": MODEBAR_STRIP + 4}, "font": {"size": 13}}
 
 
 def backward_step_figure(source: Any, step: int, *, theme: str = "light", direction: str = AUTO,

@@ -54,6 +54,8 @@ MIN_PLOT_HEIGHT = 240  # px
 MAX_PLOT_HEIGHT = 1000  # px; a taller drawing opens on the part nearest its output (pan for the rest)
 LEGEND_FONT = 11
 LEGEND_ROW = 22  # px per row of legend entries
+# px along the top kept for plotly's tool bar (zoom, pan, reset), which would otherwise cover the legend
+MODEBAR_STRIP = 26
 _FLAG_FIELDS = (
     ("no_grad", "flag.no_grad"), ("detached", "flag.detached"), ("is_parameter", "flag.parameter"),
     ("retains_grad", "flag.retains_grad"),
@@ -321,7 +323,7 @@ def edge_traces(canvas: Canvas) -> list[go.Scatter]:
         x, y, sizes = edge_segments(canvas, edges)
         is_detach = style == Style.DETACH
         traces.append(arrow_trace(x, y, sizes, _edge_look(style, canvas.theme),
-                                  name=text("edge.detach", canvas.lang) if is_detach else style,
+                                  name=text("edge.detach", canvas.lang) if is_detach else "",
                                   showlegend=is_detach, meta={"role": "edges", "style": style}))
         labelled = [(u, v) for u, v in edges if canvas.graph.edges[u, v].get("label")]
         if labelled and canvas.show_labels:
@@ -414,12 +416,29 @@ def make_canvas(graph: nx.DiGraph, *, theme: str = "light", direction: str = AUT
     return Canvas(graph=graph, placement=placement, theme=get_theme(theme), lang=lang)
 
 
-def _window(low: float, high: float, room: float, keep_high: bool) -> list[float]:
-    """An axis range `room` wide: round [low, high] when it fits, else its end nearest the output."""
+def _window(low: float, high: float, room: float, keep_high: bool,
+            spans: Sequence[tuple[float, float]] = (), centre: bool = True) -> list[float]:
+    """An axis range `room` wide: round [low, high] when it fits, else its end nearest the output,
+    moved inwards so that no box (its `spans` along the axis) is cut at the far edge; with `centre`,
+    the room that leaves empty is shared between both ends where no box gets cut."""
     if high - low <= room:
         middle = (low + high) / 2
         return [middle - room / 2, middle + room / 2]
-    return [high - room, high] if keep_high else [low, low + room]
+    if keep_high:
+        start = high - room
+        while cut := [b for a, b in spans if a < start < b]:
+            start = max(cut)
+        if centre:
+            wanted = start - (start + room - high) / 2
+            start = max([wanted, *(b for a, b in spans if a < wanted < b)])
+        return [start, start + room]
+    end = low + room
+    while cut := [a for a, b in spans if a < end < b]:
+        end = min(cut)
+    if centre:
+        wanted = end + (low - (end - room)) / 2
+        end = min([wanted, *(a for a, b in spans if a < wanted < b)])
+    return [end - room, end]
 
 
 def _unlabelled_extent(canvas: Canvas, bounds: Box) -> tuple[list[float], list[float], float]:
@@ -459,18 +478,22 @@ def figure_extent(canvas: Canvas, extra: Iterable[Box] = ()) -> tuple[list[float
     room = plot_width(canvas.placement.width)
     if canvas.direction == "LR":
         # The output is on the right: keep the right end, then the top of what is there.
-        x_range = _window(x0 - MARGIN / 2, x1 + MARGIN / 2, room, keep_high=True)
+        x_range = _window(x0 - MARGIN / 2, x1 + MARGIN / 2, room, keep_high=True,
+                          spans=[(b[0], b[1]) for b in boxes])
+        shown = [b for b in boxes if b[1] > x_range[0] and b[0] < x_range[1]] or boxes
         if y1 - y0 + 2 * MARGIN > plot_height:
-            shown = [b for b in boxes if b[1] > x_range[0] and b[0] < x_range[1]] or boxes
             _, _, y0, y1 = _span(shown)
-        y_range = _window(y0 - MARGIN, y1 + MARGIN, plot_height, keep_high=True)
+        y_range = _window(y0 - MARGIN, y1 + MARGIN, plot_height, keep_high=True,
+                          spans=[(b[2], b[3]) for b in shown], centre=False)
     else:
         # The output is at the bottom: keep the bottom, then the left of what is there.
-        y_range = _window(y0 - MARGIN, y1 + MARGIN, plot_height, keep_high=False)
+        y_range = _window(y0 - MARGIN, y1 + MARGIN, plot_height, keep_high=False,
+                          spans=[(b[2], b[3]) for b in boxes])
+        shown = [b for b in boxes if b[3] > y_range[0] and b[2] < y_range[1]] or boxes
         if x1 - x0 + MARGIN > room:
-            shown = [b for b in boxes if b[3] > y_range[0] and b[2] < y_range[1]] or boxes
             x0, x1, _, _ = _span(shown)
-        x_range = _window(x0 - MARGIN / 2, x1 + MARGIN / 2, room, keep_high=False)
+        x_range = _window(x0 - MARGIN / 2, x1 + MARGIN / 2, room, keep_high=False,
+                          spans=[(b[0], b[1]) for b in shown], centre=False)
     return x_range, y_range, plot_height
 
 
@@ -511,7 +534,7 @@ def base_layout(canvas: Canvas, *, title_height: float = 0.0, bottom: float = 0.
     axis = {"visible": False, "showgrid": False, "zeroline": False, "fixedrange": False}
     x_range, y_range, plot_height = figure_extent(canvas, extra)
     legend = legend_height(legend_names(canvas, legend_extra), canvas.placement.width)
-    top = title_height + legend + MARGIN
+    top = MODEBAR_STRIP + title_height + legend + MARGIN
     return {
         **background_layout(canvas.theme),
         "xaxis": {**axis, "range": x_range}, "yaxis": {**axis, "range": y_range},
@@ -563,7 +586,7 @@ def graph_figure(graph: nx.DiGraph, *, selected: Hashable | None = None, step: i
         ancestors, descendants = lineage(graph, selected)
         canvas.dimmed = {node for node in graph if node != selected and node not in ancestors
                          and node not in descendants}
-    data = [*edge_traces(canvas), *node_traces(canvas)]
-    if selected is not None:
-        data.extend(selection_traces(canvas, selected))
+    # The rings go under the nodes, so each node's marker and label stay readable on top of its ring.
+    rings = selection_traces(canvas, selected) if selected is not None else []
+    data = [*edge_traces(canvas), *rings, *node_traces(canvas)]
     return go.Figure(data=data, layout=base_layout(canvas, extra=edge_label_boxes(canvas)))

@@ -26,7 +26,7 @@ DEFAULT_WIDTH = 400  # px: about the narrowest column the app draws a graph in (
 # Past this many nodes the labels are left to the hover cards, so the drawing stays light.
 LABEL_LIMIT = 400
 LABEL_GAP = 3  # px between a marker's edge and its label
-RING_RADIUS = 17  # px: the selection ring drawn round a node, which its neighbours must clear
+RING_RADIUS = 12  # px kept clear round every node's point (its marker, most of a selection ring)
 LAYER_SPACE = {"LR": 30.0, "TB": 24.0}  # px between the boxes of neighbouring layers
 NODE_SPACE = 10.0  # px between neighbouring boxes in a layer
 REGION_PADDING = 4.0  # px between a no_grad box and its nodes' boxes

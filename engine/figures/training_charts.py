@@ -178,8 +178,10 @@ def staircase_figure(with_zero: Sequence[Number], without_zero: Sequence[Number]
             x=calls, y=np.array([_scalar(v) for v in values]), mode="lines+markers", line_shape="hv",
             name=text(key, lang), line={"dash": dash, "width": 2.5},
         ))
+    # The title sits under the strip plotly's tool bar takes at the top right.
     figure.update_layout(title={"text": text("chart.staircase", lang), "x": 0, "xanchor": "left",
-                                "xref": "paper", "font": {"size": 14}})
+                                "xref": "paper", "y": 1, "yref": "container", "yanchor": "top",
+                                "pad": {"t": 30}, "font": {"size": 14}})
     figure.update_xaxes(title_text=text("chart.backward_call", lang), dtick=1)
     figure.update_yaxes(title_text=".grad")
-    return _style(figure, theme, plot_height=270, top=50, width=width)
+    return _style(figure, theme, plot_height=270, top=70, width=width)

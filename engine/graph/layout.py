@@ -30,7 +30,7 @@ Extent = tuple[float, float, float, float]
 _POINT: Extent = (0.0, 0.0, 0.0, 0.0)
 # How hard a hanging source (a constant, a leaf used once) pulls when a layer is placed: it moves out
 # of the way of the nodes its neighbours line up with rather than bending them.
-_HANGER_WEIGHT = 0.01
+_HANGER_WEIGHT = 1e-4
 DIRECTIONS = ("LR", "TB")
 # Layers along the reading direction are further apart than neighbours in a layer, because labels
 # are wide: left-to-right needs room between layers, top-to-bottom between neighbours.

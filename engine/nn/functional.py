@@ -18,7 +18,9 @@ from engine import (
     _random,
 )
 from engine._dispatch import apply as _apply
+from engine._dtype import scalar_type_name
 from engine._functions import broadcast_shape as _broadcast_shape
+from engine._functions import check_mm_shapes as _check_mm_shapes
 from engine._functions import result_type as _result_type
 from engine._tensor import Tensor
 
@@ -40,22 +42,8 @@ __all__ = [
 
 REDUCTIONS = ("none", "mean", "sum")
 
-# torch's legacy scalar names, used in its dtype error messages.
-_SCALAR_NAMES = {
-    "float32": "Float",
-    "float64": "Double",
-    "float16": "Half",
-    "int64": "Long",
-    "int32": "Int",
-    "int16": "Short",
-    "int8": "Char",
-    "uint8": "Byte",
-    "bool": "Bool",
-}
-
-
 def _scalar_name(tensor: Tensor) -> str:
-    return _SCALAR_NAMES[tensor._data.dtype.name]
+    return scalar_type_name(tensor._data.dtype)
 
 
 def _check_tensor(value: Any, function: str, argument: str, position: int) -> None:
@@ -64,6 +52,11 @@ def _check_tensor(value: Any, function: str, argument: str, position: int) -> No
             f"{function}(): argument '{argument}' (position {position}) must be Tensor, "
             f"not {type(value).__name__}"
         )
+
+
+def _check_loss_tensors(function: str, input: Any, target: Any) -> None:
+    _check_tensor(input, function, "input", 1)
+    _check_tensor(target, function, "target", 2)
 
 
 def _check_reduction(reduction: str) -> None:
@@ -137,11 +130,7 @@ def _addmm(input: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
     for name, matrix in (("mat1", mat1), ("mat2", mat2)):
         if matrix.ndim != 2:
             raise RuntimeError(f"{name} must be a matrix, got {matrix.ndim}-D tensor")
-    if mat1.shape[1] != mat2.shape[0]:
-        raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({mat1.shape[0]}x{mat1.shape[1]} and "
-            f"{mat2.shape[0]}x{mat2.shape[1]})"
-        )
+    _check_mm_shapes(mat1, mat2)
     if mat1.dtype != mat2.dtype:
         raise RuntimeError(
             f"mat1 and mat2 must have the same dtype, but got {_scalar_name(mat1)} and {_scalar_name(mat2)}"
@@ -205,12 +194,20 @@ def _warn_target_size(input: Tensor, target: Tensor) -> None:
             "will likely lead to incorrect results due to broadcasting. Please ensure they have the same "
             "size.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=4,  # the caller of mse_loss / l1_loss
         )
 
 
-def _broadcast_pair(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
-    """Both tensors expanded to their common shape (ExpandBackward0 on the ones that grow)."""
+def _pointwise_loss_operands(function: str, input: Tensor, target: Tensor,
+                             reduction: str) -> tuple[Tensor, Tensor]:
+    """The checks mse_loss and l1_loss share, in torch's order, then both operands broadcast.
+
+    A shape mismatch only warns (before a bad reduction is refused); the operands are then expanded to
+    their common shape, with ExpandBackward0 on the ones that grow.
+    """
+    _check_loss_tensors(function, input, target)
+    _warn_target_size(input, target)
+    _check_reduction(reduction)
     shape = _broadcast_shape(tuple(input.shape), tuple(target.shape))
     expanded = [t if tuple(t.shape) == shape else t.expand(*shape) for t in (input, target)]
     return expanded[0], expanded[1]
@@ -220,11 +217,7 @@ def mse_loss(
     input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None, reduction: str = "mean"
 ) -> Tensor:
     """Mean (or sum) of squared differences, one MseLossBackward0 node."""
-    _check_tensor(input, "mse_loss", "input", 1)
-    _check_tensor(target, "mse_loss", "target", 2)
-    _warn_target_size(input, target)
-    _check_reduction(reduction)
-    input, target = _broadcast_pair(input, target)
+    input, target = _pointwise_loss_operands("mse_loss", input, target, reduction)
     if _result_type(input, target).kind not in "f":
         raise NotImplementedError(f"\"mse_cpu\" not implemented for '{_scalar_name(input)}'")
     return _apply("mse_loss", input, target, reduction=reduction)
@@ -234,11 +227,7 @@ def l1_loss(
     input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None, reduction: str = "mean"
 ) -> Tensor:
     """Mean (or sum) of absolute differences; torch composes it from sub, abs and mean/sum."""
-    _check_tensor(input, "l1_loss", "input", 1)
-    _check_tensor(target, "l1_loss", "target", 2)
-    _warn_target_size(input, target)
-    _check_reduction(reduction)
-    input, target = _broadcast_pair(input, target)
+    input, target = _pointwise_loss_operands("l1_loss", input, target, reduction)
     loss = engine.abs(engine.sub(input, target))
     if reduction == "mean":
         return engine.mean(loss)
@@ -292,8 +281,7 @@ def nll_loss(
     reduction: str = "mean",
 ) -> Tensor:
     """Negative log likelihood of the target classes, one NllLossBackward0 node."""
-    _check_tensor(input, "nll_loss", "input", 1)
-    _check_tensor(target, "nll_loss", "target", 2)
+    _check_loss_tensors("nll_loss", input, target)
     _check_reduction(reduction)
     if input.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
@@ -322,8 +310,7 @@ def cross_entropy(
 
     A target with the input's shape holds class probabilities; any other target holds class indices.
     """
-    _check_tensor(input, "cross_entropy", "input", 1)
-    _check_tensor(target, "cross_entropy", "target", 2)
+    _check_loss_tensors("cross_entropy", input, target)
     _check_reduction(reduction)
     if label_smoothing != 0.0:
         raise NotImplementedError("cross_entropy with label_smoothing is not supported")
@@ -402,8 +389,7 @@ def binary_cross_entropy(
     reduction: str = "mean",
 ) -> Tensor:
     """−[y·ln p + (1 − y)·ln(1 − p)] for probabilities p, one BinaryCrossEntropyBackward0 node."""
-    _check_tensor(input, "binary_cross_entropy", "input", 1)
-    _check_tensor(target, "binary_cross_entropy", "target", 2)
+    _check_loss_tensors("binary_cross_entropy", input, target)
     _check_reduction(reduction)
     _check_same_size(input, target)
     weights = _expanded_weight(weight, tuple(input.shape))
@@ -424,8 +410,7 @@ def binary_cross_entropy_with_logits(
     pos_weight: Tensor | None = None,
 ) -> Tensor:
     """Binary cross entropy of σ(input), computed stably; one BinaryCrossEntropyWithLogitsBackward0 node."""
-    _check_tensor(input, "binary_cross_entropy_with_logits", "input", 1)
-    _check_tensor(target, "binary_cross_entropy_with_logits", "target", 2)
+    _check_loss_tensors("binary_cross_entropy_with_logits", input, target)
     _check_reduction(reduction)
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")

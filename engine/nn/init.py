@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 
 from engine import _random
-from engine._tensor import Tensor
+from engine._tensor import Tensor, write_in_place
 
 __all__ = [
     "calculate_gain",
@@ -41,8 +41,8 @@ def _filled(tensor: Tensor) -> Tensor:
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
-    _writable(tensor)[...] = val
-    return _filled(tensor)
+    write_in_place(tensor, val)
+    return tensor
 
 
 def zeros_(tensor: Tensor) -> Tensor:
@@ -68,14 +68,6 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     return _random.calculate_gain(nonlinearity, param)
 
 
-def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> float:
-    if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"Mode {mode} not supported, please use one of ['fan_in', 'fan_out']")
-    fan_in, fan_out = _random.fan_in_and_fan_out(tuple(tensor.shape))
-    fan = fan_in if mode == "fan_in" else fan_out
-    return calculate_gain(nonlinearity, a) / math.sqrt(fan)
-
-
 def _is_empty(tensor: Tensor) -> bool:
     if tensor.numel() == 0:
         warnings.warn("Initializing zero-element tensors is a no-op", UserWarning, stacklevel=3)
@@ -93,9 +85,8 @@ def kaiming_uniform_(
     """He initialisation: U(−b, b) with b = gain·√(3 / fan)."""
     if _is_empty(tensor):
         return tensor
-    _kaiming_std(tensor, a, mode, nonlinearity)  # torch's argument errors before anything is drawn
-    _random.kaiming_uniform_(_writable(tensor), a, mode, nonlinearity)
-    return _filled(tensor)
+    bound = math.sqrt(3.0) * _random.kaiming_std(tuple(tensor.shape), a, mode, nonlinearity)
+    return uniform_(tensor, -bound, bound)
 
 
 def kaiming_normal_(
@@ -108,20 +99,15 @@ def kaiming_normal_(
     """He initialisation: N(0, std²) with std = gain / √fan."""
     if _is_empty(tensor):
         return tensor
-    return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity))
-
-
-def _xavier_std(tensor: Tensor, gain: float) -> float:
-    fan_in, fan_out = _random.fan_in_and_fan_out(tuple(tensor.shape))
-    return gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    return normal_(tensor, 0.0, _random.kaiming_std(tuple(tensor.shape), a, mode, nonlinearity))
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: object = None) -> Tensor:
     """Glorot initialisation: U(−b, b) with b = gain·√(6 / (fan_in + fan_out))."""
-    _random.xavier_uniform_(_writable(tensor), gain)
-    return _filled(tensor)
+    bound = math.sqrt(3.0) * _random.xavier_std(tuple(tensor.shape), gain)
+    return uniform_(tensor, -bound, bound)
 
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: object = None) -> Tensor:
     """Glorot initialisation: N(0, std²) with std = gain·√(2 / (fan_in + fan_out))."""
-    return normal_(tensor, 0.0, _xavier_std(tensor, gain))
+    return normal_(tensor, 0.0, _random.xavier_std(tuple(tensor.shape), gain))

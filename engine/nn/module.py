@@ -15,26 +15,15 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from engine import _grad_mode, _trace
-from engine._tensor import Tensor
+from engine._dtype import legacy_type_name
+from engine._tensor import Tensor, write_in_place
 from engine.nn.parameter import Parameter
-
-_LEGACY_TENSOR_TYPES = {
-    "float32": "FloatTensor",
-    "float64": "DoubleTensor",
-    "float16": "HalfTensor",
-    "int64": "LongTensor",
-    "int32": "IntTensor",
-    "int16": "ShortTensor",
-    "int8": "CharTensor",
-    "uint8": "ByteTensor",
-    "bool": "BoolTensor",
-}
 
 
 def typename(value: Any) -> str:
     """torch.typename: `torch.FloatTensor` for a tensor, the qualified class name otherwise."""
     if isinstance(value, Tensor):
-        return "torch." + _LEGACY_TENSOR_TYPES[value._data.dtype.name]
+        return legacy_type_name(value._data.dtype)
     kind = type(value)
     module = kind.__module__
     if module in ("builtins", "__builtin__", None):
@@ -171,20 +160,26 @@ class Module:
             names.update(self.__dict__.get(registry, {}))
         return sorted(names)
 
-    def _check_name(self, name: Any, kind: str) -> None:
-        if "_parameters" not in self.__dict__:
+    def _check_name(self, name: Any, kind: str, registry: str) -> None:
+        """torch's checks on a name about to be registered as a `kind`, in torch's order."""
+        if registry not in self.__dict__:
             raise AttributeError(f"cannot assign {kind} before Module.__init__() call")
         if not isinstance(name, str):
             raise TypeError(f"{kind} name should be a string. Got {typename(name)}")
+        # Any attribute counts as taken: a method, a class attribute, or an entry of another registry.
+        taken = hasattr(self, name) and name not in self.__dict__[registry]
+        if taken and kind == "module":
+            # add_module asks whether the name is taken before it looks at the characters.
+            raise KeyError(f"attribute '{name}' already exists")
         if "." in name:
             raise KeyError(f'{kind} name can\'t contain "."')
         if name == "":
             raise KeyError(f'{kind} name can\'t be empty string ""')
+        if taken:
+            raise KeyError(f"attribute '{name}' already exists")
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
-        self._check_name(name, "parameter")
-        if name in self.__dict__ and name not in self._parameters:
-            raise KeyError(f"attribute '{name}' already exists")
+        self._check_name(name, "parameter", "_parameters")
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
                 f"cannot assign '{typename(param)}' object to parameter '{name}' (torch.nn.Parameter or None "
@@ -193,9 +188,7 @@ class Module:
         self._parameters[name] = param
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
-        self._check_name(name, "buffer")
-        if name in self.__dict__ and name not in self._buffers:
-            raise KeyError(f"attribute '{name}' already exists")
+        self._check_name(name, "buffer", "_buffers")
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(
                 f"cannot assign '{typename(tensor)}' object to buffer '{name}' "
@@ -208,11 +201,9 @@ class Module:
             self._non_persistent_buffers.add(name)
 
     def add_module(self, name: str, module: Module | None) -> None:
-        self._check_name(name, "module")
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{typename(module)} is not a Module subclass")
-        if name in self.__dict__ and name not in self._modules:
-            raise KeyError(f"attribute '{name}' already exists")
+        self._check_name(name, "module", "_modules")
         self._modules[name] = module
 
     register_module = add_module
@@ -353,18 +344,15 @@ class Module:
     ) -> OrderedDict[str, Tensor]:
         """Every parameter and persistent buffer by dotted name, detached unless `keep_vars`."""
         destination = OrderedDict() if destination is None else destination
-        for name, parameter in self._parameters.items():
-            if parameter is not None:
-                destination[prefix + name] = parameter if keep_vars else parameter.detach()
-        for name, buffer in self._buffers.items():
-            if buffer is not None and name not in self._non_persistent_buffers:
-                destination[prefix + name] = buffer if keep_vars else buffer.detach()
+        for name, tensor in self._local_state().items():
+            destination[prefix + name] = tensor if keep_vars else tensor.detach()
         for name, module in self._modules.items():
             if module is not None:
                 module.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
         return destination
 
     def _local_state(self) -> dict[str, Tensor]:
+        """This module's own parameters, then its persistent buffers (a name lives in one registry)."""
         persistent = {k: v for k, v in self._buffers.items() if k not in self._non_persistent_buffers}
         return {k: v for k, v in {**self._parameters, **persistent}.items() if v is not None}
 
@@ -403,7 +391,7 @@ class Module:
         with _grad_mode.no_grad():
             for key, tensor in own.items():
                 if key in state_dict:
-                    _copy_into(tensor, state_dict[key])
+                    write_in_place(tensor, state_dict[key]._data)
         return _IncompatibleKeys(missing, unexpected)
 
     @staticmethod
@@ -443,16 +431,6 @@ class Module:
         return text + ")"
 
 
-def _copy_into(tensor: Tensor, source: Tensor) -> None:
-    """`tensor.copy_(source)`: write in place so every alias of the parameter sees the new values."""
-    values = np.asarray(source._data, dtype=tensor._data.dtype)
-    if tensor._data.flags.writeable:
-        tensor._data[...] = values
-    else:
-        tensor._data = values.copy()
-    tensor._version_counter[0] += 1
-
-
 def clear_grads(tensors: list[Tensor], set_to_none: bool) -> None:
     """What Module.zero_grad and Optimizer.zero_grad do to each `.grad`, reported to the recorder."""
     for tensor in tensors:
@@ -466,9 +444,5 @@ def clear_grads(tensors: list[Tensor], set_to_none: bool) -> None:
             grad.detach_()
         else:
             grad._requires_grad = False
-        if grad._data.flags.writeable:
-            grad._data[...] = 0
-        else:
-            grad._data = np.zeros_like(grad._data)
-        grad._version_counter[0] += 1
+        write_in_place(grad, 0)
     _trace.grads_zeroed(tensors, "set_to_none" if set_to_none else "zero_grad")

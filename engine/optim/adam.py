@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from engine._tensor import Tensor
+from engine._tensor import Tensor, write_in_place
 from engine.optim.optimizer import (
     Optimizer,
     add_scaled,
@@ -16,7 +16,6 @@ from engine.optim.optimizer import (
     lerp,
     parameters_with_grads,
     scalar,
-    write_in_place,
 )
 
 

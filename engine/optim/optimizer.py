@@ -57,15 +57,6 @@ def lerp(start: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
     return fused_multiply_add(start - end, scalar(1, start) - w, end)
 
 
-def write_in_place(tensor: Tensor, values: np.ndarray) -> None:
-    """Overwrite a tensor's data the way an in-place torch op does: aliases see it, the version moves."""
-    if tensor._data.flags.writeable:
-        tensor._data[...] = values
-    else:
-        tensor._data = np.array(values, dtype=tensor._data.dtype)
-    tensor._version_counter[0] += 1
-
-
 class Optimizer:
     """Base class: holds `param_groups` and per-parameter `state`; subclasses define `_update_group`."""
 

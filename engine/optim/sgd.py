@@ -6,14 +6,13 @@ from typing import Any
 
 import numpy as np
 
-from engine._tensor import Tensor
+from engine._tensor import Tensor, write_in_place
 from engine.optim.optimizer import (
     Optimizer,
     add_scaled,
     as_float,
     parameters_with_grads,
     scalar,
-    write_in_place,
 )
 
 

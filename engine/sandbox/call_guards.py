@@ -23,17 +23,31 @@ _JOINS = ("cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack",
 _PAIRS = ("matmul", "mm", "bmm")
 
 
-def _dimensions(value: Any) -> list[int]:
-    """The ints of a size argument: `3`, `(2, 3)`, `torch.Size([2, 3])`."""
+def _number(value: Any) -> float | None:
+    """A number argument as the engine will read it: Python numbers and one-element tensors."""
     if isinstance(value, bool):
-        return []
-    if isinstance(value, int):
+        return None
+    try:
+        if isinstance(value, int | float):
+            return float(value)
+        if isinstance(value, Tensor) and value._data.size == 1:
+            return float(value._data.reshape(()))
+    except OverflowError:
+        return math.inf
+    return None
+
+
+def _dimensions(value: Any) -> list[int]:
+    """The ints of a size argument: `3`, `(2, 3)`, `torch.Size([2, 3])` (and what int() makes of a
+    float or a one-element tensor, as the engine does)."""
+    if isinstance(value, int) and not isinstance(value, bool):
         return [value]
     if isinstance(value, tuple | list):
         return [d for item in value for d in _dimensions(item)]
-    if isinstance(value, Tensor) and value._data.size == 1 and not value.dtype.is_floating_point:
-        return [int(value._data.reshape(()))]
-    return []
+    number = _number(value)
+    if number is None or not math.isfinite(number):
+        return []
+    return [int(number)]
 
 
 def _count(values: Any) -> int:
@@ -88,6 +102,10 @@ class CallGuards:
             self._add(engine, name, self._join)
         for owner, name in ((engine, "tensor"), (engine, "as_tensor"), (engine.Tensor, "new_tensor")):
             self._add(owner, name, self._data)
+        for owner in (engine, engine.Tensor):
+            self._add(owner, "nonzero", self._nonzero)
+        self._add(engine, "where", self._where)
+        self._add(engine.Tensor, "tolist", self._tolist)
         self._add(engine, "Size", self._size)
         self._add(engine, "dtype", self._dtype)
         if nn is not None:
@@ -114,7 +132,7 @@ class CallGuards:
 
     # -- checks ---------------------------------------------------------------------------------------
 
-    def _elements(self, count: int) -> None:
+    def _elements(self, count: float) -> None:
         self.guards.check_elements(count)
 
     def _factory(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
@@ -134,27 +152,30 @@ class CallGuards:
         self._elements(_count(args[:1] or kwargs.get("n", 0)))
 
     def _arange(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        numbers = [float(a) for a in args if isinstance(a, int | float) and not isinstance(a, bool)]
-        start, end, step = 0.0, 0.0, 1.0
+        numbers = [_number(a) for a in args[:3]]
         if len(numbers) == 1:
-            end = numbers[0]
-        elif len(numbers) >= 2:
-            start, end = numbers[:2]
-            step = numbers[2] if len(numbers) > 2 else float(kwargs.get("step", 1.0) or 1.0)
-        start = float(kwargs.get("start", start))
-        end = float(kwargs.get("end", end))
-        if step and math.isfinite(start) and math.isfinite(end) and math.isfinite(step):
-            self._elements(max(0, math.ceil((end - start) / step)))
+            numbers = [0.0, numbers[0]]
+        start, end, step = (numbers + [None, None, None])[:3]
+        start = _number(kwargs["start"]) if "start" in kwargs else start if start is not None else 0.0
+        end = _number(kwargs["end"]) if "end" in kwargs else end
+        step = _number(kwargs["step"]) if "step" in kwargs else step if step is not None else 1.0
+        if start is None or end is None or not step:
+            return  # the engine reports the bad argument
+        if not (math.isfinite(start) and math.isfinite(end) and math.isfinite(step)):
+            if math.isfinite(step):
+                self._elements(math.inf)  # a range to infinity
+            return
+        self._elements(max(0, math.ceil((end - start) / step)))
 
     def _steps(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        steps = kwargs.get("steps", args[2] if len(args) > 2 else None)
-        if isinstance(steps, int):
+        steps = _number(kwargs.get("steps", args[2] if len(args) > 2 else None))
+        if steps is not None:
             self._elements(abs(steps))
 
     def _eye(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        rows = args[0] if args else kwargs.get("n", 0)
-        columns = args[1] if len(args) > 1 else kwargs.get("m", rows)
-        if isinstance(rows, int) and isinstance(columns, int | type(None)):
+        rows = _number(args[0] if args else kwargs.get("n", 0))
+        columns = _number(args[1] if len(args) > 1 else kwargs.get("m"))
+        if rows is not None:
             self._elements(abs(rows) * abs(columns if columns is not None else rows))
 
     def _repeat(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
@@ -166,8 +187,8 @@ class CallGuards:
         tensor = getattr(callee, "__self__", None)
         if not isinstance(tensor, Tensor):
             tensor, args = (args[0], args[1:]) if args and isinstance(args[0], Tensor) else (None, args)
-        repeats = kwargs.get("repeats", args[0] if args else 1)
-        if isinstance(tensor, Tensor) and isinstance(repeats, int):
+        repeats = _number(kwargs.get("repeats", args[0] if args else 1))
+        if isinstance(tensor, Tensor) and repeats is not None:
             self._elements(tensor._data.size * abs(repeats))
 
     def _matmul(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
@@ -187,6 +208,23 @@ class CallGuards:
     def _data(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         """torch.tensor(data): nested lists can repeat one row a million times for free."""
         self.guards.check_tensor_data(args[0] if args else kwargs.get("data"))
+
+    def _nonzero(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """x.nonzero(): one row of indices per nonzero element, so up to numel × ndim numbers."""
+        tensor = getattr(callee, "__self__", None)
+        tensor = tensor if isinstance(tensor, Tensor) else (args[0] if args else kwargs.get("input"))
+        if isinstance(tensor, Tensor):
+            self._elements(tensor._data.size * max(tensor._data.ndim, 1))
+
+    def _where(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        if len(args) == 1 and not kwargs:  # torch.where(condition): the indices, like nonzero
+            self._nonzero(callee, args, kwargs)
+
+    def _tolist(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """x.tolist() makes one Python number per element: held to the length of a list."""
+        tensor = getattr(callee, "__self__", None)
+        if isinstance(tensor, Tensor):
+            self.guards.check_length(list, int(tensor._data.size))
 
     def _size(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         """torch.Size(iterable) reads the iterable in C: it must be a list or tuple of ints, as in torch."""

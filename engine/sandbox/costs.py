@@ -29,6 +29,11 @@ MAX_DEPTH = 200
 _SCAN_IN_C = 64
 # Tensors collected from compared containers (their broadcast is checked together).
 _MAX_TENSORS = 10_000
+# How much of a string or an int compares in the time of one element of a list.
+_TEXT_PER_ITEM = 256
+_BITS_PER_ITEM = 3000
+# Element types a list of which costs one visit per element (long strings and big ints cost more).
+_CHEAP = frozenset({float, bool, complex, type(None)})
 
 
 def nested_items(value: Any, budget: int, tensors: list[Tensor] | None = None) -> int:
@@ -41,7 +46,10 @@ def nested_items(value: Any, budget: int, tensors: list[Tensor] | None = None) -
     memo: dict[int, int] = {}
 
     def cost(item: Any, depth: int) -> int:
-        if type(item) not in NESTED:
+        kind = type(item)
+        if kind not in NESTED:
+            if kind is str or kind is bytes or kind is int:
+                return scalar_cost(item)
             if tensors is not None and isinstance(item, Tensor) and len(tensors) < _MAX_TENSORS:
                 tensors.append(item)
             return 1
@@ -54,7 +62,7 @@ def nested_items(value: Any, budget: int, tensors: list[Tensor] | None = None) -
         memo[key] = 1
         elements = _elements(item)
         kinds = set(map(type, elements)) if len(elements) > _SCAN_IN_C else None
-        if kinds is not None and NESTED.isdisjoint(kinds) and (tensors is None or Tensor not in kinds):
+        if kinds is not None and _all_cheap(elements, kinds):
             total = 1 + len(elements)
         else:
             total = 1
@@ -66,6 +74,25 @@ def nested_items(value: Any, budget: int, tensors: list[Tensor] | None = None) -
         return total
 
     return cost(value, 0)
+
+
+def _all_cheap(elements: Any, kinds: set[type]) -> bool:
+    """Whether every element compares in one step (checked in C: this runs on lists of a million)."""
+    if _CHEAP.issuperset(kinds):
+        return True
+    if kinds == {int}:
+        return max(map(int.bit_length, elements)) < _BITS_PER_ITEM
+    if kinds == {str} or kinds == {bytes}:
+        return max(map(len, elements)) < _TEXT_PER_ITEM
+    return False
+
+
+def scalar_cost(item: Any) -> int:
+    """Comparing a long string or a big int is a loop in C too: about one item per _TEXT_PER_ITEM
+    characters or _BITS_PER_ITEM bits."""
+    if type(item) is int:
+        return 1 + item.bit_length() // _BITS_PER_ITEM
+    return 1 + len(item) // _TEXT_PER_ITEM
 
 
 def _elements(item: Any) -> Any:

@@ -47,6 +47,8 @@ _DIGITS = re.compile(r"\d+")
 _ITEMS_VIEW = type({}.items())
 # Distinct tensor shapes checked pair by pair when they do not all broadcast together.
 _PAIRED = 200
+# Values whose comparison may be a long loop in C.
+_COSTLY = NESTED | {str, bytes, int}
 # Containers `in` searches by comparing with every element.
 _SCANNED = frozenset({list, tuple, type({}.values())})
 _VIEWS = frozenset({type({}.keys()), type({}.values()), _ITEMS_VIEW})
@@ -310,7 +312,7 @@ class Guards:
             if type(item) not in _INTS and len(container) > self.max_compare:
                 self.too_much_comparing()  # Python compares a non-int with every number of the range
         elif kind in _SCANNED:
-            if type(item) in NESTED or isinstance(item, Tensor):
+            if type(item) in _COSTLY or isinstance(item, Tensor):
                 budget, tensors = self.max_compare, []
                 worst = nested_items(item, budget, tensors) * len(container)
                 if worst > budget and nested_items(container, budget) > budget:
@@ -352,17 +354,20 @@ class Guards:
         items[:] = [items[index] for index in order]
 
     def check_sort(self, items: list[Any]) -> None:
-        """Sorting (or min/max of) nested containers compares them: about log2(n) times each."""
+        """Sorting (or min/max of) nested containers, long strings or big ints compares each of them
+        about log2(n) times; what a comparison costs beyond one step adds up."""
         if len(items) < 2:
             return
         kinds = set(map(type, items))
-        if NESTED.isdisjoint(kinds) and not any(issubclass(kind, Tensor) for kind in kinds):
-            return
+        if not any(issubclass(kind, Tensor) for kind in kinds) and (
+            _COSTLY.isdisjoint(kinds) or nested_items(items, self.max_compare) <= len(items) + 1
+        ):
+            return  # plain numbers and short strings: C sorts a million of them quickly
         budget, tensors = self.max_compare, []
         rounds = max(1, len(items).bit_length())
         total = 0
         for item in items:
-            total += nested_items(item, budget, tensors) * rounds
+            total += (nested_items(item, budget, tensors) - 1) * rounds
             if total > budget:
                 self.too_much_comparing()
         self.check_tensors_compared(tensors)
@@ -418,9 +423,9 @@ class Guards:
         budget, spent = self.max_compare, 0
         shape: tuple[int, ...] | None = None  # the broadcast of the tensors met so far
         for item in self.ticking(iterable):
-            if type(item) in NESTED or isinstance(item, Tensor):
+            if type(item) in _COSTLY or isinstance(item, Tensor):
                 tensors: list[Tensor] = []
-                spent += nested_items(item, budget, tensors)
+                spent += nested_items(item, budget, tensors) - 1
                 if spent > budget:
                     self.too_much_comparing()
                 for tensor in tensors:

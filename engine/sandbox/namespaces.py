@@ -30,7 +30,8 @@ ENGINE_MODULES = {
 
 # Engine helpers that are not part of torch's API (they hand out numpy arrays or engine internals).
 _HIDDEN = {
-    "torch": {"from_numpy"},
+    "torch": {"from_numpy", "batched_matmul"},
+    "torch.nn.functional": {"scalar_type_name"},
     "torch.autograd": {
         "AccumulateGrad",
         "Node",

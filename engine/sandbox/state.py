@@ -11,6 +11,8 @@ from engine.sandbox.limits import Limits
 
 # Between two full checks (clock, memory) the interpreter only increments a counter.
 CHECK_EVERY = 256
+# ... unless steps are slow: then the checks come about this often (seconds).
+CHECK_SECONDS = 0.02
 
 try:
     _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
@@ -52,13 +54,16 @@ class RunState:
         # Loops currently running: [loop_line, body_line, index, index_already_recorded].
         self.loops: list[list[Any]] = []
         self.deadline = time.monotonic() + limits.max_seconds
+        self.last_check_time = time.monotonic()
+        self.last_check_steps = 0
         self.memory_base = resident_bytes()
 
     # -- the step budget --------------------------------------------------------------------------------
 
     def start(self) -> None:
         """Start the clock: the limits count from here."""
-        self.deadline = time.monotonic() + self.limits.max_seconds
+        self.last_check_time = time.monotonic()
+        self.deadline = self.last_check_time + self.limits.max_seconds
         self.next_check = min(CHECK_EVERY, self.limits.max_steps + 1)
 
     def tick(self) -> None:
@@ -74,10 +79,20 @@ class RunState:
         limits = self.limits
         if self.steps > limits.max_steps:
             self.abort("limit_steps", "max_steps", limits.max_steps)
-        if time.monotonic() > self.deadline:
+        now = time.monotonic()
+        if now > self.deadline:
             self.abort("limit_time", "max_seconds", limits.max_seconds)
         self.check_memory()
-        self.next_check = min(self.steps + CHECK_EVERY, limits.max_steps + 1)
+        self.next_check = min(self.steps + self._check_interval(now), limits.max_steps + 1)
+
+    def _check_interval(self, now: float) -> int:
+        """Steps until the next check: CHECK_EVERY for quick steps, fewer when each step takes long (a big
+        matrix product, a set of colliding keys), so the clock is read about every CHECK_SECONDS."""
+        elapsed, steps = now - self.last_check_time, self.steps - self.last_check_steps
+        self.last_check_time, self.last_check_steps = now, self.steps
+        if steps <= 0 or elapsed * CHECK_EVERY <= CHECK_SECONDS * steps:
+            return CHECK_EVERY
+        return max(1, int(CHECK_SECONDS * steps / elapsed))
 
     def check_memory(self) -> None:
         if self.memory_base and resident_bytes() - self.memory_base > self.limits.max_memory_bytes:

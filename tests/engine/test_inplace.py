@@ -404,6 +404,18 @@ def test_retain_grad_follows_the_rebased_tensor():
     same_outcome(scenario)
 
 
+def test_retain_grad_on_a_base_follows_an_in_place_op_on_its_view():
+    def scenario(lib):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        base = x * 2
+        base.retain_grad()
+        base[1:].mul_(3)
+        (base * lib.tensor([1.0, 10.0, 100.0])).sum().backward()
+        return grads(x, base)
+
+    same_outcome(scenario)
+
+
 def test_in_place_under_no_grad_leaves_history_alone():
     def scenario(lib):
         x = lib.ones(3, requires_grad=True)

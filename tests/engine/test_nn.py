@@ -234,6 +234,37 @@ def test_assignment_errors_match_torch():
     same_error(lambda: enn.Module()(engine.ones(1)), lambda: torch.nn.Module()(torch.ones(1)))
 
 
+REGISTRATIONS = [
+    ("register_buffer", "weight", "zeros"),  # a parameter's name
+    ("register_parameter", "forward", None),  # a method's name
+    ("register_buffer", "training", None),  # a plain attribute
+    ("add_module", "bias", None),
+    ("add_module", 3, "relu"),
+    ("add_module", "a.b", "number"),  # the module's type is checked before its name
+    ("register_parameter", "a.b", None),
+    ("register_buffer", "", None),
+]
+
+
+@pytest.mark.parametrize(("method", "name", "value"), REGISTRATIONS)
+def test_registration_errors_match_torch(method, name, value):
+    def register(lib):
+        values = {None: None, "zeros": lib.zeros(1), "relu": lib.nn.ReLU(), "number": 4}
+        module = lib.nn.Linear(1, 1)
+        return lambda: getattr(module, method)(name, values[value])
+
+    same_error(register(engine), register(torch))
+
+
+def test_a_name_registered_as_a_none_buffer_is_taken():
+    def register_twice(lib):
+        module = lib.nn.Module()
+        module.register_buffer("x", None)
+        return lambda: module.register_parameter("x", None)
+
+    same_error(register_twice(engine), register_twice(torch))
+
+
 def test_train_and_eval_reach_every_submodule():
     net = _net_class(enn)()
     assert net.training and all(m.training for m in net.modules())
@@ -842,6 +873,7 @@ INIT_CASES = [
     ("kaiming_uniform_", {"a": 5**0.5}),
     ("kaiming_uniform_", {"mode": "fan_out", "nonlinearity": "relu"}),
     ("kaiming_normal_", {}),
+    ("kaiming_normal_", {"mode": "FAN_OUT"}),
     ("xavier_uniform_", {}),
     ("xavier_uniform_", {"gain": 2.0}),
     ("xavier_normal_", {}),
@@ -871,6 +903,10 @@ def test_init_errors_match_torch():
     same_error(
         lambda: enn.init.kaiming_uniform_(engine.zeros(2, 2), mode="fan"),
         lambda: torch.nn.init.kaiming_uniform_(torch.zeros(2, 2), mode="fan"),
+    )
+    same_error(
+        lambda: enn.init.kaiming_normal_(engine.zeros(2, 2), mode="Fan"),
+        lambda: torch.nn.init.kaiming_normal_(torch.zeros(2, 2), mode="Fan"),
     )
     same_error(lambda: enn.init.calculate_gain("swish"), lambda: torch.nn.init.calculate_gain("swish"))
 

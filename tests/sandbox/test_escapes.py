@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import engine
+import engine._random
+import engine.optim
 from engine import _grad_mode, _trace
 from engine.sandbox import Limits, run
 from engine.sandbox.errors import SecurityViolation
+from engine.sandbox.guards import Guards
+from engine.sandbox.policy import Policy
 from engine.sandbox.runner import _Run
+from engine.sandbox.state import RunState
 
 PRELUDE = """\
 import torch
@@ -104,10 +110,72 @@ ESCAPES = {
     "generator_function": "def f():\n    yield x\nf()",
     "async_function": "async def f():\n    pass",
     "star_import": "from torch import *",
+    # -- functions the sandbox itself hands out (list.sort, str.format, methods read off a class) -------
+    "sandbox_closure_globals_by_format": "f = [3, 1].sort\n'{0.__globals__}'.format(f)",
+    "sandbox_closure_cells": "f = [3, 1].sort\nf.__closure__",
+    "unbound_method_wrapped": "nn.Module.train.__wrapped__",
+    "unbound_method_dict_by_format": "'{0.__dict__}'.format(nn.Module.train)",
+    "unbound_method_globals": "torch.Tensor.add.__globals__",
+    # -- objects of the program posing as engine objects (engine code reads _data, _grad ...) ------------
+    "class_private_attribute": "class A:\n    _data = [1.0]",
+    "class_private_method": "class A:\n    def _helper(self):\n        return 1",
+    "class_private_walrus": "class A:\n    y = (_z := 5)",
+    "class_private_unpacking": "class A:\n    _a, b = 1, 2",
+    "fake_tensor": "class Fake:\n    _data = [1.0]\n    _requires_grad = True\ntorch.add(Fake(), Fake())",
+    "fake_tensor_as_data": "class Fake:\n    _data = [1.0, 2.0]\nx.data = Fake()",
+    # -- the engine's generator: torch.Generator's methods only, not raw numpy draws of any size ---------
+    "generator_raw_uniform": "torch.manual_seed(0).uniform((23000, 23000), 'float32')",
+    "generator_raw_randperm": "torch.manual_seed(0).randperm(4 * 10**8)",
+    "generator_raw_normal": "torch.manual_seed(0).normal((2,), 'float32')",
+    "generator_raw_bernoulli": "torch.manual_seed(0).bernoulli((2,), 0.5)",
+    "generator_raw_randint": "torch.manual_seed(0).randint(0, 5, (2,))",
+    # -- more doors ----------------------------------------------------------------------------------
+    "context_manager_enter": "torch.no_grad().__enter__()",
+    "object_dtype": "torch.tensor([1], dtype=object)",
+    "grad_fn_op_attributes": "y.grad_fn.attrs",
+    "grad_fn_input_shapes": "y.grad_fn.input_shapes",
+    "grad_fn_spec_by_format": "'{0.grad_fn.spec}'.format(y)",
+    "module_registry_by_format": "'{0._modules}'.format(model)",
+    "dict_view_mapping": "model.state_dict().keys().mapping",
+    "generator_send": "g = (i for i in [1])\ng.send(None)",
+    "generator_throw": "g = (i for i in [1])\ng.throw(ValueError)",
+    "exception_traceback_by_format": (
+        "try:\n    1 / 0\nexcept Exception as e:\n    '{0.__traceback__}'.format(e)"
+    ),
+    "str_maketrans_owner": "''.maketrans('a', 'b').__class__",
+    "int_from_bytes_class": "int.from_bytes(b'1', 'big')",
+}
+
+# Attempts the sandbox refuses the way torch (or Python) would: with the same error kind, and no effect.
+REFUSED_LIKE_TORCH: dict[str, tuple[str, str]] = {
+    "assign_grad_fn": ("y.grad_fn = None", "AttributeError"),
+    "assign_grad_fn_object": ("y.grad_fn = 5\ny.backward()", "AttributeError"),
+    "assign_is_leaf": ("x.is_leaf = False", "AttributeError"),
+    "assign_shape": ("x.shape = (1,)", "AttributeError"),
+    "delete_grad_fn": ("del y.grad_fn", "AttributeError"),
+    "assign_data_object": ("class Box:\n    pass\nx.data = Box()", "TypeError"),
+    "assign_data_list": ("x.data = [1.0, 2.0]", "TypeError"),
+    "train_a_class": ("nn.Module.train(nn.Linear)", "TypeError"),
+    "eval_a_class": ("nn.Module.eval(nn.Linear)", "TypeError"),
+    "train_a_class_through_map": ("list(map(nn.Module.train, [nn.Linear]))", "TypeError"),
+    "train_a_class_as_sort_key": ("sorted([nn.Linear, nn.ReLU], key=nn.Module.eval)", "TypeError"),
+    "train_a_class_through_subclass": ("class M(nn.Module):\n    pass\nM.train(nn.Linear)", "TypeError"),
+    "train_the_generator": ("nn.Module.train(torch.manual_seed(0))", "TypeError"),
+    "tensor_method_on_an_object": ("class A:\n    pass\ntorch.Tensor.add(A(), 1)", "TypeError"),
+    "layer_forward_on_an_object": (
+        "class A:\n    weight = 1\n    bias = None\nnn.Linear.forward(A(), x)",
+        "TypeError",
+    ),
+    "optimizer_step_on_a_module": ("torch.optim.SGD.step(model)", "TypeError"),
+    "make_a_dtype": ("torch.dtype('evil', 'O')", "TypeError"),
+    "size_of_a_range": ("torch.Size(range(10**9))", "TypeError"),
+    "size_of_tuples": ("torch.Size([(1,)])", "TypeError"),
+    "generator_unknown_attribute": ("torch.manual_seed(0).state", "AttributeError"),
 }
 
 
 def _engine_fingerprint() -> tuple:
+    classes = (engine.Tensor, engine.nn.Module, engine.nn.Linear, engine.nn.Sequential, engine.optim.SGD)
     return (
         engine.Tensor.add,
         engine.add,
@@ -117,6 +185,8 @@ def _engine_fingerprint() -> tuple:
         engine.tensor,
         _grad_mode.is_grad_enabled(),
         _trace.active(),
+        tuple(sorted(vars(cls)) for cls in classes),
+        tuple(sorted(vars(engine._random.default_generator))),
     )
 
 
@@ -138,6 +208,19 @@ def test_escape_is_refused(name: str, tmp_path: Path) -> None:
     assert _engine_fingerprint() == before
 
 
+@pytest.mark.parametrize("name", sorted(REFUSED_LIKE_TORCH))
+def test_attempt_is_refused_like_torch_refuses_it(name: str) -> None:
+    program, kind = REFUSED_LIKE_TORCH[name]
+    before = _engine_fingerprint()
+    record = run(f"{PRELUDE}{program}\nprint('ESCAPED')\n")
+    assert record.error is not None, f"{name} was not refused"
+    assert record.error.kind == kind, str(record.error)
+    assert record.error.line is not None and record.error.line > PRELUDE.count("\n")
+    assert "ESCAPED" not in record.output
+    assert _engine_fingerprint() == before
+    assert "training" not in vars(engine.nn.Linear)
+
+
 def test_refused_construct_is_refused_before_anything_runs() -> None:
     record = run("print('side effect')\nimport os")
     assert record.output == ""
@@ -153,13 +236,12 @@ def test_program_functions_refuse_to_run_after_the_program_ended() -> None:
 
 
 def test_numpy_values_handed_out_by_engine_objects_are_refused() -> None:
-    # The program cannot name numpy, but an engine object may return an array: the value check refuses it.
-    record = run(
-        "import torch\ngenerator = torch.manual_seed(0)\ndraw = generator.uniform((2,), 'float32')\n"
-        "print('ESCAPED')"
-    )
-    assert record.error is not None and record.error.kind == "SecurityError" and record.error.line == 3
-    assert "numpy" in record.error.message and record.output == ""
+    # The program cannot name numpy, but an engine object may return an array: the value check refuses it,
+    # and turns numpy scalars into Python numbers.
+    policy = Policy(Guards(RunState(Limits(), [])), set(), ())
+    with pytest.raises(SecurityViolation, match="numpy"):
+        policy.check(np.zeros(2))
+    assert type(policy.check(np.float32(1.5))) is float
 
 
 def test_engine_values_with_torch_names_are_allowed() -> None:
@@ -170,3 +252,93 @@ def test_engine_values_with_torch_names_are_allowed() -> None:
     )
     assert record.error is None, str(record.error)
     assert record.output == "tensor(3.) tensor(1)\n['bias', 'weight']\n"
+
+
+# Programs that try to leave the engine changed for the next run (the server runs many in one process).
+HOSTILE = {
+    "grad_mode_off": "import torch\ntorch.set_grad_enabled(False)",
+    "grad_mode_off_then_error": "import torch\ntorch.set_grad_enabled(False)\nraise ValueError('x')",
+    "grad_mode_off_then_limit": "import torch\nwith torch.no_grad():\n    while True:\n        pass",
+    "reseed": "import torch\ntorch.manual_seed(123)\ntorch.rand(5)",
+    "rng_state": "import torch\ntorch.set_rng_state(torch.manual_seed(7).get_state())",
+    "train_a_class": "import torch.nn as nn\nnn.Module.train(nn.Linear, False)",
+    "monkeypatch_function": "import torch.nn.functional as F\nF.relu = lambda x: x * 0",
+    "monkeypatch_method": "import torch.nn as nn\nnn.Module.forward = lambda self, x: x",
+    "layer_attribute": "import torch.nn as nn\nnn.Linear.in_features = 5",
+    "generator_attribute": "import torch\ntorch.manual_seed(0).training = True",
+    "grad_fn_metadata": (
+        "import torch\nx = torch.ones(1, requires_grad=True)\n(x * 2).grad_fn.metadata['k'] = 1"
+    ),
+    "recursion": "def f():\n    return f()\nf()",
+    "deep_iterators": "g = [1]\nfor i in range(1000):\n    g = iter(g)\nnext(g)",
+}
+
+PROBE = """\
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+torch.manual_seed(1)
+x = torch.tensor([1.0, -2.0, 3.5], requires_grad=True)
+y = (F.relu(x) * torch.ones(3)).sum()
+y.backward()
+print(torch.is_grad_enabled(), x.grad, y, torch.randn(2))
+layer = nn.Linear(3, 1)
+print(layer(x).shape, layer.training, torch.tensor([1, 2]).dtype, torch.zeros(2).dtype)
+print(torch.tensor([0.123456789]), nn.Sequential(nn.Linear(2, 2), nn.ReLU()))
+"""
+
+
+def test_hostile_programs_leave_nothing_behind_for_the_next_run() -> None:
+    expected = run(PROBE)
+    assert expected.error is None, str(expected.error)
+    for name, program in HOSTILE.items():
+        run(program)
+        after = run(PROBE)
+        assert after.error is None and after.output == expected.output, name
+    assert "training" not in vars(engine.nn.Linear) and "in_features" not in vars(engine.nn.Linear)
+
+
+# Programs whose error message is the program's own code (an object's __str__), or whose objects the
+# sandbox meets again after the program ended: the run still returns a record, with a line.
+OWN_MODEL = (
+    "import torch.nn as nn\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+    "        self.fc = nn.Linear(1, 1)\n"
+)
+AWKWARD_ENDINGS = {
+    "str_of_the_error_loops": (
+        "class A:\n    def __str__(self):\n        while True:\n            pass\nraise ValueError(A())"
+    ),
+    "str_of_the_error_recurses": (
+        "class A:\n    def __str__(self):\n        return str(self)\nraise ValueError(A())"
+    ),
+    "str_of_the_error_fails": "class A:\n    def __str__(self):\n        return 1 / 0\nraise ValueError(A())",
+    "assertion_message_loops": (
+        "class A:\n    def __str__(self):\n        while True:\n            pass\nassert False, A()"
+    ),
+    "error_of_shared_rows": "x = [[0] * 10**6] * 10**6\nraise KeyError(x)",
+    "model_overrides_named_modules": OWN_MODEL
+    + "    def named_modules(self, *a, **k):\n        return iter([])\nm = M()\nraise ValueError('end')",
+    "model_overrides_parameters": OWN_MODEL
+    + "    def named_parameters(self, *a, **k):\n        while True:\n            pass\nm = M()\n"
+    "raise ValueError('end')",
+}
+
+
+@pytest.mark.parametrize("name", sorted(AWKWARD_ENDINGS))
+def test_a_run_ends_in_a_record_whatever_the_program_does(name: str) -> None:
+    record = run(AWKWARD_ENDINGS[name], limits=Limits(max_steps=20_000))
+    assert record.error is not None
+    assert record.error.kind in (
+        "ValueError",
+        "KeyError",
+        "AssertionError",
+        "LimitExceeded",
+        "ZeroDivisionError",
+    )
+    assert record.error.line is not None
+    assert _trace.active() is None and _grad_mode.is_grad_enabled()
+
+
+def test_model_parameters_are_named_without_calling_the_programs_methods() -> None:
+    record = run(AWKWARD_ENDINGS["model_overrides_named_modules"])
+    assert {"m.fc.weight", "m.fc.bias"} <= set(record.names)

@@ -6,12 +6,24 @@ limit stops the program, never how long it took.
 
 from __future__ import annotations
 
+import json
 import resource
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from engine import _grad_mode, _printing, _trace
 from tests.sandbox.helpers import run
+
+# Openings shared by several bombs.
+COLUMN_AND_ROW = "import torch\nt = torch.ones(30000, 1)\nu = torch.ones(1, 30000)\n"
+SHARED_ROWS = "a = [0] * 10**6\nb = [0] * 10**6\nb[-1] = 1\nA = [a] * 10**6\nB = [b] * 10**6\n"
+DEEP_TUPLE = "t = ()\nfor i in range(300):\n    t = (t,)\n"
+TORCH_NN = "import torch\nimport torch.nn as nn\n"
+TORCH_F = "import torch\nimport torch.nn.functional as F\n"
+TORCH = "import torch\n"
 
 # name -> (program, the Limits field that must stop it, smaller limits for speed)
 BOMBS: dict[str, tuple[str, str, dict[str, int]]] = {
@@ -121,6 +133,713 @@ BOMBS: dict[str, tuple[str, str, dict[str, int]]] = {
     "deeply_nested_expression": ("x = " + "1 + " * 20_000 + "1", "max_nesting", {}),
     "unary_tower": ("x = " + "- " * 40_000 + "1", "max_nesting", {}),
     "nested_expression_over_the_limit": ("x = " + "1 + " * 600 + "1", "max_nesting", {}),
+    "broadcast_through_a_method": (
+        COLUMN_AND_ROW + "z = t.mul(u)",
+        "max_tensor_elements",
+        {},
+    ),
+    "broadcast_through_a_keyword": (
+        COLUMN_AND_ROW + "z = torch.add(t, other=u)",
+        "max_tensor_elements",
+        {},
+    ),
+    "broadcast_of_three": (
+        TORCH + "c = torch.ones(1000, 1, 1) > 0\na = torch.ones(1, 1000, 1)\nb = torch.ones(1, 1, 1000)\n"
+        "z = torch.where(c, a, b)",
+        "max_tensor_elements",
+        {},
+    ),
+    "broadcast_of_a_scalar_where": (
+        TORCH + "z = torch.where(torch.ones(30000, 1) > 0, torch.ones(1, 30000), 0.0)",
+        "max_tensor_elements",
+        {},
+    ),
+    "broadcast_normal": (
+        COLUMN_AND_ROW + "z = torch.normal(t, u)",
+        "max_tensor_elements",
+        {},
+    ),
+    "broadcast_clamp_keyword": (
+        COLUMN_AND_ROW + "z = torch.clamp(t, min=u)",
+        "max_tensor_elements",
+        {},
+    ),
+    "broadcast_in_place": (
+        COLUMN_AND_ROW + "t += u",
+        "max_tensor_elements",
+        {},
+    ),
+    "broadcast_power": (
+        COLUMN_AND_ROW + "z = t ** u",
+        "max_tensor_elements",
+        {},
+    ),
+    "broadcast_rsub": (
+        COLUMN_AND_ROW + "z = torch.rsub(t, u)",
+        "max_tensor_elements",
+        {},
+    ),
+    "broadcast_allclose": (
+        COLUMN_AND_ROW + "torch.allclose(t, u)",
+        "max_tensor_elements",
+        {},
+    ),
+    "broadcast_copy": (
+        COLUMN_AND_ROW + "t.copy_(u)",
+        "max_tensor_elements",
+        {},
+    ),
+    "broadcast_comparison": (
+        COLUMN_AND_ROW + "z = t < u",
+        "max_tensor_elements",
+        {},
+    ),
+    "broadcast_mse_loss": (
+        TORCH_F + "z = F.mse_loss(torch.ones(30000, 1), torch.ones(1, 30000))",
+        "max_tensor_elements",
+        {},
+    ),
+    "broadcast_loss_module": (
+        TORCH_NN + "loss = nn.MSELoss()\nz = loss(torch.ones(30000, 1), torch.ones(1, 30000))",
+        "max_tensor_elements",
+        {},
+    ),
+    "broadcast_bce_module": (
+        TORCH_NN + "loss = nn.BCELoss()\nz = loss(torch.ones(30000, 1) * 0.5, torch.ones(1, 30000))",
+        "max_tensor_elements",
+        {},
+    ),
+    "broadcast_inside_list_equality": (
+        COLUMN_AND_ROW + "[t] == [u]",
+        "max_tensor_elements",
+        {},
+    ),
+    "broadcast_inside_membership": (
+        COLUMN_AND_ROW + "t in [u]",
+        "max_tensor_elements",
+        {},
+    ),
+    "broadcast_inside_count": (
+        COLUMN_AND_ROW + "[u].count(t)",
+        "max_tensor_elements",
+        {},
+    ),
+    "broadcast_inside_max": (
+        COLUMN_AND_ROW + "max(t, u)",
+        "max_tensor_elements",
+        {},
+    ),
+    "broadcast_inside_max_of_list": (
+        COLUMN_AND_ROW + "max([t, u])",
+        "max_tensor_elements",
+        {},
+    ),
+    "broadcast_inside_sorted": (
+        COLUMN_AND_ROW + "sorted([t, u])",
+        "max_tensor_elements",
+        {},
+    ),
+    "broadcast_backward_gradient": (
+        TORCH + "x = torch.ones(2, requires_grad=True)\ny = x * 2\n"
+        "y.backward(torch.ones(30000, 1).expand(30000, 30000))",
+        "max_tensor_elements",
+        {},
+    ),
+    "linear_function_output": (
+        TORCH_F + "z = F.linear(torch.ones(30000, 1), torch.ones(30000, 1))",
+        "max_tensor_elements",
+        {},
+    ),
+    "linear_function_keywords": (
+        TORCH_F + "z = F.linear(input=torch.ones(30000, 1), weight=torch.ones(30000, 1))",
+        "max_tensor_elements",
+        {},
+    ),
+    "linear_layer_output": (
+        TORCH_NN + "layer = nn.Linear(1, 30000)\nz = layer(torch.ones(30000, 1))",
+        "max_tensor_elements",
+        {},
+    ),
+    "linear_layer_inside_sequential": (
+        TORCH_NN + "model = nn.Sequential(nn.Linear(1, 30000))\nz = model(torch.ones(30000, 1))",
+        "max_tensor_elements",
+        {},
+    ),
+    "linear_layer_after_own_module": (
+        TORCH_NN + "class Big(nn.Module):\n    def forward(self, x):\n        return torch.ones(30000, 1)\n"
+        "model = nn.Sequential(Big(), nn.Linear(1, 30000))\nz = model(torch.ones(1))",
+        "max_tensor_elements",
+        {},
+    ),
+    "linear_layer_in_module_list": (
+        TORCH_NN + "layers = nn.ModuleList([nn.Linear(1, 30000)])\nz = layers[0](torch.ones(30000, 1))",
+        "max_tensor_elements",
+        {},
+    ),
+    "linear_forward_unbound": (
+        TORCH_NN + "layer = nn.Linear(1, 30000)\nz = nn.Linear.forward(layer, torch.ones(30000, 1))",
+        "max_tensor_elements",
+        {},
+    ),
+    "linear_forward_through_super": (
+        TORCH_NN + "class L(nn.Linear):\n    def forward(self, x):\n        return super().forward(x)\n"
+        "z = L(1, 30000)(torch.ones(30000, 1))",
+        "max_tensor_elements",
+        {},
+    ),
+    "integer_matmul_work": (
+        TORCH + "a = torch.ones(2000, 2000, dtype=torch.int64)\nz = a @ a",
+        "max_matmul_work",
+        {},
+    ),
+    "half_matmul_work": (
+        TORCH + "a = torch.ones(1000, 1000, dtype=torch.float16)\nz = torch.matmul(a, a)",
+        "max_matmul_work",
+        {},
+    ),
+    "batched_matmul_broadcast": (
+        TORCH + "a = torch.ones(1000, 1, 50, 50)\nb = torch.ones(1, 1000, 50, 50)\nz = a @ b",
+        "max_tensor_elements",
+        {},
+    ),
+    "batched_matmul_elements": (
+        TORCH + "a = torch.ones(100, 300, 300)\nz = torch.bmm(a, a)",
+        "max_tensor_elements",
+        {},
+    ),
+    "tensor_of_one_row_repeated": (
+        TORCH + "row = [0.0] * 10000\nz = torch.tensor([row] * 10000)",
+        "max_sequence_length",
+        {},
+    ),
+    "tensor_data_keyword": (
+        TORCH + "z = torch.tensor(data=[[0.0] * 10000] * 10000)",
+        "max_sequence_length",
+        {},
+    ),
+    "as_tensor_of_repeated_rows": (
+        TORCH + "z = torch.as_tensor([[0.0] * 10000] * 10000)",
+        "max_sequence_length",
+        {},
+    ),
+    "new_tensor_of_repeated_rows": (
+        TORCH + "z = torch.ones(1).new_tensor([[0.0] * 10000] * 10000)",
+        "max_sequence_length",
+        {},
+    ),
+    "parameter_of_repeated_rows": (
+        TORCH_NN + "p = nn.Parameter(torch.tensor([[0.0] * 10000] * 10000))",
+        "max_sequence_length",
+        {},
+    ),
+    "tensor_of_a_list_inside_itself": (
+        TORCH + "a = []\na.append(a)\nz = torch.tensor(a)",
+        "max_sequence_length",
+        {},
+    ),
+    "index_with_repeated_rows": (
+        TORCH + "x = torch.ones(10)\nz = x[[[0] * 10000] * 10000]",
+        "max_tensor_elements",
+        {},
+    ),
+    "index_assignment_with_repeated_rows": (
+        TORCH + "x = torch.ones(10)\nx[[[0] * 10000] * 10000] = 1.0",
+        "max_tensor_elements",
+        {},
+    ),
+    "index_with_a_long_index_tensor": (
+        TORCH + "x = torch.ones(2, 400)\nz = x[torch.zeros(5000000, dtype=torch.long)]",
+        "max_tensor_elements",
+        {},
+    ),
+    "index_with_broadcasting_lists": (
+        TORCH + "x = torch.ones(3000, 3000)\ni = list(range(3000))\nz = x[[[v] for v in i], i]",
+        "max_tensor_elements",
+        {},
+    ),
+    "index_after_ellipsis": (
+        TORCH + "x = torch.ones(10, 10, 10)\nz = x[..., [0] * 100000]",
+        "max_tensor_elements",
+        {},
+    ),
+    "arange_of_a_tensor": (
+        TORCH + "z = torch.arange(torch.tensor(10**12))",
+        "max_tensor_elements",
+        {},
+    ),
+    "arange_tiny_step": (
+        TORCH + "z = torch.arange(0, 1, 1e-12)",
+        "max_tensor_elements",
+        {},
+    ),
+    "arange_end_keyword": (
+        TORCH + "z = torch.arange(end=10**12)",
+        "max_tensor_elements",
+        {},
+    ),
+    "linspace_steps_keyword": (
+        TORCH + "z = torch.linspace(0, 1, steps=10**10)",
+        "max_tensor_elements",
+        {},
+    ),
+    "randperm_huge": (
+        TORCH + "z = torch.randperm(10**10)",
+        "max_tensor_elements",
+        {},
+    ),
+    "randint_size_keyword": (
+        TORCH + "z = torch.randint(10, size=(100000, 100000))",
+        "max_tensor_elements",
+        {},
+    ),
+    "normal_size_keyword": (
+        TORCH + "z = torch.normal(0.0, 1.0, size=(100000, 100000))",
+        "max_tensor_elements",
+        {},
+    ),
+    "empty_size_keyword": (
+        TORCH + "z = torch.empty(size=(100000, 100000))",
+        "max_tensor_elements",
+        {},
+    ),
+    "ones_of_tensor_sizes": (
+        TORCH + "z = torch.ones(torch.tensor(100000), torch.tensor(100000))",
+        "max_tensor_elements",
+        {},
+    ),
+    "ones_of_float_tensor_sizes": (
+        TORCH + "z = torch.ones(torch.tensor(30000.0), torch.tensor(30000.0))",
+        "max_tensor_elements",
+        {},
+    ),
+    "ones_of_a_size": (
+        TORCH + "z = torch.ones(torch.Size([100000, 100000]))",
+        "max_tensor_elements",
+        {},
+    ),
+    "eye_keyword": (
+        TORCH + "z = torch.eye(n=100000)",
+        "max_tensor_elements",
+        {},
+    ),
+    "new_full_huge": (
+        TORCH + "z = torch.ones(1).new_full((100000, 100000), 1.0)",
+        "max_tensor_elements",
+        {},
+    ),
+    "cat_keyword": (
+        TORCH + "x = torch.ones(10**6)\nz = torch.cat(tensors=[x] * 100)",
+        "max_tensor_elements",
+        {},
+    ),
+    "stack_tuple": (
+        TORCH + "x = torch.ones(10**6)\nz = torch.stack((x,) * 100)",
+        "max_tensor_elements",
+        {},
+    ),
+    "layer_keywords": (
+        TORCH_NN + "layer = nn.Linear(in_features=10**5, out_features=10**5)",
+        "max_tensor_elements",
+        {},
+    ),
+    "expand_huge": (
+        TORCH + "z = torch.ones(1).expand(10**7)",
+        "max_tensor_elements",
+        {},
+    ),
+    "int_from_bytes": (
+        "x = (0).from_bytes(b'\\xff' * 10**6, 'big')",
+        "max_int_bits",
+        {},
+    ),
+    "int_of_hex_text": (
+        "x = int('f' * 10**6, 16)",
+        "max_int_bits",
+        {},
+    ),
+    "int_of_binary_bytes": (
+        "x = int(b'1' * 10**6, 2)",
+        "max_int_bits",
+        {},
+    ),
+    "int_base_keyword": (
+        "x = int('f' * 10**6, base=16)",
+        "max_int_bits",
+        {},
+    ),
+    "int_grows_by_adding": (
+        "x = 2 ** 99999\nwhile True:\n    x = x + x",
+        "max_int_bits",
+        {},
+    ),
+    "int_grows_by_subtracting": (
+        "x = 2 ** 99999\nwhile True:\n    x = x - (-x)",
+        "max_int_bits",
+        {},
+    ),
+    "int_grows_in_place": (
+        "x = 2 ** 99999\nwhile True:\n    x += x",
+        "max_int_bits",
+        {},
+    ),
+    "int_grows_in_sum": (
+        "x = 2 ** 99999\nsum([x] * 1000)",
+        "max_int_bits",
+        {},
+    ),
+    "modular_power": (
+        "a = 2 ** 99990 - 1\npow(3, a, a - 2)",
+        "max_int_bits",
+        {},
+    ),
+    "comb_of_huge_numbers": (
+        "import math\nmath.comb(10**30, 10**5)",
+        "max_int_bits",
+        {},
+    ),
+    "perm_of_huge_numbers": (
+        "import math\nmath.perm(10**30, 10**5)",
+        "max_int_bits",
+        {},
+    ),
+    "to_bytes_length_keyword": (
+        "(1).to_bytes(length=2 * 10**9, byteorder='big')",
+        "max_string_length",
+        {},
+    ),
+    "equal_shared_lists": (
+        SHARED_ROWS + "A == B",
+        "max_compare_items",
+        {},
+    ),
+    "unequal_shared_lists": (
+        SHARED_ROWS + "A != B",
+        "max_compare_items",
+        {},
+    ),
+    "membership_in_shared_list": (
+        SHARED_ROWS + "b in A",
+        "max_compare_items",
+        {},
+    ),
+    "count_in_shared_list": (
+        SHARED_ROWS + "A.count(b)",
+        "max_compare_items",
+        {},
+    ),
+    "index_in_shared_list": (
+        SHARED_ROWS + "A.index(b)",
+        "max_compare_items",
+        {},
+    ),
+    "sort_shared_lists": (
+        SHARED_ROWS + "L = [A, B]\nL.sort()",
+        "max_compare_items",
+        {},
+    ),
+    "sorted_by_shared_keys": (
+        SHARED_ROWS + "sorted([1, 2], key=lambda v: A if v == 1 else B)",
+        "max_compare_items",
+        {},
+    ),
+    "max_of_shared_lists": (
+        SHARED_ROWS + "max([A, B])",
+        "max_compare_items",
+        {},
+    ),
+    "max_of_two_shared_lists": (
+        SHARED_ROWS + "max(A, B)",
+        "max_compare_items",
+        {},
+    ),
+    "tuple_count_shared": (
+        "a = (0,) * 10**6\nb = (0,) * 10**6\nA = (a,) * 10**6\nA.count(b)",
+        "max_compare_items",
+        {},
+    ),
+    "dict_values_membership": (
+        "a = [0] * 10**6\nb = [0] * 10**6\nb[-1] = 1\nd = {i: a for i in range(1000)}\nb in d.values()",
+        "max_compare_items",
+        {},
+    ),
+    "dict_equality_shared": (
+        "a = [0] * 10**6\nb = [0] * 10**6\nA = {i: a for i in range(1000)}\n"
+        "B = {i: b for i in range(1000)}\nA == B",
+        "max_compare_items",
+        {},
+    ),
+    "hash_of_shared_tuples": (
+        "t = (0,) * 10**6\nT = (t,) * 10**6\ns = {T}",
+        "max_compare_items",
+        {},
+    ),
+    "hash_of_shared_tuples_as_key": (
+        "t = (0,) * 10**6\nT = (t,) * 10**6\nd = {}\nd[T] = 1",
+        "max_compare_items",
+        {},
+    ),
+    "range_membership_of_a_float": (
+        "5.5 in range(10**12)",
+        "max_compare_items",
+        {},
+    ),
+    "range_count_of_a_float": (
+        "range(10**12).count(5.5)",
+        "max_compare_items",
+        {},
+    ),
+    "range_index_of_a_float": (
+        "range(10**12).index(-1.5)",
+        "max_compare_items",
+        {},
+    ),
+    "deep_tuple_dict_key": (
+        DEEP_TUPLE + "d = {t: 1}",
+        "max_compare_items",
+        {},
+    ),
+    "deep_tuple_set_item": (
+        DEEP_TUPLE + "s = {t}",
+        "max_compare_items",
+        {},
+    ),
+    "deep_tuple_get": (
+        DEEP_TUPLE + "{}.get(t)",
+        "max_compare_items",
+        {},
+    ),
+    "deep_tuple_in_dict": (
+        DEEP_TUPLE + "t in {}",
+        "max_compare_items",
+        {},
+    ),
+    "deep_tuple_set_add": (
+        DEEP_TUPLE + "s = set()\ns.add(t)",
+        "max_compare_items",
+        {},
+    ),
+    "deep_tuple_store": (
+        DEEP_TUPLE + "d = {}\nd[t] = 1",
+        "max_compare_items",
+        {},
+    ),
+    "deep_tuple_comprehension": (
+        DEEP_TUPLE + "d = {t: 1 for _ in range(1)}",
+        "max_compare_items",
+        {},
+    ),
+    "deep_tuple_dict_of_pairs": (
+        DEEP_TUPLE + "d = dict(zip([t], [1]))",
+        "max_compare_items",
+        {},
+    ),
+    "deep_tuple_fromkeys": (
+        DEEP_TUPLE + "d = {}.fromkeys([t])",
+        "max_compare_items",
+        {},
+    ),
+    "deep_tuple_setdefault": (
+        DEEP_TUPLE + "d = {}\nd.setdefault(t, 1)",
+        "max_compare_items",
+        {},
+    ),
+    "deep_tuple_update": (
+        DEEP_TUPLE + "d = {}\nd.update([(t, 1)])",
+        "max_compare_items",
+        {},
+    ),
+    "deep_tuple_union": (
+        DEEP_TUPLE + "s = set().union([t])",
+        "max_compare_items",
+        {},
+    ),
+    "deep_tuple_frozenset": (
+        DEEP_TUPLE + "s = frozenset([t])",
+        "max_compare_items",
+        {},
+    ),
+    "deep_tuple_from_exception_args": (
+        DEEP_TUPLE + "d = {ValueError(t).args: 1}",
+        "max_compare_items",
+        {},
+    ),
+    "deep_tuple_from_zip": (
+        "t = ()\nfor i in range(300):\n    t = next(iter(zip([t])))\nd = {t: 1}",
+        "max_compare_items",
+        {},
+    ),
+    "deep_tuple_from_items": (
+        "t = ()\nfor i in range(300):\n    t = next(iter({0: t}.items()))\nd = {t: 1}",
+        "max_compare_items",
+        {},
+    ),
+    "deep_tuple_equality": (
+        DEEP_TUPLE + "u = ()\nfor i in range(300):\n    u = (u,)\nt == u",
+        "max_compare_items",
+        {},
+    ),
+    "deep_tuple_sorted": (
+        DEEP_TUPLE + "sorted([t, t])",
+        "max_compare_items",
+        {},
+    ),
+    "percent_format_of_shared_rows": (
+        "x = [[0] * 10**6] * 10**6\ns = '%s' % (x,)",
+        "max_string_length",
+        {},
+    ),
+    "percent_repr_of_shared_rows": (
+        "x = [[0] * 10**6] * 10**6\ns = '%r' % (x,)",
+        "max_string_length",
+        {},
+    ),
+    "percent_mapping_of_shared_rows": (
+        "x = [[0] * 10**6] * 10**6\ns = '%(a)s' % {'a': x}",
+        "max_string_length",
+        {},
+    ),
+    "exception_of_shared_rows": (
+        "x = [[0] * 10**6] * 10**6\nraise ValueError(x)",
+        "max_string_length",
+        {},
+    ),
+    "exception_printed": (
+        "x = [[0] * 10**6] * 10**6\nprint(ValueError(x))",
+        "max_output_chars",
+        {},
+    ),
+    "exception_repr": (
+        "x = [[0] * 10**6] * 10**6\ns = repr(KeyError(x))",
+        "max_string_length",
+        {},
+    ),
+    "slice_printed": (
+        "x = [[0] * 10**6] * 10**6\nprint(slice(x))",
+        "max_output_chars",
+        {},
+    ),
+    "values_view_printed": (
+        "x = [[0] * 10**6] * 10**6\nprint({1: x}.values())",
+        "max_output_chars",
+        {},
+    ),
+    "own_repr_in_a_list": (
+        "class A:\n    def __repr__(self):\n        return 'a' * 10**6\ns = str([A()] * 1000)",
+        "max_string_length",
+        {},
+    ),
+    "own_repr_printed_in_a_list": (
+        "class A:\n    def __repr__(self):\n        return 'a' * 10**6\nprint([A()] * 1000)",
+        "max_string_length",
+        {},
+    ),
+    "own_repr_in_an_fstring": (
+        "class A:\n    def __repr__(self):\n        return 'a' * 10**6\ns = f'{[A()] * 1000}'",
+        "max_string_length",
+        {},
+    ),
+    "own_str_printed_many_times": (
+        "class A:\n    def __str__(self):\n        return 'a' * 10**6\nprint(*[A()] * 1000)",
+        "max_output_chars",
+        {},
+    ),
+    "own_extra_repr_of_modules": (
+        TORCH_NN + "class M(nn.Module):\n    def extra_repr(self):\n        return 'x' * 10**6\n"
+        "s = str(nn.Sequential(*[M() for i in range(200)]))",
+        "max_string_length",
+        {},
+    ),
+    "module_attribute_printed": (
+        TORCH_NN + "m = nn.Softmax(dim=0)\nm.dim = [[0] * 10**6] * 10**6\nprint(m)",
+        "max_output_chars",
+        {},
+    ),
+    "module_names_printed": (
+        TORCH_NN + "m = nn.Sequential()\nfor i in range(300):\n"
+        "    m.add_module(str(i) + 'x' * 10**6, nn.Identity())\ns = str(m)",
+        "max_string_length",
+        {},
+    ),
+    "optimizer_option_printed": (
+        TORCH + "x = torch.ones(1, requires_grad=True)\nopt = torch.optim.SGD([x], lr=0.1)\n"
+        "opt.param_groups[0]['lr'] = [[0] * 10**6] * 10**6\nprint(opt)",
+        "max_output_chars",
+        {},
+    ),
+    "optimizer_keys_printed": (
+        TORCH + "x = torch.ones(1, requires_grad=True)\nopt = torch.optim.SGD([x], lr=0.1)\n"
+        "for i in range(300):\n    opt.param_groups[0][str(i) + 'k' * 10**6] = 1\ns = str(opt)",
+        "max_string_length",
+        {},
+    ),
+    "loaded_optimizer_state_printed": (
+        TORCH + "x = torch.ones(2, requires_grad=True)\nopt = torch.optim.SGD([x], lr=0.1)\n"
+        "d = [[0] * 10**6] * 10**6\n"
+        "opt.load_state_dict({'state': {}, 'param_groups': [{'params': [0], 'lr': d}]})\nprint(opt)",
+        "max_output_chars",
+        {},
+    ),
+    "grad_fn_metadata_printed": (
+        TORCH + "x = torch.ones(2, requires_grad=True)\ny = (x * 2).sum()\n"
+        "y.grad_fn.metadata['a'] = [[0] * 10**6] * 10**6\nprint(y.grad_fn.metadata)",
+        "max_output_chars",
+        {},
+    ),
+    "long_separator": (
+        "print(*range(1000), sep='x' * 10**6)",
+        "max_output_chars",
+        {},
+    ),
+    "endless_str_of_an_error": (
+        "class A:\n    def __str__(self):\n        while True:\n            pass\nraise ValueError(A())",
+        "max_steps",
+        {"max_steps": 10000},
+    ),
+    "endless_str_of_an_assertion": (
+        "class A:\n    def __str__(self):\n        while True:\n            pass\nassert False, A()",
+        "max_steps",
+        {"max_steps": 10000},
+    ),
+    "recursive_str_of_an_error": (
+        "class A:\n    def __str__(self):\n        return str(self)\nraise ValueError(A())",
+        "max_recursion_depth",
+        {},
+    ),
+    "nested_generator_expressions": (
+        "g = iter(range(10))\nfor i in range(1000):\n    g = (x for x in g)\nnext(g)",
+        "max_recursion_depth",
+        {},
+    ),
+    "nested_maps": (
+        "g = range(10)\nfor i in range(1000):\n    g = map(abs, g)\nlist(g)",
+        "max_recursion_depth",
+        {},
+    ),
+    "nested_maps_second_iterable": (
+        "g = range(10)\nfor i in range(1000):\n    g = map(max, [1], g)\nlist(g)",
+        "max_recursion_depth",
+        {},
+    ),
+    "nested_filters": (
+        "g = range(10)\nfor i in range(1000):\n    g = filter(None, g)\nlist(g)",
+        "max_recursion_depth",
+        {},
+    ),
+    "nested_zips": (
+        "g = range(10)\nfor i in range(1000):\n    g = zip(g)\nnext(iter(g))",
+        "max_recursion_depth",
+        {},
+    ),
+    "nested_enumerates": (
+        "g = range(10)\nfor i in range(1000):\n    g = enumerate(g)\nnext(g)",
+        "max_recursion_depth",
+        {},
+    ),
+    "nested_iters": (
+        "g = [1]\nfor i in range(1000):\n    g = iter(g)\nnext(g)",
+        "max_recursion_depth",
+        {},
+    ),
 }
 
 
@@ -185,3 +904,47 @@ def test_a_stopped_run_leaves_the_engine_as_it_was() -> None:
     assert record.error is not None
     assert _grad_mode.is_grad_enabled() and _trace.active() is None
     assert _printing.get_printoptions() == options
+
+
+# Programs that crashed the interpreter itself (CPython recurses in C without a stack check when it hashes
+# a deeply nested tuple or resumes a deep chain of iterators). They run in a child process, so a regression
+# shows as a failed test rather than a dead test run.
+CRASHERS = {
+    "deep_tuple_hash": "t = ()\nfor i in range(300000):\n    t = (t,)\nd = {t: 1}",
+    "deep_tuple_set": "t = ()\nfor i in range(300000):\n    t = (t,)\ns = {t}",
+    "deep_generator_chain": "g = iter(range(10))\nfor i in range(100000):\n    g = (x for x in g)\nnext(g)",
+    "deep_iter_chain": "g = [1]\nfor i in range(100000):\n    g = iter(g)\nnext(g)",
+    "deep_enumerate_chain": "g = range(10)\nfor i in range(100000):\n    g = enumerate(g)\nnext(g)",
+}
+
+_CHILD = """
+import json, sys
+from engine.sandbox import run
+results = {}
+for name, source in json.loads(sys.stdin.read()).items():
+    error = run(source).error
+    results[name] = None if error is None else [error.kind, error.params.get("limit_name")]
+print(json.dumps(results))
+"""
+
+
+def test_programs_that_crashed_the_interpreter_are_stopped_by_a_limit() -> None:
+    root = Path(__file__).resolve().parents[2]
+    child = subprocess.run(
+        [sys.executable, "-c", _CHILD],
+        input=json.dumps(CRASHERS),
+        capture_output=True,
+        text=True,
+        cwd=root,
+        timeout=300,
+        check=False,
+    )
+    assert child.returncode == 0, child.stderr[-2000:]
+    results = json.loads(child.stdout)
+    assert results == {
+        "deep_tuple_hash": ["LimitExceeded", "max_compare_items"],
+        "deep_tuple_set": ["LimitExceeded", "max_compare_items"],
+        "deep_generator_chain": ["LimitExceeded", "max_recursion_depth"],
+        "deep_iter_chain": ["LimitExceeded", "max_recursion_depth"],
+        "deep_enumerate_chain": ["LimitExceeded", "max_recursion_depth"],
+    }

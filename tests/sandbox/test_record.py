@@ -6,8 +6,12 @@ import pickle
 
 import numpy as np
 
+import engine
+import engine.nn as nn
 from engine.sandbox import BackwardCall, GradsZeroed, Limits, LoopIteration, OptimizerStep, TensorCreated
 from engine.sandbox import run as sandbox_run
+from engine.sandbox.recorder import named_parameters
+from engine.sandbox.runner import _Run
 from tests.sandbox.helpers import run
 
 TRAINING = """\
@@ -173,6 +177,42 @@ def test_large_arrays_are_stored_as_a_preview() -> None:
     )
     info = record.graph.tensors[record.names["big"]]
     assert info.shape == (5000,) and info.value.size == 100 and info.value[-1] == 99.0
+
+
+def test_arrays_are_cut_to_the_preview_while_the_program_runs() -> None:
+    # The recorder copies gradients and graphs at every backward call: cut as they are copied, a training
+    # loop over a big model keeps previews, not a full copy of every weight per epoch.
+    source = (
+        "import torch\nw = torch.arange(5000.0, requires_grad=True)\n"
+        "for i in range(3):\n    (w * 2).sum().backward()\n"
+    )
+    program = _Run(source, Limits(record_array_elements=100), 0)
+    program.execute()
+    recorded = [event for event in program.recorder.events if isinstance(event, BackwardCall)]
+    arrays = [
+        array for call in recorded for array in (*call.grads_before.values(), *call.grads_after.values())
+    ]
+    arrays += [info.value for call in recorded for info in call.graph.tensors.values()]
+    arrays += [step.grad_in for call in recorded for step in call.steps]
+    assert len(recorded) == 3 and all(a is None or a.size <= 100 for a in arrays)
+    assert any(a is not None and a.size == 100 and a[-1] == 198.0 for a in arrays)
+
+
+def test_parameter_labels_follow_named_parameters_order() -> None:
+    shared = nn.Linear(2, 2)
+
+    class Model(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.head = nn.Sequential(nn.Linear(1, 2), nn.ReLU(), shared)
+            self.again = shared
+            self.layers = nn.ModuleList([nn.Linear(2, 3), nn.Sequential(nn.Linear(3, 3), shared)])
+            self.scale = nn.Parameter(engine.ones(2))
+            self.empty = None
+
+    model = Model()
+    expected = [(name, id(p)) for name, p in model.named_parameters()]
+    assert [(name, id(p)) for name, p in named_parameters(model)] == expected
 
 
 def test_backward_details_are_capped() -> None:
