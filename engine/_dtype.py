@@ -64,6 +64,19 @@ def scalar_type_name(numpy_dtype: np.dtype) -> str:
     return _SCALAR_TYPE_NAMES[np.dtype(numpy_dtype).name]
 
 
+# The C++ names some of torch's messages print instead ("expected m1 and m2 to have the same dtype, but
+# got: float != long int").
+_CPP_TYPE_NAMES = {
+    "float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
+    "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool",
+}
+
+
+def cpp_type_name(numpy_dtype: np.dtype) -> str:
+    """The C++ element type torch names for a numpy dtype: float, long int ..."""
+    return _CPP_TYPE_NAMES[np.dtype(numpy_dtype).name]
+
+
 def legacy_type_name(numpy_dtype: np.dtype) -> str:
     """The legacy tensor type name for a numpy dtype: torch.FloatTensor, torch.LongTensor ..."""
     return f"torch.{scalar_type_name(numpy_dtype)}Tensor"

@@ -13,6 +13,7 @@ import numpy as np
 
 from engine import _dtype
 from engine._dispatch import apply, run
+from engine._dtype import cpp_type_name
 from engine._optable import TABLE
 from engine._tensor import Tensor, _normalize_dim
 
@@ -329,14 +330,9 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
 
 def _dtype_check_pair(a: Tensor, b: Tensor, what: str) -> None:
     if a._data.dtype != b._data.dtype:
-        left = _legacy_scalar_name(a._data.dtype)
-        right = _legacy_scalar_name(b._data.dtype)
+        left = cpp_type_name(a._data.dtype)
+        right = cpp_type_name(b._data.dtype)
         raise RuntimeError(f"expected {what} to have the same dtype, but got: {left} != {right}")
-
-
-def _legacy_scalar_name(dtype: np.dtype) -> str:
-    return {"float32": "float", "float64": "double", "int64": "long int", "bool": "bool"}.get(
-        np.dtype(dtype).name, np.dtype(dtype).name)
 
 
 def check_mm_shapes(mat1: Tensor, mat2: Tensor) -> None:

@@ -27,10 +27,10 @@ from engine import (
     _trace,
 )
 from engine._dispatch import apply
+from engine._dtype import cpp_type_name
 from engine._dtype import scalar_type_name as _scalar_name
 from engine._functions import (
     _as_operand,
-    _legacy_scalar_name,
     _require_tensor,
     _unary,
     add,
@@ -687,7 +687,7 @@ def _stand_in(tensor: Tensor) -> Tensor:
 
 
 def _in_place(tensor: Tensor, compute: Callable[..., Tensor], *others: Any, check_cast: bool = True,
-              legacy_target_name: bool = False) -> Tensor:
+              cpp_target_name: bool = False) -> Tensor:
     """Run `compute(tensor, *others)` out of place, then write the result into `tensor` itself."""
     view = tensor._view_of
     _check_leaf(tensor if view is None else view.base, through_view=view is not None)
@@ -697,7 +697,7 @@ def _in_place(tensor: Tensor, compute: Callable[..., Tensor], *others: Any, chec
     with _trace.recording(None):
         # The out-of-place result is an intermediate the user never sees.
         result = compute(source, *others)
-    _check_fits(tensor, result, check_cast, legacy_target_name)
+    _check_fits(tensor, result, check_cast, cpp_target_name)
     if not tensor._data.flags.writeable:
         raise RuntimeError(OVERLAPPING_WRITE)
     np.copyto(tensor._data, result._data, casting="unsafe")
@@ -712,7 +712,7 @@ def _in_place(tensor: Tensor, compute: Callable[..., Tensor], *others: Any, chec
 
 
 def _check_fits(tensor: Tensor, result: Tensor, check_cast: bool,
-                legacy_target_name: bool) -> None:
+                cpp_target_name: bool) -> None:
     if result._data.shape != tensor._data.shape:
         raise RuntimeError(
             f"output with shape {list(tensor._data.shape)} doesn't match the broadcast shape "
@@ -720,7 +720,7 @@ def _check_fits(tensor: Tensor, result: Tensor, check_cast: bool,
         )
     source, target = result._data.dtype, tensor._data.dtype
     if check_cast and not _can_cast(source, target):
-        target_name = _legacy_scalar_name(target) if legacy_target_name else _scalar_name(target)
+        target_name = cpp_type_name(target) if cpp_target_name else _scalar_name(target)
         raise RuntimeError(
             f"result type {_scalar_name(source)} can't be cast to the desired output type {target_name}"
         )
@@ -872,7 +872,7 @@ def _bind_methods() -> None:
     for name, function in _IN_PLACE.items():
         setattr(Tensor, name, _in_place_method(function))
     # torch names the integer target the C way in clamp_'s cast error ("long int").
-    Tensor.clamp_ = Tensor.clip_ = _in_place_method(clamp, legacy_target_name=True)
+    Tensor.clamp_ = Tensor.clip_ = _in_place_method(clamp, cpp_target_name=True)
     for dunder, method in _IN_PLACE_OPERATORS.items():
         setattr(Tensor, dunder, getattr(Tensor, method))
     for name, function in {"fill_": fill_, "zero_": zero_, "copy_": copy_, "uniform_": uniform_,

@@ -18,6 +18,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from engine.figures.graph_figure import (
+    MARGIN,
     MODEBAR_STRIP,
     Canvas,
     arrow_trace,
@@ -486,11 +487,15 @@ def backward_animation(source: Any, *, theme: str = "light", direction: str = AU
     ]
     figure.update_layout(title=_title(states, 0 if states else None, call, lang))
     if states:
-        figure.update_layout(updatemenus=[_play_buttons(frame_ms, lang)], sliders=[_slider(states, lang)])
+        buttons = _play_buttons(frame_ms, lang)
+        # The slider starts where the buttons end (their words are longer in some languages).
+        labels = sum(text_width(button["label"], BUTTON_FONT) + 24 for button in buttons["buttons"])
+        start = min(0.5, (labels + 16) / max(1.0, canvas.placement.width - 2 * MARGIN))
+        figure.update_layout(updatemenus=[buttons], sliders=[_slider(states, lang, start)])
     return figure
 
 
-ANIMATION_CONTROLS = 90  # px under the plot for the play buttons and the slider
+ANIMATION_CONTROLS = 120  # px under the plot for the play buttons and the slider
 
 
 def _frame_args(duration: int) -> dict[str, Any]:
@@ -498,10 +503,13 @@ def _frame_args(duration: int) -> dict[str, Any]:
             "transition": {"duration": 0}}
 
 
+BUTTON_FONT = 12
+
+
 def _play_buttons(frame_ms: int, lang: str) -> dict[str, Any]:
     return {
         "type": "buttons", "direction": "left", "showactive": False, "x": 0.0, "y": 0, "xanchor": "left",
-        "yanchor": "top", "pad": {"t": 40, "r": 10},
+        "yanchor": "top", "pad": {"t": 40, "r": 10}, "font": {"size": BUTTON_FONT},
         "buttons": [
             {"label": "▶ " + text("anim.play", lang), "method": "animate",
              "args": [None, _frame_args(frame_ms)]},
@@ -511,9 +519,9 @@ def _play_buttons(frame_ms: int, lang: str) -> dict[str, Any]:
     }
 
 
-def _slider(states: list[StepState], lang: str) -> dict[str, Any]:
+def _slider(states: list[StepState], lang: str, start: float) -> dict[str, Any]:
     return {
-        "active": 0, "x": 0.18, "len": 0.82, "y": 0, "yanchor": "top", "pad": {"t": 30},
+        "active": 0, "x": start, "len": 1 - start, "y": 0, "yanchor": "top", "pad": {"t": 30},
         "currentvalue": {"prefix": text("anim.slider", lang)},
         "steps": [{"label": str(state.index + 1), "method": "animate",
                    "args": [[str(state.index)], _frame_args(0)]} for state in states],

@@ -19,7 +19,7 @@ import networkx as nx
 import numpy as np
 import plotly.graph_objects as go
 
-from engine.figures.labels import LABEL_FONT, node_lines, node_name, text_box, text_width
+from engine.figures.labels import LABEL_FONT, node_lines, node_name, text_box
 from engine.figures.palette import HIGHLIGHT, KIND_ORDER, YELLOW, kind_style
 from engine.figures.placement import (
     AUTO,
@@ -53,7 +53,8 @@ CURVE_POINTS = 9
 MIN_PLOT_HEIGHT = 240  # px
 MAX_PLOT_HEIGHT = 1000  # px; a taller drawing opens on the part nearest its output (pan for the rest)
 LEGEND_FONT = 11
-LEGEND_ROW = 22  # px per row of legend entries
+LEGEND_ROW = 21  # px per row of legend entries
+LEGEND_CHAR_EM = 0.5
 # px along the top kept for plotly's tool bar (zoom, pan, reset), which would otherwise cover the legend
 MODEBAR_STRIP = 26
 _FLAG_FIELDS = (
@@ -386,7 +387,11 @@ def region_layout(canvas: Canvas) -> tuple[list[dict], list[dict]]:
 
 
 def selection_traces(canvas: Canvas, selected: Hashable) -> list[go.Scatter]:
-    """Rings around the selected node, its ancestors and descendants, and the edges between them."""
+    """Halos under the selected node, its ancestors and descendants, and the edges between them.
+
+    Filled halos under the nodes rather than rings over them: a label starts just past its marker, and a
+    ring's line would run through its first letters.
+    """
     ancestors, descendants = lineage(canvas.graph, selected)
     up = ancestors | {selected}
     down = descendants | {selected}
@@ -395,11 +400,12 @@ def selection_traces(canvas: Canvas, selected: Hashable) -> list[go.Scatter]:
     traces = [arrow_trace(x, y, sizes, {"color": HIGHLIGHT, "width": 2.4, "dash": "solid"},
                           meta={"role": "selection_edges"})]
     family = [node for node in canvas.graph if node in ancestors or node in descendants]
-    for nodes, size, width in ((family, 26, 1.5), ([selected], 34, 3)):
+    for nodes, size, opacity in ((family, 24, 0.28), ([selected], 32, 0.5)):
         fx, fy = canvas.xy(nodes)
         traces.append(go.Scatter(
             x=fx, y=fy, mode="markers", showlegend=False, hoverinfo="skip", meta={"role": "selection"},
-            marker={"symbol": "circle-open", "size": size, "color": HIGHLIGHT, "line": {"width": width}},
+            marker={"symbol": "circle", "size": size, "color": HIGHLIGHT, "opacity": opacity,
+                    "line": {"width": 0}},
         ))
     return traces
 
@@ -494,6 +500,12 @@ def figure_extent(canvas: Canvas, extra: Iterable[Box] = ()) -> tuple[list[float
             x0, x1, _, _ = _span(shown)
         x_range = _window(x0 - MARGIN / 2, x1 + MARGIN / 2, room, keep_high=False,
                           spans=[(b[0], b[1]) for b in shown], centre=False)
+    # The height is the figure's own: a window that stepped past a cut box shrinks instead of
+    # showing empty room.
+    y_range = [max(y_range[0], y0 - MARGIN), min(y_range[1], y1 + MARGIN)]
+    if y_range[1] - y_range[0] < plot_height:
+        plot_height = max(MIN_PLOT_HEIGHT, y_range[1] - y_range[0])
+        y_range = _window(y_range[0], y_range[1], plot_height, keep_high=True)
     return x_range, y_range, plot_height
 
 
@@ -510,10 +522,12 @@ def legend_height(names: Sequence[str], width: float) -> float:
     """The px the horizontal legend takes above the plot, its entries wrapped in rows at `width`."""
     if not names:
         return 0.0
+    # A legend wraps at the figure's edge. Its entries are measured closer than labels are: an entry
+    # that takes more room than this only pushes the legend into the tool bar's strip above it.
     rows, used = 1, 0.0
     for name in names:
-        item = 44 + text_width(name, LEGEND_FONT)
-        if used and used + item > plot_width(width):
+        item = 40 + LEGEND_CHAR_EM * LEGEND_FONT * len(name)
+        if used and used + item > width - MARGIN:
             rows, used = rows + 1, 0.0
         used += item
     return rows * LEGEND_ROW + 6

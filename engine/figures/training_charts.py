@@ -14,7 +14,6 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from engine.figures.labels import text_width
 from engine.figures.palette import OKABE_ITO
 from engine.figures.texts import text
 from engine.figures.theme import background_layout, get_theme
@@ -95,7 +94,7 @@ def _legend_rows(names: Sequence[str], width: float) -> int:
     """How many rows a horizontal legend of `names` takes at `width` px."""
     rows, used = 1, 0.0
     for name in names:
-        item = 44 + text_width(name, LEGEND_FONT)
+        item = 40 + 0.5 * LEGEND_FONT * len(name)  # a legend entry: its line sample and its words
         if used and used + item > width - 20:
             rows, used = rows + 1, 0.0
         used += item

@@ -18,7 +18,7 @@ from engine import (
     _random,
 )
 from engine._dispatch import apply as _apply
-from engine._dtype import scalar_type_name
+from engine._dtype import scalar_type_name as _scalar_type_name
 from engine._functions import broadcast_shape as _broadcast_shape
 from engine._functions import check_mm_shapes as _check_mm_shapes
 from engine._functions import result_type as _result_type
@@ -43,7 +43,7 @@ __all__ = [
 REDUCTIONS = ("none", "mean", "sum")
 
 def _scalar_name(tensor: Tensor) -> str:
-    return scalar_type_name(tensor._data.dtype)
+    return _scalar_type_name(tensor._data.dtype)
 
 
 def _check_tensor(value: Any, function: str, argument: str, position: int) -> None:

@@ -12,7 +12,8 @@ import warnings
 import numpy as np
 
 from engine import _random
-from engine._tensor import Tensor, write_in_place
+from engine._tensor import Tensor
+from engine._tensor import write_in_place as _write_in_place
 
 __all__ = [
     "calculate_gain",
@@ -41,7 +42,7 @@ def _filled(tensor: Tensor) -> Tensor:
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
-    write_in_place(tensor, val)
+    _write_in_place(tensor, val)
     return tensor
 
 

@@ -346,10 +346,12 @@ class ExpressionCompiler:
         items = self._items(node.elts)
         check_keys = self.guards.check_keys
 
+        hashed_set = self.guards.hashed_set
+
         def build_set(frame: Frame) -> set[Any]:
             values = items(frame)
             check_keys(values)
-            return set(values)
+            return hashed_set(values)
 
         return build_set
 
@@ -357,7 +359,7 @@ class ExpressionCompiler:
         parts = [
             (self.expr(k) if k is not None else None, self.expr(v)) for k, v in zip(node.keys, node.values)
         ]
-        check_size, check_key = self.guards.check_size, self.guards.check_key
+        check_key = self.guards.check_key
         bounded = self.guards.bounded_list
 
         def build_dict(frame: Frame) -> dict[Any, Any]:
@@ -367,8 +369,7 @@ class ExpressionCompiler:
                     mapping = value(frame)
                     names = bounded(mapping.keys())
                     self.guards.check_keys(names)
-                    result.update((k, mapping[k]) for k in names)
-                    check_size(result)
+                    self.guards.hashed_dict(((k, mapping[k]) for k in names), result)
                 else:
                     new_key = key(frame)
                     check_key(new_key)

@@ -338,9 +338,40 @@ class Guards:
             self.too_much_comparing()
 
     def check_keys(self, keys: Any) -> None:
+        """Keys hashed together (set(items), dict.fromkeys): tuples and big ints cost their size each time."""
+        budget, spent = self.max_compare, 0
         for key in keys:
-            if type(key) is tuple:
-                self.check_key(key)
+            kind = type(key)
+            if kind is tuple:
+                spent += nested_items(key, budget)
+            elif kind is int:
+                spent += key.bit_length() // 3000
+            else:
+                continue
+            if spent > budget:
+                self.too_much_comparing()
+
+    def hashed_set(self, items: Iterable[Any], kind: type = set) -> Any:
+        """`set(items)` one item at a time: a list of keys with equal hashes (k * (2**61 - 1)) makes
+        every insertion compare with all the earlier ones, and one C call would do them all at once."""
+        result: set[Any] = set()
+        add = result.add
+        for item in self.ticking(items):
+            add(item)
+        self.check_size(result)
+        return result if kind is set else kind(result)
+
+    def hashed_dict(self, pairs: Iterable[Any], target: dict[Any, Any] | None = None) -> dict[Any, Any]:
+        """`dict(pairs)` (or `target.update(pairs)`) one pair at a time, for the same reason."""
+        result: dict[Any, Any] = {} if target is None else target
+        for index, pair in enumerate(self.ticking(pairs)):
+            try:
+                key, value = pair
+            except (TypeError, ValueError):
+                raise _pair_error(index, pair) from None
+            result[key] = value
+        self.check_size(result)
+        return result
 
     def sort_in_place(self, items: list[Any], key: Callable[[Any], Any] | None, reverse: bool) -> None:
         """`items.sort(key=..., reverse=...)` with the cost of comparing nested containers checked."""
@@ -487,6 +518,15 @@ class Guards:
         self.check_repr(
             value, self.max_string, lambda: self.string_too_long(repr_cost(value, self.max_string))
         )
+
+
+def _pair_error(index: int, pair: Any) -> Exception:
+    """Python's own message for an element of dict(pairs) that is not a pair."""
+    try:
+        length = len(pair)
+    except TypeError:
+        return TypeError(f"cannot convert dictionary update sequence element #{index} to a sequence")
+    return ValueError(f"dictionary update sequence element #{index} has length {length}; 2 is required")
 
 
 def _broadcast_or_none(shape: tuple[int, ...] | None, other: tuple[int, ...]) -> tuple[int, ...] | None:

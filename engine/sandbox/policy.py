@@ -454,11 +454,7 @@ def _consuming(method: Callable[..., Any], owner: Any, name: str, guards: Guards
     def call(*args: Any, **kwargs: Any) -> Any:
         materialized = [_bounded(arg, guards) for arg in args]
         if isinstance(owner, dict | set | frozenset) or name == "fromkeys":
-            for argument in materialized:
-                if isinstance(argument, list | tuple | set | frozenset):
-                    guards.check_keys(argument)
-                elif isinstance(argument, dict):
-                    guards.check_keys(argument.keys())
+            materialized = [_hashed(argument, owner, name, guards) for argument in materialized]
         if name == "join":
             pieces = materialized[0] if materialized else []
             size = sum(len(p) for p in pieces if isinstance(p, str | bytes)) + len(owner) * len(pieces)
@@ -574,6 +570,23 @@ def _from_bytes(method: Callable[..., Any], guards: Guards) -> Callable[..., Any
         return method(*args, **kwargs)
 
     return from_bytes
+
+
+def _hashed(argument: Any, owner: Any, name: str, guards: Guards) -> Any:
+    """An argument a set or dict method will hash: its keys costed, and a list or tuple of them turned
+    into a set (or, for dict.update, a dict) one item at a time (Guards.hashed_set)."""
+    if isinstance(argument, dict):
+        guards.check_keys(argument.keys())
+        return argument
+    if not isinstance(argument, list | tuple):
+        return argument  # a set or frozenset: its hashes are stored, C reuses them
+    if isinstance(owner, dict) and name == "update":
+        guards.check_keys(pair[0] for pair in argument if type(pair) is tuple and pair)
+        return guards.hashed_dict(argument)
+    guards.check_keys(argument)
+    if name == "fromkeys":  # a dict keeps the order of the keys
+        return guards.hashed_dict((key, None) for key in argument)
+    return guards.hashed_set(argument)
 
 
 def _bounded(value: Any, guards: Guards) -> Any:

@@ -31,7 +31,7 @@ from engine.sandbox.record import RunRecord, finalize
 from engine.sandbox.recorder import Recorder
 from engine.sandbox.safe_builtins import SafeBuiltins, guarded_math
 from engine.sandbox.scope import ScopeError, TooDeep, analyse
-from engine.sandbox.state import RunState
+from engine.sandbox.state import RunState, Watchdog
 from engine.snapshot import GraphSnapshot
 
 _RUN_LOCK = threading.Lock()
@@ -190,7 +190,7 @@ class _Run:
             limit = self.limits.max_nesting
             return LimitExceeded("limit_nesting", exc.line, limit=limit, limit_name="max_nesting").to_error()
         try:
-            with _trace.recording(context.recorder), self._warnings():
+            with _trace.recording(context.recorder), self._warnings(), Watchdog(state):
                 state.start()
                 interpreter.run_module(body)
             return None

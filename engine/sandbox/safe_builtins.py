@@ -176,21 +176,30 @@ class SafeBuiltins:
     def set(self, iterable: Iterable[Any] = ()) -> set[Any]:
         items = self.guards.bounded_list(iterable, "set")
         self.guards.check_keys(items)
-        return builtins.set(items)
+        return self.guards.hashed_set(items)
 
     def frozenset(self, iterable: Iterable[Any] = ()) -> frozenset[Any]:
         items = self.guards.bounded_list(iterable, "frozenset")
         self.guards.check_keys(items)
-        return builtins.frozenset(items)
+        return self.guards.hashed_set(items, builtins.frozenset)
 
     def dict(self, *args: Any, **kwargs: Any) -> dict[Any, Any]:
-        if args and hasattr(args[0], "keys"):
-            self.guards.check_keys(self.guards.bounded_list(args[0].keys(), "dict"))
-        elif args:
-            pairs = self.guards.bounded_list(args[0], "dict")
-            self.guards.check_keys(pair[0] for pair in pairs if type(pair) is builtins.tuple and pair)
-            args = (pairs, *args[1:])
-        return self.guards.check_size(builtins.dict(*args, **kwargs))
+        if len(args) > 1:
+            raise TypeError(f"dict expected at most 1 argument, got {len(args)}")
+        guards = self.guards
+        if not args:
+            return guards.check_size(builtins.dict(**kwargs))
+        source = args[0]
+        if hasattr(source, "keys"):
+            keys = guards.bounded_list(source.keys(), "dict")
+            guards.check_keys(keys)
+            pairs: Iterable[Any] = ((key, source[key]) for key in keys)
+        else:
+            pairs = guards.bounded_list(source, "dict")
+            guards.check_keys(pair[0] for pair in pairs if type(pair) is builtins.tuple and pair)
+        result = guards.hashed_dict(pairs)
+        result.update(kwargs)
+        return guards.check_size(result)
 
     def sorted(
         self, iterable: Iterable[Any], /, *, key: Callable[[Any], Any] | None = None, reverse: bool = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from typing import Any
 
@@ -11,7 +12,7 @@ from engine.sandbox.limits import Limits
 
 # Between two full checks (clock, memory) the interpreter only increments a counter.
 CHECK_EVERY = 256
-# ... unless steps are slow: then the checks come about this often (seconds).
+# ... and a watchdog asks for a check this often (seconds), however long each step takes.
 CHECK_SECONDS = 0.02
 
 try:
@@ -54,16 +55,13 @@ class RunState:
         # Loops currently running: [loop_line, body_line, index, index_already_recorded].
         self.loops: list[list[Any]] = []
         self.deadline = time.monotonic() + limits.max_seconds
-        self.last_check_time = time.monotonic()
-        self.last_check_steps = 0
         self.memory_base = resident_bytes()
 
     # -- the step budget --------------------------------------------------------------------------------
 
     def start(self) -> None:
         """Start the clock: the limits count from here."""
-        self.last_check_time = time.monotonic()
-        self.deadline = self.last_check_time + self.limits.max_seconds
+        self.deadline = time.monotonic() + self.limits.max_seconds
         self.next_check = min(CHECK_EVERY, self.limits.max_steps + 1)
 
     def tick(self) -> None:
@@ -79,20 +77,10 @@ class RunState:
         limits = self.limits
         if self.steps > limits.max_steps:
             self.abort("limit_steps", "max_steps", limits.max_steps)
-        now = time.monotonic()
-        if now > self.deadline:
+        if time.monotonic() > self.deadline:
             self.abort("limit_time", "max_seconds", limits.max_seconds)
         self.check_memory()
-        self.next_check = min(self.steps + self._check_interval(now), limits.max_steps + 1)
-
-    def _check_interval(self, now: float) -> int:
-        """Steps until the next check: CHECK_EVERY for quick steps, fewer when each step takes long (a big
-        matrix product, a set of colliding keys), so the clock is read about every CHECK_SECONDS."""
-        elapsed, steps = now - self.last_check_time, self.steps - self.last_check_steps
-        self.last_check_time, self.last_check_steps = now, self.steps
-        if steps <= 0 or elapsed * CHECK_EVERY <= CHECK_SECONDS * steps:
-            return CHECK_EVERY
-        return max(1, int(CHECK_SECONDS * steps / elapsed))
+        self.next_check = min(self.steps + CHECK_EVERY, limits.max_steps + 1)
 
     def check_memory(self) -> None:
         if self.memory_base and resident_bytes() - self.memory_base > self.limits.max_memory_bytes:
@@ -124,3 +112,29 @@ class RunState:
 
     def output_room(self) -> int:
         return self.limits.max_output_chars - self.output_size
+
+
+class Watchdog:
+    """Asks a running program for a check (clock, memory) every CHECK_SECONDS from its own thread.
+
+    The step count alone would let 256 slow steps pass between two checks (256 matrix products of a
+    fifth of a second each); the watchdog sets `next_check` to 0, so the next step checks. A single C
+    call still runs to its end: the guards keep each one bounded.
+    """
+
+    def __init__(self, state: RunState) -> None:
+        self.state = state
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._watch, name="sandbox-watchdog", daemon=True)
+
+    def _watch(self) -> None:
+        while not self.stopped.wait(CHECK_SECONDS):
+            self.state.next_check = 0
+
+    def __enter__(self) -> Watchdog:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stopped.set()
+        self.thread.join()

@@ -49,6 +49,10 @@ def _matmul_mismatch(lib):
     lib.ones(3, 2) @ lib.ones(3, 2)
 
 
+def _matmul_dtype_mismatch_names_the_cpp_types(lib):
+    lib.ones(2, 2, dtype=lib.int32) @ lib.ones(2, 2, dtype=lib.float16)
+
+
 def _matvec_mismatch(lib):
     lib.ones(3, 2) @ lib.ones(3)
 
@@ -117,6 +121,7 @@ CASES = [
     _broadcast_mismatch,
     _broadcast_mismatch_2d,
     _matmul_mismatch,
+    _matmul_dtype_mismatch_names_the_cpp_types,
     _matvec_mismatch,
     _dot_mismatch,
     _backward_without_grad_fn,
