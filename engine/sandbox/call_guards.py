@@ -21,6 +21,8 @@ _FACTORIES = ("ones", "zeros", "empty", "rand", "randn")
 _NEW_FACTORIES = ("new_ones", "new_zeros", "new_empty")
 _JOINS = ("cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack", "row_stack")
 _PAIRS = ("matmul", "mm", "bmm")
+# More dimensions than any shape can have (numpy allows 32); the args tuple counts as one level.
+_MAX_DIMENSIONS = 64
 
 
 def _number(value: Any) -> float | None:
@@ -37,13 +39,16 @@ def _number(value: Any) -> float | None:
     return None
 
 
-def _dimensions(value: Any) -> list[int]:
+def _dimensions(value: Any, depth: int = 0) -> list[int]:
     """The ints of a size argument: `3`, `(2, 3)`, `torch.Size([2, 3])` (and what int() makes of a
-    float or a one-element tensor, as the engine does)."""
+    float or a one-element tensor, as the engine does). A size is at most a sequence of numbers inside
+    the arguments: anything nested deeper, or longer than any shape, is not one (the engine says so)."""
     if isinstance(value, int) and not isinstance(value, bool):
         return [value]
     if isinstance(value, tuple | list):
-        return [d for item in value for d in _dimensions(item)]
+        if depth >= 2 or len(value) > _MAX_DIMENSIONS:
+            return []
+        return [d for item in value for d in _dimensions(item, depth + 1)]
     number = _number(value)
     if number is None or not math.isfinite(number):
         return []

@@ -344,9 +344,7 @@ class ExpressionCompiler:
 
     def e_Set(self, node: ast.Set) -> Expr:
         items = self._items(node.elts)
-        check_keys = self.guards.check_keys
-
-        hashed_set = self.guards.hashed_set
+        check_keys, hashed_set = self.guards.check_keys, self.guards.hashed_set
 
         def build_set(frame: Frame) -> set[Any]:
             values = items(frame)
@@ -359,8 +357,13 @@ class ExpressionCompiler:
         parts = [
             (self.expr(k) if k is not None else None, self.expr(v)) for k, v in zip(node.keys, node.values)
         ]
-        check_key = self.guards.check_key
-        bounded = self.guards.bounded_list
+        guards = self.guards
+        check_key, check_keys, bounded, hashed_dict = (
+            guards.check_key,
+            guards.check_keys,
+            guards.bounded_list,
+            guards.hashed_dict,
+        )
 
         def build_dict(frame: Frame) -> dict[Any, Any]:
             result: dict[Any, Any] = {}
@@ -368,8 +371,8 @@ class ExpressionCompiler:
                 if key is None:  # {**mapping}
                     mapping = value(frame)
                     names = bounded(mapping.keys())
-                    self.guards.check_keys(names)
-                    self.guards.hashed_dict(((k, mapping[k]) for k in names), result)
+                    check_keys(names)
+                    hashed_dict(((k, mapping[k]) for k in names), result)
                 else:
                     new_key = key(frame)
                     check_key(new_key)
@@ -449,10 +452,6 @@ class ExpressionCompiler:
 
         return first_iterable, frames, scope
 
-    def _checked_key(self, key: Any) -> Any:
-        self.guards.check_key(key)
-        return key
-
     def _new_frame(self, frame: Frame) -> Frame:
         return Frame({}, frame.up if type(frame) is ClassFrame else frame, frame.cell)
 
@@ -485,19 +484,39 @@ class ExpressionCompiler:
     def e_SetComp(self, node: ast.SetComp) -> Expr:
         first, frames, scope = self._comprehension_loop(node)
         element = self._element_compiler(scope)(node.elt)
-        new_frame, check_size, checked = self._new_frame, self.guards.check_size, self._checked_key
-        return lambda frame: check_size(
-            {checked(element(inner)) for inner in frames(new_frame(frame), iter(first(frame)))}
-        )
+        new_frame, check_key, limit = self._new_frame, self.guards.check_key, self.guards.max_items
+        too_long = self.guards.sequence_too_long
+
+        def set_comprehension(frame: Frame) -> set[Any]:
+            result = set()
+            for inner in frames(new_frame(frame), iter(first(frame))):
+                item = element(inner)
+                check_key(item)
+                result.add(item)
+                if len(result) > limit:
+                    too_long("set", len(result))
+            return result
+
+        return set_comprehension
 
     def e_DictComp(self, node: ast.DictComp) -> Expr:
         first, frames, scope = self._comprehension_loop(node)
         compile_in_scope = self._element_compiler(scope)
         key, value = compile_in_scope(node.key), compile_in_scope(node.value)
-        new_frame, check_size, checked = self._new_frame, self.guards.check_size, self._checked_key
-        return lambda frame: check_size(
-            {checked(key(inner)): value(inner) for inner in frames(new_frame(frame), iter(first(frame)))}
-        )
+        new_frame, check_key, limit = self._new_frame, self.guards.check_key, self.guards.max_items
+        too_long = self.guards.sequence_too_long
+
+        def dict_comprehension(frame: Frame) -> dict[Any, Any]:
+            result = {}
+            for inner in frames(new_frame(frame), iter(first(frame))):
+                new_key = key(inner)
+                check_key(new_key)
+                result[new_key] = value(inner)
+                if len(result) > limit:
+                    too_long("dict", len(result))
+            return result
+
+        return dict_comprehension
 
     def e_GeneratorExp(self, node: ast.GeneratorExp) -> Expr:
         first, frames, scope = self._comprehension_loop(node)
@@ -619,6 +638,8 @@ class ExpressionCompiler:
             guard = intercept = None
         if guard is not None:
             guard(checked, checked_args, kwargs or {})
+        if _is_engine_code(getattr(key, "__module__", None)):
+            self.guards.check_list_arguments(checked_args, kwargs)
         if getattr(key, "__name__", None) not in _NOT_BROADCASTING:
             self._check_broadcast_arguments(checked, checked_args, kwargs)
         if intercept is not None:
@@ -793,9 +814,13 @@ class ExpressionCompiler:
             container, index = self.expr(node.value), self.expr(node.slice)
             check_item = self.guards.check_item
 
+            slice_items = self.guards.slice_items
+
             def store_item(frame: Frame, value: Any) -> None:
                 target, key = container(frame), index(frame)
                 check_item(target, key)
+                if type(key) is slice and type(target) is list:
+                    value = slice_items(target, value)
                 target[key] = value
 
             return store_item
@@ -850,6 +875,15 @@ class ExpressionCompiler:
                 store(frame, check(item))
 
         return unpack
+
+
+def _is_engine_code(module: Any) -> bool:
+    """Whether a callable's `__module__` is the engine's (not the sandbox's own builtins and wrappers)."""
+    return (
+        isinstance(module, str)
+        and module.partition(".")[0] in ("engine", "torch")
+        and not module.startswith("engine.sandbox")
+    )
 
 
 def _local_loader(name: str) -> Expr:

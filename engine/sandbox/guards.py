@@ -17,7 +17,7 @@ import numpy as np
 
 from engine import _printing
 from engine._tensor import Tensor
-from engine.sandbox.costs import NESTED, data_elements, index_result_elements, nested_items
+from engine.sandbox.costs import NESTED, data_elements, index_result_elements, nested_items, scalar_cost
 from engine.sandbox.state import RunState
 
 _NUMBERS = frozenset({int, float, bool, complex})
@@ -267,6 +267,16 @@ class Guards:
             if count > limit:
                 self.sequence_too_long("list", count)
 
+    def check_list_arguments(self, args: Any, kwargs: dict[str, Any] | None) -> None:
+        """Lists given to an engine function become arrays (`torch.full((2,), rows)`, `x.fill_(rows)`):
+        [[0.0] * 10**4] * 10**4 costs ten thousand pointers to make and 10**8 numbers to convert."""
+        values = [*args, *kwargs.values()] if kwargs else args
+        for value in values:
+            if type(value) is list or type(value) is tuple:
+                count = data_elements(value, self.max_elements, tensors=False)
+                if count > self.max_elements:
+                    self.tensor_too_big(count)
+
     def check_index(self, tensor: Tensor, index: Any) -> None:
         """`tensor[index]` with lists or tensors as indices: refuse a result over the element limit."""
         if type(index) in (int, slice) or index is None or index is Ellipsis:
@@ -332,6 +342,12 @@ class Guards:
         elif type(key) is tuple and isinstance(container, dict):
             self.check_key(key)
 
+    def slice_items(self, target: list[Any], value: Any) -> list[Any]:
+        """`target[a:b] = value`: C would turn any iterable (range(10**9)) into a list first."""
+        items = self.bounded_list(value)
+        self.check_length(list, len(target) + len(items))
+        return items
+
     def check_key(self, key: Any) -> None:
         """A dict key or set item: hashing a tuple visits all of it, recursively in C."""
         if type(key) is tuple and nested_items(key, self.max_compare) > self.max_compare:
@@ -345,7 +361,7 @@ class Guards:
             if kind is tuple:
                 spent += nested_items(key, budget)
             elif kind is int:
-                spent += key.bit_length() // 3000
+                spent += scalar_cost(key) - 1
             else:
                 continue
             if spent > budget:
@@ -390,20 +406,16 @@ class Guards:
         if len(items) < 2:
             return
         kinds = set(map(type, items))
-        if not any(issubclass(kind, Tensor) for kind in kinds) and (
-            _COSTLY.isdisjoint(kinds) or nested_items(items, self.max_compare) <= len(items) + 1
-        ):
-            return  # plain numbers and short strings: C sorts a million of them quickly
-        budget, tensors = self.max_compare, []
+        has_tensors = any(issubclass(kind, Tensor) for kind in kinds)
+        if not has_tensors and _COSTLY.isdisjoint(kinds):
+            return  # plain numbers: C sorts a million of them quickly
         rounds = max(1, len(items).bit_length())
-        total = 0
-        for item in items:
-            total += (nested_items(item, budget, tensors) - 1) * rounds
-            if total > budget:
-                self.too_much_comparing()
+        allowed = self.max_compare // rounds  # what the items may cost beyond one step each
+        tensors: list[Tensor] = []
+        extra = nested_items(items, len(items) + 1 + allowed, tensors) - len(items) - 1
+        if extra > allowed:
+            self.too_much_comparing()
         self.check_tensors_compared(tensors)
-
-    # -- strings --------------------------------------------------------------------------------------
 
     def check_percent_format(self, template: str | bytes, args: Any) -> None:
         text = template.decode("latin-1") if isinstance(template, bytes) else template

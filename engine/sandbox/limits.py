@@ -26,8 +26,9 @@ class Limits:
     max_int_bits: int = 100_000
     max_string_length: int = 1_000_000
     max_sequence_length: int = 1_000_000  # items of a list, tuple, dict or set
-    # Items one comparison, hash or sort of nested containers may visit ([row] * 10**6 == other).
-    max_compare_items: int = 10_000_000
+    # Elements one comparison, hash or sort may visit, all the way down: `[row] * 10**6 == other` visits
+    # 10**12 (a long string or a big int counts as several). The default is about a third of a second of C.
+    max_compare_items: int = 50_000_000
     # Multiply-adds of one matrix product on integer, bool or float16 tensors (numpy has no fast path
     # for them; float32/float64 products count a hundredth, float16 ones five times).
     max_matmul_work: int = 1_000_000_000

@@ -239,10 +239,17 @@ class _Run:
     def _warnings(self) -> Iterator[None]:
         seen: set[tuple[str, str, int | None]] = set()
         state = self.state
+        thread = threading.get_ident()
+        elsewhere = warnings.showwarning
 
         def show(
             message: Any, category: type, filename: str, lineno: int, file: Any = None, line: Any = None
         ) -> None:
+            if threading.get_ident() != thread:
+                # The warnings machinery is process-wide: another session's warning is not this program's
+                # output (and must not be stopped by this program's output limit).
+                elsewhere(message, category, filename, lineno, file, line)
+                return
             key = (category.__name__, str(message), state.line)
             if key not in seen:
                 seen.add(key)

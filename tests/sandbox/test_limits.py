@@ -24,6 +24,10 @@ DEEP_TUPLE = "t = ()\nfor i in range(300):\n    t = (t,)\n"
 TORCH_NN = "import torch\nimport torch.nn as nn\n"
 TORCH_F = "import torch\nimport torch.nn.functional as F\n"
 TORCH = "import torch\n"
+LONG_TEXTS = "s1 = 'a' * 999999 + 'b'\ns2 = 'a' * 999999 + 'c'\n"
+BIG_INTS = "a = 2 ** 99999 + 1\nb = 2 ** 99999 + 2\n"
+COLLIDING = "P = 2**61 - 1\n"  # k * P all hash to 0
+ROWS = "import torch\nrows = [[0.0] * 10000] * 10000\nx = torch.ones(1, requires_grad=True)\n"
 
 # name -> (program, the Limits field that must stop it, smaller limits for speed)
 BOMBS: dict[str, tuple[str, str, dict[str, int]]] = {
@@ -838,6 +842,416 @@ BOMBS: dict[str, tuple[str, str, dict[str, int]]] = {
     "nested_iters": (
         "g = [1]\nfor i in range(1000):\n    g = iter(g)\nnext(g)",
         "max_recursion_depth",
+        {},
+    ),
+    "long_string_in_shared_list": (
+        LONG_TEXTS + "s1 in [s2] * 10**6",
+        "max_compare_items",
+        {},
+    ),
+    "long_string_count": (
+        LONG_TEXTS + "L = [s2] * 10**6\nL.count(s1)",
+        "max_compare_items",
+        {},
+    ),
+    "long_string_lists_equal": (
+        LONG_TEXTS + "[s1] * 10**6 == [s2] * 10**6",
+        "max_compare_items",
+        {},
+    ),
+    "long_strings_sorted_in_place": (
+        LONG_TEXTS + "L = [s1, s2] * 500000\nL.sort()",
+        "max_compare_items",
+        {},
+    ),
+    "long_strings_sorted": (
+        LONG_TEXTS + "sorted([s1, s2] * 500000)",
+        "max_compare_items",
+        {},
+    ),
+    "long_strings_max": (
+        LONG_TEXTS + "max([s1, s2] * 500000)",
+        "max_compare_items",
+        {},
+    ),
+    "long_bytes_in_shared_list": (
+        "b1 = b'a' * 999999 + b'b'\nb2 = b'a' * 999999 + b'c'\nb1 in [b2] * 10**6",
+        "max_compare_items",
+        {},
+    ),
+    "big_ints_sorted": (
+        BIG_INTS + "L = [a, b] * 500000\nL.sort()",
+        "max_compare_items",
+        {},
+    ),
+    "big_int_in_shared_list": (
+        BIG_INTS + "a in [b] * 10**6",
+        "max_compare_items",
+        {},
+    ),
+    "big_ints_hashed": (
+        BIG_INTS + "s = set([a, b] * 500000)",
+        "max_compare_items",
+        {},
+    ),
+    "big_ints_max": (
+        BIG_INTS + "max([a, b] * 500000)",
+        "max_compare_items",
+        {},
+    ),
+    "colliding_keys_in_one_set": (
+        COLLIDING + "L = [k * P for k in range(200000)]\ns = set(L)",
+        "max_seconds",
+        {"max_seconds": 0.3},
+    ),
+    "colliding_keys_in_one_display": (
+        COLLIDING + "L = [k * P for k in range(200000)]\ns = {*L}",
+        "max_seconds",
+        {"max_seconds": 0.3},
+    ),
+    "colliding_keys_in_fromkeys": (
+        COLLIDING + "L = [k * P for k in range(200000)]\nd = {}.fromkeys(L)",
+        "max_seconds",
+        {"max_seconds": 0.3},
+    ),
+    "colliding_keys_in_update": (
+        COLLIDING + "L = [k * P for k in range(200000)]\ns = set()\ns.update(L)",
+        "max_seconds",
+        {"max_seconds": 0.3},
+    ),
+    "colliding_keys_in_dict": (
+        COLLIDING + "d = dict([(k * P, 0) for k in range(200000)])",
+        "max_seconds",
+        {"max_seconds": 0.3},
+    ),
+    "colliding_keys_in_a_comprehension": (
+        COLLIDING + "s = {k * P for k in range(200000)}",
+        "max_seconds",
+        {"max_seconds": 0.3},
+    ),
+    "colliding_keys_one_by_one": (
+        COLLIDING + "s = set()\nfor k in range(200000):\n    s.add(k * P)",
+        "max_seconds",
+        {"max_seconds": 0.3},
+    ),
+    "colliding_set_copied": (
+        COLLIDING + "s = set()\nfor k in range(20000):\n    s.add(k * P)\nwhile True:\n    t = set(s)",
+        "max_seconds",
+        {"max_seconds": 0.3},
+    ),
+    "colliding_set_unions": (
+        COLLIDING + "s = set()\nfor k in range(20000):\n    s.add(k * P)\nwhile True:\n    t = s | s",
+        "max_seconds",
+        {"max_seconds": 0.3},
+    ),
+    "colliding_negative_keys": (
+        "d = {}\nfor k in range(200000):\n    d[-k * (2**61 - 1) - 1] = 1",
+        "max_seconds",
+        {"max_seconds": 0.3},
+    ),
+    "slow_matrix_products": (
+        TORCH + "x = torch.ones(2000, 2000)\nwhile True:\n    y = x @ x",
+        "max_seconds",
+        {"max_seconds": 0.3},
+    ),
+    "slow_reductions": (
+        TORCH + "x = torch.ones(5000000)\nwhile True:\n    y = x.exp().sum()",
+        "max_seconds",
+        {"max_seconds": 0.3},
+    ),
+    "slow_sorts": (
+        "L = list(range(10**6))\nwhile True:\n    L.sort(reverse=True)",
+        "max_seconds",
+        {"max_seconds": 0.3},
+    ),
+    "slow_inserts_at_the_front": (
+        "L = [0] * 10**6\nwhile True:\n    L.insert(0, 1)",
+        "max_seconds",
+        {"max_seconds": 0.3},
+    ),
+    "slow_string_copies": (
+        "s = 'a' * 900000\nwhile True:\n    t = s + 'b'",
+        "max_seconds",
+        {"max_seconds": 0.3},
+    ),
+    "nonzero_of_many_dimensions": (
+        TORCH + "x = torch.ones(5, 5, 5, 5, 5, 5, 5, 5, 5)\nz = x.nonzero()",
+        "max_tensor_elements",
+        {},
+    ),
+    "where_of_one_argument": (
+        TORCH + "x = torch.ones(2500, 2000)\nz = torch.where(x)",
+        "max_tensor_elements",
+        {},
+    ),
+    "tolist_of_a_big_tensor": (
+        TORCH + "values = torch.ones(5000000).tolist()",
+        "max_sequence_length",
+        {},
+    ),
+    "format_width_argument": (
+        "'{:{}}'.format(1, 10**9)",
+        "max_string_length",
+        {},
+    ),
+    "format_zero_padding": (
+        "format(1, '0>999999999')",
+        "max_string_length",
+        {},
+    ),
+    "fstring_width_of_20_digits": (
+        "w = '9' * 20\ns = f'{1:{w}}'",
+        "max_string_length",
+        {},
+    ),
+    "fstring_precision": (
+        "s = f'{1.5:.999999f}'",
+        "max_string_length",
+        {},
+    ),
+    "percent_width_and_precision": (
+        "'%*.*f' % (10**9, 10**9, 1.0)",
+        "max_string_length",
+        {},
+    ),
+    "bytes_percent_width": (
+        "b'%1000000000d' % 1",
+        "max_string_length",
+        {},
+    ),
+    "bytes_center": (
+        "b'a'.center(10**10)",
+        "max_string_length",
+        {},
+    ),
+    "upper_triples_a_ligature": (
+        "s = '\\ufb03' * 10**6\nt = s.upper()",
+        "max_string_length",
+        {},
+    ),
+    "encode_quadruples": (
+        "s = '\\U0010ffff' * 10**6\nt = s.encode('utf-32')",
+        "max_string_length",
+        {},
+    ),
+    "hex_with_separators": (
+        "b = b'a' * 10**6\nh = b.hex('-', 1)",
+        "max_string_length",
+        {},
+    ),
+    "join_of_a_generator": (
+        "','.join(str(i) for i in range(10**7))",
+        "max_steps",
+        {"max_steps": 100000},
+    ),
+    "join_of_a_map": (
+        "','.join(map(str, range(10**7)))",
+        "max_steps",
+        {"max_steps": 100000},
+    ),
+    "tuple_repeated": (
+        "t = (0,) * 10**9",
+        "max_sequence_length",
+        {},
+    ),
+    "list_repeated_in_place": (
+        "L = [0] * 10**6\nL *= 2",
+        "max_sequence_length",
+        {},
+    ),
+    "slice_assigned_a_range": (
+        "L = [0]\nL[:] = range(10**9)",
+        "max_sequence_length",
+        {},
+    ),
+    "slice_assigned_itself": (
+        "L = [0] * 10**6\nL[0:0] = L",
+        "max_sequence_length",
+        {},
+    ),
+    "slice_assigned_a_generator": (
+        "L = [0]\nL[:] = (i for i in range(10**9))",
+        "max_steps",
+        {"max_steps": 100000},
+    ),
+    "extend_with_a_generator": (
+        "L = []\nL.extend(i for i in range(10**9))",
+        "max_steps",
+        {"max_steps": 100000},
+    ),
+    "update_with_two_ranges": (
+        "s = set()\ns.update(range(10**6), range(10**6, 2 * 10**6))",
+        "max_steps",
+        {"max_steps": 100000},
+    ),
+    "star_arguments": (
+        "def f(*a):\n    return len(a)\nf(*range(10**9))",
+        "max_sequence_length",
+        {},
+    ),
+    "star_keywords": (
+        "def f(**k):\n    return len(k)\nf(**{str(i): i for i in range(2 * 10**6)})",
+        "max_sequence_length",
+        {},
+    ),
+    "unpacking_a_range": (
+        "a, *b = range(10**9)",
+        "max_sequence_length",
+        {},
+    ),
+    "bool_shifted": (
+        "True << 10**9",
+        "max_int_bits",
+        {},
+    ),
+    "lcm_of_many": (
+        "import math\nmath.lcm(*range(1, 10000))",
+        "max_int_bits",
+        {},
+    ),
+    "prod_of_big_ints": (
+        "import math\nmath.prod([2**50000, 2**60000])",
+        "max_int_bits",
+        {},
+    ),
+    "fsum_of_a_range": (
+        "import math\nmath.fsum(range(10**8))",
+        "max_steps",
+        {"max_steps": 100000},
+    ),
+    "repeated_rows_given_to_add": (
+        ROWS + "torch.add(x, rows)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_given_to_where": (
+        ROWS + "torch.where(x > 0, rows, 0.0)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_given_to_clamp": (
+        ROWS + "torch.clamp(x, min=rows)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_given_to_copy": (
+        ROWS + "x.copy_(rows)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_given_to_full": (
+        ROWS + "torch.full((2,), rows)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_given_to_fill": (
+        ROWS + "x.fill_(rows)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_given_to_new_full": (
+        ROWS + "x.new_full((2,), rows)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_given_to_pow": (
+        ROWS + "torch.pow(x, rows)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_given_to_maximum": (
+        ROWS + "torch.maximum(x, rows)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_given_to_allclose": (
+        ROWS + "torch.allclose(x, rows)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_given_to_to": (
+        ROWS + "x.to(rows)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_given_to_view": (
+        ROWS + "x.view(rows)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_given_to_reshape": (
+        ROWS + "x.reshape(rows)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_given_to_ones": (
+        ROWS + "torch.ones(rows)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_given_to_zeros_like": (
+        ROWS + "torch.zeros_like(rows)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_given_to_randint": (
+        ROWS + "torch.randint(0, 10, rows)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_given_to_permute": (
+        ROWS + "x.permute(rows)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_given_to_sum": (
+        ROWS + "x.sum(dim=rows)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_given_to_narrow": (
+        ROWS + "x.narrow(0, rows, 1)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_given_to_split": (
+        ROWS + "x.split(rows)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_given_to_softmax": (
+        ROWS + "torch.softmax(x, rows)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_given_to_backward": (
+        ROWS + "(x * 2).backward(rows)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_given_to_a_layer": (
+        ROWS + "import torch.nn as nn\nnn.Linear(1, 1)(rows)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_as_a_parameter": (
+        ROWS + "import torch.nn as nn\nnn.Parameter(rows)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_as_an_optimizer_option": (
+        ROWS + "torch.optim.SGD([torch.ones(1, requires_grad=True)], lr=rows)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_as_a_constant": (
+        ROWS + "import torch.nn as nn\nnn.init.constant_(x, rows)",
+        "max_tensor_elements",
+        {},
+    ),
+    "repeated_rows_as_a_mask": (
+        ROWS + "z = torch.ones(3)\nz[rows] = 1.0",
+        "max_tensor_elements",
         {},
     ),
 }

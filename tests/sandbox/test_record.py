@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 
 import numpy as np
+import pytest
 
 import engine
 import engine.nn as nn
@@ -275,3 +276,33 @@ def test_other_threads_are_neither_recorded_nor_limited() -> None:
     assert outside.shape == (1000,)
     assert record.error is not None and record.error.params["limit_name"] == "max_seconds"
     assert [info.shape for info in record.graph.tensors.values()] == [(2,)]
+
+
+def test_warnings_of_other_threads_are_not_the_programs_output(recwarn: pytest.WarningsRecorder) -> None:
+    import threading
+    import time
+    import warnings
+
+    from engine import _trace
+
+    records = []
+    worker = threading.Thread(
+        target=lambda: records.append(
+            sandbox_run(
+                "while True:\n    pass",
+                limits=Limits(max_steps=10**9, max_seconds=0.5, max_output_chars=10),
+            )
+        )
+    )
+    worker.start()
+    deadline = time.monotonic() + 5
+    while _trace.active() is None and time.monotonic() < deadline:
+        time.sleep(0.001)
+    # Shown through the run's warning display while it runs: the warnings machinery is process-wide.
+    warnings.warn("another session's warning, longer than the run's output limit", UserWarning, stacklevel=1)
+    worker.join()
+    (record,) = records
+    assert record.output == ""
+    assert record.error is not None and record.error.params["limit_name"] == "max_seconds"
+    # ... it went where it would have gone without the run.
+    assert "another session's warning" in str(recwarn.pop(UserWarning).message)
