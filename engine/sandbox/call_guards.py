@@ -21,6 +21,9 @@ _FACTORIES = ("ones", "zeros", "empty", "rand", "randn")
 _NEW_FACTORIES = ("new_ones", "new_zeros", "new_empty")
 _JOINS = ("cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack", "row_stack")
 _PAIRS = ("matmul", "mm", "bmm")
+# One optimizer step may update this many times max_tensor_elements numbers, in this many parameters.
+_STEP_UPDATES = 4
+_STEP_ENTRIES = 100_000
 # More dimensions than any shape can have (numpy allows 32); the args tuple counts as one level.
 _MAX_DIMENSIONS = 64
 
@@ -56,7 +59,8 @@ def _dimensions(value: Any, depth: int = 0) -> list[int]:
 
 
 def _count(values: Any) -> int:
-    return math.prod(abs(d) for d in _dimensions(values))
+    """Elements of a tensor of these sizes, an empty dimension counting as 1 (see costs.span)."""
+    return math.prod(max(abs(d), 1) for d in _dimensions(values))
 
 
 def _size_argument(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -113,6 +117,9 @@ class CallGuards:
         self._add(engine.Tensor, "tolist", self._tolist)
         self._add(engine, "Size", self._size)
         self._add(engine, "dtype", self._dtype)
+        optim = getattr(engine, "optim", None)
+        for name in ("Optimizer", "SGD", "Adam"):
+            self._add(getattr(optim, name, None), "step", self._optimizer_step)
         if nn is not None:
             self._add_modules(nn)
             functional = getattr(nn, "functional", None)
@@ -270,6 +277,18 @@ class CallGuards:
         count = math.prod(rows) * outputs
         self._elements(count)
         self.guards.check_matmul_work(count * inner, tensor, weight)
+
+    def _optimizer_step(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """optimizer.step(): a parameter listed a million times is updated a million times."""
+        optimizer = getattr(callee, "__self__", None)
+        groups = getattr(optimizer, "__dict__", {}).get("param_groups", ())
+        entries = [p for group in groups if isinstance(group, dict) for p in group.get("params", ())]
+        updates = sum(p._data.size for p in entries if isinstance(p, Tensor))
+        limit = _STEP_UPDATES * self.guards.max_elements
+        if updates > limit or len(entries) > _STEP_ENTRIES:
+            self.guards.state.abort(
+                "limit_optimizer", "max_tensor_elements", limit, size=updates, entries=len(entries)
+            )
 
     def _module(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         """A layer's weights hold about the product of its size arguments (in_features * out_features)."""

@@ -36,6 +36,16 @@ _BITS_PER_ITEM = 128
 _CHEAP = frozenset({float, bool, complex, type(None)})
 
 
+def span(shape: tuple[int, ...]) -> int:
+    """The elements a tensor of `shape` has, counting an empty dimension as 1.
+
+    A tensor of shape (0, 10**9) holds nothing, but summing it over its first dimension makes 10**9
+    zeros, `tolist()` makes 10**9 empty lists and `split(1)` 10**9 tensors: its other dimensions are
+    held to the element limit as if it were full.
+    """
+    return math.prod(max(size, 1) for size in shape)
+
+
 def nested_items(value: Any, budget: int, tensors: list[Tensor] | None = None) -> int:
     """Elements visited by comparing or hashing `value` all the way down (more than `budget`: stopped).
 

@@ -664,8 +664,9 @@ class ExpressionCompiler:
         sequential, inputs = (owner, args) if owner is not None else (args[0] if args else None, args[1:])
         if sequential is None or kwargs or len(inputs) != 1:
             return callee(*args, **kwargs)  # the engine's own error for a wrong call
-        value = inputs[0]
+        value, tick = inputs[0], self.state.tick
         for child in sequential:
+            tick()
             value = self.invoke(child, (value,), None)
         return value
 

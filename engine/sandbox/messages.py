@@ -175,6 +175,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "các iterator lồng nhau sâu hơn {limit} mức (iterator trên iterator trên ...; "
         "max_recursion_depth)",
     },
+    "limit_optimizer": {
+        "en": "one optimizer step would update {size} numbers in {entries} parameters (a parameter counts "
+        "each time it is listed), more than the limit of {limit} (4 × max_tensor_elements)",
+        "vi": "một bước optimizer sẽ cập nhật {size} số trong {entries} tham số (mỗi lần một tham số được "
+        "liệt kê đều được tính), vượt giới hạn {limit} (4 × max_tensor_elements)",
+    },
     "limit_compare": {
         "en": "comparing, hashing or sorting these containers would visit more than {limit} items "
         "(max_compare_items)",

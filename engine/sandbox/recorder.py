@@ -13,6 +13,7 @@ import numpy as np
 
 from engine._tensor import Tensor
 from engine.autograd.graph import AccumulateGrad, Node
+from engine.sandbox.costs import span
 from engine.sandbox.record import BackwardCall, GradsZeroed, LoopIteration, OptimizerStep, settle
 from engine.sandbox.state import RunState
 from engine.snapshot import (
@@ -225,13 +226,9 @@ class Recorder:
             return
         state, limits = self.state, self.limits
         data = tensor._data
-        if data.size > limits.max_tensor_elements:
-            state.abort(
-                "limit_tensor_elements",
-                "max_tensor_elements",
-                limits.max_tensor_elements,
-                size=int(data.size),
-            )
+        size = span(data.shape)
+        if size > limits.max_tensor_elements:
+            state.abort("limit_tensor_elements", "max_tensor_elements", limits.max_tensor_elements, size=size)
         self._track_memory(data)
         node = tensor.grad_fn
         if node is not None and id(node) not in self.nodes:

@@ -1254,6 +1254,66 @@ BOMBS: dict[str, tuple[str, str, dict[str, int]]] = {
         "max_tensor_elements",
         {},
     ),
+    "empty_tensor_summed_over_its_empty_dimension": (
+        TORCH + "x = torch.zeros(0, 10**9)\ny = x.sum(0)",
+        "max_tensor_elements",
+        {},
+    ),
+    "empty_tensor_mean": (
+        TORCH + "x = torch.zeros(0, 10**9)\ny = x.mean(0)",
+        "max_tensor_elements",
+        {},
+    ),
+    "empty_tensor_product": (
+        TORCH + "x = torch.zeros(0, 10**9)\ny = x.prod(0)",
+        "max_tensor_elements",
+        {},
+    ),
+    "empty_tensor_transposed_sum": (
+        TORCH + "x = torch.zeros(10**9, 0)\ny = x.t().sum(0)",
+        "max_tensor_elements",
+        {},
+    ),
+    "empty_tensor_to_list": (
+        TORCH + "x = torch.zeros(10**8, 0)\nrows = x.tolist()",
+        "max_tensor_elements",
+        {},
+    ),
+    "empty_tensor_split": (
+        TORCH + "x = torch.zeros(10**8, 0)\nparts = x.split(1)",
+        "max_tensor_elements",
+        {},
+    ),
+    "empty_tensor_chunks": (
+        TORCH + "x = torch.zeros(10**8, 0)\nparts = x.chunk(10**8)",
+        "max_tensor_elements",
+        {},
+    ),
+    "empty_tensor_rows": (
+        TORCH + "x = torch.zeros(10**8, 0)\nfor row in x:\n    pass",
+        "max_tensor_elements",
+        {},
+    ),
+    "empty_view_expanded": (
+        TORCH + "x = torch.zeros(0, 1)\ny = x.expand(0, 10**12)",
+        "max_tensor_elements",
+        {},
+    ),
+    "empty_of_huge_sizes": (
+        TORCH + "x = torch.zeros(2**40, 2**40, 0)",
+        "max_tensor_elements",
+        {},
+    ),
+    "empty_matrices_multiplied": (
+        TORCH + "a = torch.zeros(30000, 0)\nb = torch.zeros(0, 30000)\ny = a @ b",
+        "max_tensor_elements",
+        {},
+    ),
+    "empty_layer_output": (
+        TORCH_NN + "layer = nn.Linear(0, 30000)\ny = layer(torch.zeros(30000, 0))",
+        "max_tensor_elements",
+        {},
+    ),
 }
 
 
