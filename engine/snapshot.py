@@ -146,9 +146,9 @@ def reachable_nodes(roots: Iterable[Node]) -> list[Node]:
     return list(seen)
 
 
-def snapshot(tensors: Iterable[Tensor], labels: Mapping[int, Label] | None = None) -> GraphSnapshot:
-    """Copy `tensors`, the detach sources they name, and every node their grad_fns reach."""
-    labels = labels or {}
+def collect_graph(tensors: Iterable[Tensor]) -> tuple[dict[int, Tensor], list[Node], dict[Node, Tensor]]:
+    """`tensors`, the detach sources they name and the leaves their graphs reach (by id); the reachable
+    nodes; and, for each grad_fn among them, the tensor it made."""
     chosen: dict[int, Tensor] = {}
     pending = list(tensors)
     while pending:
@@ -163,6 +163,13 @@ def snapshot(tensors: Iterable[Tensor], labels: Mapping[int, Label] | None = Non
         if isinstance(node, AccumulateGrad) and node.variable._id not in chosen:
             chosen[node.variable._id] = node.variable
     maker = {t.grad_fn: t for t in chosen.values() if t.grad_fn is not None}
+    return chosen, nodes, maker
+
+
+def snapshot(tensors: Iterable[Tensor], labels: Mapping[int, Label] | None = None) -> GraphSnapshot:
+    """Copy `tensors`, the detach sources they name, and every node their grad_fns reach."""
+    labels = labels or {}
+    chosen, nodes, maker = collect_graph(tensors)
     tensor_infos = {
         tid: tensor_info(t, labels.get(tid, (None, None, None))) for tid, t in sorted(chosen.items())
     }

@@ -21,6 +21,7 @@ from engine.snapshot import (
     NodeInfo,
     StepInfo,
     TensorInfo,
+    collect_graph,
     node_id,
     node_info,
     reachable_nodes,
@@ -114,20 +115,7 @@ def capped_snapshot(tensors: list[Tensor], labels: Any, limit: int) -> GraphSnap
     The record keeps only that much of each array anyway; copying a whole graph first would hold a
     second copy of every tensor the run made, once per recorded backward call.
     """
-    chosen: dict[int, Tensor] = {}
-    pending = list(tensors)
-    while pending:
-        tensor = pending.pop()
-        if tensor._id in chosen:
-            continue
-        chosen[tensor._id] = tensor
-        if tensor._detached_from is not None:
-            pending.append(tensor._detached_from)
-    nodes = reachable_nodes(t.grad_fn for t in chosen.values())
-    for node in nodes:
-        if isinstance(node, AccumulateGrad) and node.variable._id not in chosen:
-            chosen[node.variable._id] = node.variable
-    maker = {t.grad_fn: t for t in chosen.values() if t.grad_fn is not None}
+    chosen, nodes, maker = collect_graph(tensors)
     infos = {
         key: _capped_tensor(t, labels.get(key, (None, None, None)), limit)
         for key, t in sorted(chosen.items())

@@ -27,6 +27,7 @@ TORCH = "import torch\n"
 LONG_TEXTS = "s1 = 'a' * 999999 + 'b'\ns2 = 'a' * 999999 + 'c'\n"
 BIG_INTS = "a = 2 ** 99999 + 1\nb = 2 ** 99999 + 2\n"
 COLLIDING = "P = 2**61 - 1\n"  # k * P all hash to 0
+WITH_GRAD = "import torch\nx = torch.ones(5000, requires_grad=True)\n(x * 2).sum().backward()\n"
 ROWS = "import torch\nrows = [[0.0] * 10000] * 10000\nx = torch.ones(1, requires_grad=True)\n"
 
 # name -> (program, the Limits field that must stop it, smaller limits for speed)
@@ -1314,12 +1315,51 @@ BOMBS: dict[str, tuple[str, str, dict[str, int]]] = {
         "max_tensor_elements",
         {},
     ),
+    "parameter_listed_a_million_times": (
+        WITH_GRAD + "opt = torch.optim.SGD([x] * 10**6, lr=0.1)\nopt.step()",
+        "max_tensor_elements",
+        {},
+    ),
+    "parameter_listed_a_million_times_adam": (
+        WITH_GRAD + "opt = torch.optim.Adam([x] * 10**6)\nopt.step()",
+        "max_tensor_elements",
+        {},
+    ),
+    "parameter_repeated_by_a_generator": (
+        WITH_GRAD + "opt = torch.optim.SGD((x for _ in range(10**6)), lr=0.1)\nopt.step()",
+        "max_tensor_elements",
+        {},
+    ),
+    "layer_repeated_in_a_sequential": (
+        TORCH_NN + "layer = nn.Linear(10, 10)\nmodel = nn.Sequential(*[layer] * 10**5)\n"
+        "while True:\n    y = model(torch.ones(10))",
+        "max_seconds",
+        {"max_seconds": 0.3},
+    ),
+    "layer_list_trained_again": (
+        TORCH_NN + "layers = nn.ModuleList([nn.Linear(1, 1)] * 10**5)\nwhile True:\n    layers.train()",
+        "max_seconds",
+        {"max_seconds": 0.3},
+    ),
+    "stack_of_many_scalars": (
+        TORCH + "x = torch.ones(1)\nwhile True:\n    y = torch.stack([x] * 10**5)",
+        "max_seconds",
+        {"max_seconds": 0.3},
+    ),
+    "tensor_of_a_long_list": (
+        TORCH + "values = [0.5] * 10**5\nwhile True:\n    y = torch.tensor(values)",
+        "max_seconds",
+        {"max_seconds": 0.3},
+    ),
 }
 
 
 @pytest.mark.parametrize("name", sorted(BOMBS))
 def test_bomb_is_stopped_by_its_limit(name: str) -> None:
     source, limit_name, limits = BOMBS[name]
+    if limit_name != "max_seconds":
+        # On a busy machine the wall-time limit could fire before the limit this bomb is about.
+        limits = {"max_seconds": 60, **limits}
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     record = run(source, **limits)
     peak_growth_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before
