@@ -42,17 +42,17 @@ _BIG = 100_000
 # A %-format directive: optional mapping key, flags, width, precision.
 _PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
 _DIGITS = re.compile(r"\d+")
-# What one multiply-add of a matrix product costs by dtype kind: numpy hands float32/float64 products
-# to BLAS (fast, multithreaded); integers, bools and float16 take its plain loops.
-_ITEMS_VIEW = type({}.items())
+# What one multiply-add of a matrix product costs by dtype: numpy hands float32/float64 products to BLAS
+# (fast, multithreaded); integers and bools (1.0) and float16 take its plain loops.
+_MATMUL_WEIGHTS = {"float32": 0.01, "float64": 0.01, "float16": 5.0}
 # Distinct tensor shapes checked pair by pair when they do not all broadcast together.
 _PAIRED = 200
 # Values whose comparison may be a long loop in C.
 _COSTLY = NESTED | {str, bytes, int}
 # Containers `in` searches by comparing with every element.
 _SCANNED = frozenset({list, tuple, type({}.values())})
+_ITEMS_VIEW = type({}.items())
 _VIEWS = frozenset({type({}.keys()), type({}.values()), _ITEMS_VIEW})
-_MATMUL_WEIGHTS = {"float32": 0.01, "float64": 0.01, "float16": 5.0}
 
 
 class Guards:
@@ -319,8 +319,9 @@ class Guards:
         """The cost of finding `item` in `container` (the `in` operator, list.count, list.index)."""
         kind = type(container)
         if kind is range:
-            if type(item) not in _INTS and len(container) > self.max_compare:
-                self.too_much_comparing()  # Python compares a non-int with every number of the range
+            # Python compares a non-int with every number of the range (ints are found by arithmetic).
+            if type(item) not in _INTS and _range_length(container) > self.max_compare:
+                self.too_much_comparing()
         elif kind in _SCANNED:
             if type(item) in _COSTLY or isinstance(item, Tensor):
                 budget, tensors = self.max_compare, []
@@ -530,6 +531,13 @@ class Guards:
         self.check_repr(
             value, self.max_string, lambda: self.string_too_long(repr_cost(value, self.max_string))
         )
+
+
+def _range_length(numbers: range) -> int:
+    """len(numbers), also for ranges longer than len() can return."""
+    return max(
+        0, (numbers.stop - numbers.start + numbers.step - (1 if numbers.step > 0 else -1)) // numbers.step
+    )
 
 
 def _pair_error(index: int, pair: Any) -> Exception:

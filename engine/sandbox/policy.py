@@ -105,6 +105,7 @@ _SAFE_INSTANCE_TYPES = frozenset(
         reversed,
         types.GeneratorType,
         collections.OrderedDict,
+        collections.defaultdict,  # optimizer.state
         super,
     }
 ) | frozenset(
@@ -144,7 +145,7 @@ SPECIAL_METHODS = (
 _PLAIN_ATTRIBUTE_TYPES = frozenset({type(None), float, complex, slice, super})
 # Their methods may consume an iterable in C (`keys.isdisjoint(range(10**12))`): read through _consuming.
 _CONTAINER_TYPES = frozenset(
-    {list, tuple, range, dict, set, frozenset, collections.OrderedDict, bytes}
+    {list, tuple, range, dict, set, frozenset, collections.OrderedDict, collections.defaultdict, bytes}
 ) | frozenset(
     type(view)
     for view in (
@@ -156,7 +157,7 @@ _CONTAINER_TYPES = frozenset(
         collections.OrderedDict().items(),
     )
 )
-_MUTABLE_CONTAINERS = (list, dict, set)
+_MUTABLE_CONTAINERS = (list, dict, set)  # dict covers OrderedDict and defaultdict
 _SIZED_CONTAINERS = (list, tuple, dict, set, frozenset, type({}.keys()), type({}.values()), type({}.items()))
 
 # Container and string methods that consume an iterable argument in C, or grow a string by a count.

@@ -144,6 +144,7 @@ ESCAPES = {
     ),
     "str_maketrans_owner": "''.maketrans('a', 'b').__class__",
     "int_from_bytes_class": "int.from_bytes(b'1', 'big')",
+    "optimizer_state_factory": "torch.optim.SGD(model.parameters(), lr=0.1).state.default_factory",
 }
 
 # Attempts the sandbox refuses the way torch (or Python) would: with the same error kind, and no effect.
@@ -171,6 +172,42 @@ REFUSED_LIKE_TORCH: dict[str, tuple[str, str]] = {
     "size_of_a_range": ("torch.Size(range(10**9))", "TypeError"),
     "size_of_tuples": ("torch.Size([(1,)])", "TypeError"),
     "generator_unknown_attribute": ("torch.manual_seed(0).state", "AttributeError"),
+    # -- exceptions the program cannot raise or make ---------------------------------------------------
+    "raise_keyboard_interrupt": ("raise KeyboardInterrupt", "NameError"),
+    "raise_system_exit": ("raise SystemExit(3)", "NameError"),
+    "raise_base_exception": ("raise BaseException('x')", "NameError"),
+    "raise_generator_exit": ("raise GeneratorExit", "NameError"),
+    "raise_memory_error": ("raise MemoryError", "NameError"),
+    "raise_recursion_error": ("raise RecursionError", "NameError"),
+    "raise_a_number": ("raise 5", "TypeError"),
+    "raise_from_a_number": ("raise ValueError('a') from 5", "TypeError"),
+    # -- values the engine or Python refuses -----------------------------------------------------------
+    "length_beyond_an_index": (
+        "class A:\n    def __len__(self):\n        return 10**30\nlen(A())",
+        "OverflowError",
+    ),
+    "repr_returning_a_number": (
+        "class A:\n    def __repr__(self):\n        return 5\nprint(A())",
+        "TypeError",
+    ),
+    "tensor_of_objects": ("class A:\n    pass\ntorch.tensor([A()])", "TypeError"),
+    "tensor_of_strings": ("torch.tensor(['a', 'b'])", "TypeError"),
+    "tensor_of_a_range": ("torch.tensor(range(10**8))", "TypeError"),
+    "tensor_of_a_big_int": ("torch.tensor([2**200])", "OverflowError"),
+    "full_of_a_big_int": ("torch.full((2,), 2**200)", "OverflowError"),
+    "full_of_a_string": ("torch.full((2,), 'abc')", "TypeError"),
+    "tensor_to_an_object_dtype": ("x.to('O')", "RuntimeError"),
+    "tensor_to_an_object_type": ("x.type('torch.ObjectTensor')", "ValueError"),
+    "format_spec_on_a_tensor": ("f'{x:>900000}'", "TypeError"),
+    "rng_state_of_the_wrong_size": (
+        "torch.set_rng_state(torch.zeros(10, dtype=torch.uint8))",
+        "RuntimeError",
+    ),
+    "int_to_a_long_string": ("str(2**99999)", "ValueError"),
+    "int_to_a_float": ("float(2**99999)", "OverflowError"),
+    "length_of_a_huge_range": ("len(range(10**100))", "OverflowError"),
+    "sort_by_print": ("sorted([3, 1], key=print)", "TypeError"),
+    "dtype_of_a_python_class": ("torch.zeros(2, dtype=str)", "TypeError"),
 }
 
 
@@ -342,3 +379,14 @@ def test_a_run_ends_in_a_record_whatever_the_program_does(name: str) -> None:
 def test_model_parameters_are_named_without_calling_the_programs_methods() -> None:
     record = run(AWKWARD_ENDINGS["model_overrides_named_modules"])
     assert {"m.fc.weight", "m.fc.bias"} <= set(record.names)
+
+
+def test_optimizer_state_is_readable_and_its_factory_is_not() -> None:
+    record = run(
+        "import torch\nx = torch.ones(2, requires_grad=True)\n"
+        "opt = torch.optim.SGD([x], lr=0.1, momentum=0.9)\n"
+        "(x * 2).sum().backward()\nopt.step()\n"
+        "print(opt.state[x]['momentum_buffer'], len(opt.state))\n"
+    )
+    assert record.error is None, str(record.error)
+    assert record.output == "tensor([2., 2.]) 1\n"
