@@ -423,26 +423,12 @@ class ExpressionCompiler:
                 (iterable, self.store_target(generator.target), [self.expr(c) for c in generator.ifs])
             )
         self.scope = outer
-        state = self.state
-        check = self.policy.check
+        check, ticking = self.policy.check, self.guards.ticking
 
         def frames(frame: Frame, iterator: Any, level: int = 0) -> Any:
             _, store, conditions = levels[level]
-            iterator = iter(iterator)
-            while True:
-                # Counted like Guards.ticking: generator expressions over generator expressions nest.
-                state.iterators += 1
-                try:
-                    if state.iterators > state.max_iterators:
-                        state.abort("limit_iterators", "max_recursion_depth", state.max_iterators)
-                    item = next(iterator)
-                except StopIteration:
-                    return
-                finally:
-                    state.iterators -= 1
-                state.steps += 1
-                if state.steps >= state.next_check:
-                    state.checkpoint()
+            # ticking counts steps and nesting: generator expressions over generator expressions nest.
+            for item in ticking(iterator):
                 store(frame, check(item))
                 if all(condition(frame) for condition in conditions):
                     if level + 1 == len(levels):
