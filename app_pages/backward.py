@@ -22,13 +22,6 @@ from app_pages.common import (
     too_long,
     tr,
 )
-from engine.figures import (
-    arithmetic,
-    backward_animation,
-    node_name,
-    standalone_html,
-)
-from engine.graph.model import preview
 from explorer.backwardplan import (
     GradientInputError,
     RootChoice,
@@ -39,6 +32,13 @@ from explorer.backwardplan import (
     root_choices,
 )
 from explorer.runinfo import backward_calls, value_text
+from figures import (
+    arithmetic,
+    backward_animation,
+    node_name,
+    standalone_html,
+)
+from graph.model import preview
 
 SPEEDS = {"slow": 1.6, "normal": 0.8, "fast": 0.35}
 STEP_KEY = "bw_step"

@@ -11,8 +11,13 @@ from typing import Any
 
 import streamlit as st
 
-from engine import sandbox
-from engine.figures import (
+import sandbox
+from explorer.i18n import t
+from explorer.presets import DEFAULT_PRESET, preset_code
+from explorer.runinfo import backward_calls
+from explorer.state import LANGS, MAX_SOURCE_CHARS, decode_source, encode_source, read_params, write_params
+from explorer.urlparams import PAGE_PARAMS, PAGES_WITH_CODE, PARAMS
+from figures import (
     backward_placement,
     backward_states,
     backward_step_figure,
@@ -21,12 +26,7 @@ from engine.figures import (
     node_name,
     standalone_html,
 )
-from engine.graph import collapse_chains, graph_from_backward, graph_from_record, to_dot, to_json
-from explorer.i18n import t
-from explorer.presets import DEFAULT_PRESET, preset_code
-from explorer.runinfo import backward_calls
-from explorer.state import LANGS, MAX_SOURCE_CHARS, decode_source, encode_source, read_params, write_params
-from explorer.urlparams import PAGE_PARAMS, PAGES_WITH_CODE, PARAMS
+from graph import collapse_chains, graph_from_backward, graph_from_record, to_dot, to_json
 
 PROGRAM = "program"            # the program the Playground and the Backward page share (plain session state)
 CODE_WIDGET = "pg_code"        # the Playground's text box

@@ -27,9 +27,6 @@ from app_pages.common import (
     tr,
     undo_program,
 )
-from engine.figures import TEXTS as FIGURE_TEXTS
-from engine.figures import text as figure_text
-from engine.graph.model import preview
 from explorer import codeedit
 from explorer.codeedit import CodeEditError, append_line
 from explorer.formbuilder import OPS, build_line
@@ -45,6 +42,9 @@ from explorer.runinfo import (
     statement_toggles,
 )
 from explorer.urlparams import PANELS, VIEWS
+from figures import TEXTS as FIGURE_TEXTS
+from figures import text as figure_text
+from graph.model import preview
 
 GRAPH_KEY = "pg_graph"
 NODE_KEY = "node"

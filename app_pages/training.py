@@ -15,7 +15,6 @@ from app_pages.common import (
     theme,
     tr,
 )
-from engine.figures import EpochRecord, staircase_figure, training_figure
 from explorer.runinfo import value_text
 from explorer.training import (
     LEARNING_RATES,
@@ -29,6 +28,7 @@ from explorer.training import (
     training_history,
     training_script,
 )
+from figures import EpochRecord, staircase_figure, training_figure
 
 page_state("training")
 st.title(tr("tr.title"))

@@ -87,8 +87,8 @@ def _interaction(program: str) -> float:
 
 
 def _graph_size(program: str) -> int:
-    from engine import sandbox
-    from engine.graph import graph_from_record
+    import sandbox
+    from graph import graph_from_record
 
     return graph_from_record(sandbox.run(program)).number_of_nodes()
 

@@ -18,8 +18,8 @@ import numpy as np
 
 import engine
 from benchmarks._harness import Result, measure
-from engine.figures import graph_figure
-from engine.graph import graph_from_tensors, layered_layout
+from figures import graph_figure
+from graph import graph_from_tensors, layered_layout
 
 SIZES = (500, 1000, 2000, 5000)
 

@@ -1,4 +1,4 @@
-"""Sandbox overhead: a program run through `engine.sandbox.run` against the same text run as plain
+"""Sandbox overhead: a program run through `sandbox.run` against the same text run as plain
 Python with `torch` resolved to the engine (`python -m engine SCRIPT.py`). Target: at most 3x.
 """
 
@@ -10,8 +10,8 @@ import runpy
 import tempfile
 from pathlib import Path
 
+import sandbox
 from benchmarks._harness import Result, measure
-from engine import sandbox
 from engine.__main__ import torch_resolved_to_engine
 
 SEED = Path(__file__).resolve().parent.parent / "tests" / "sandbox" / "programs" / "seed_lesson.py"

@@ -1,7 +1,7 @@
 """Command line: run a PyTorch script on the engine.
 
     python -m engine SCRIPT.py [args]         the script as plain Python, `torch` resolved to the engine
-    python -m engine --sandbox SCRIPT.py      the script through the sandbox (the web app's interpreter)
+    python -m engine --sandbox SCRIPT.py      the same as `python -m sandbox SCRIPT.py` (the web app's path)
 
 Either way the script's output goes to stdout; an error ends with a last stderr line
 `ErrorType: message` and exit status 1.
@@ -75,19 +75,19 @@ def run_plain(script: Path, args: Sequence[str]) -> int:
 
 
 def run_sandboxed(script: Path) -> int:
-    """Run `script` through the sandbox, print its output, report an error on stderr."""
-    from engine import sandbox
+    """Hand the script to `python -m sandbox` (kept as `--sandbox` so older links and docs still work).
 
-    record = sandbox.run(script.read_text(encoding="utf-8"))
-    sys.stdout.write(record.output)
-    sys.stdout.flush()
-    if record.error is None:
-        return 0
-    error = record.error
-    where = f'  File "{script}", line {error.line}' if error.line is not None else f'  File "{script}"'
-    print(where, file=sys.stderr)
-    print(f"{error.kind}: {error.message}" if error.message else error.kind, file=sys.stderr)
-    return 1
+    The sandbox sits above the engine, so it is started as a module by name rather than imported here.
+    """
+    saved_argv = sys.argv
+    sys.argv = ["sandbox", str(script)]
+    try:
+        runpy.run_module("sandbox", run_name="__main__", alter_sys=True)
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 1
+    finally:
+        sys.argv = saved_argv
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

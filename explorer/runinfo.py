@@ -1,6 +1,6 @@
 """What the pages read off a run record: what can be toggled, backward calls, inspector rows.
 
-A run record is plain data (engine.sandbox's RunRecord); these functions only look at it and at the
+A run record is plain data (sandbox's RunRecord); these functions only look at it and at the
 program's text, so they are tested without Streamlit.
 """
 
@@ -136,7 +136,7 @@ def inspector_rows(data: dict[str, Any], record: Any, source: str) -> list[Inspe
     """What the inspector shows for a graph node (its attributes, with full values from the record).
 
     Args:
-        data: the node's attributes in the graph (engine.graph NODE_FIELDS).
+        data: the node's attributes in the graph (graph NODE_FIELDS).
         record: the run record the graph was built from.
         source: the program, for the line that made the node.
 

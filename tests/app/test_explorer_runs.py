@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine import sandbox
-from engine.sandbox import Limits
+import sandbox
 from explorer.backwardplan import backward_program, forward_part, root_choices
 from explorer.gradcheck import check_gradients, nudge_program
 from explorer.presets import preset_code
@@ -19,6 +18,7 @@ from explorer.runinfo import (
     value_text,
 )
 from explorer.training import TrainingSettings, training_history, training_script
+from sandbox import Limits
 
 
 def run(source: str):
@@ -105,7 +105,7 @@ def test_a_detached_assignment_is_offered_as_detached():
 
 
 def test_inspector_rows_of_a_leaf():
-    from engine.graph import graph_from_record
+    from graph import graph_from_record
 
     source = preset_code("seed10")
     record = run(source)

@@ -332,7 +332,7 @@ def test_training_with_sgd_zeroing_anywhere_keeps_it_flat(zero_at):
 
 
 def test_the_staircase_figure_sets_the_flat_line_next_to_the_staircase():
-    from engine.figures import text as figure_text
+    from figures import text as figure_text
 
     at = start("vi", "app_pages/training.py")
     staircase = figure_json(at, 1)

@@ -11,8 +11,10 @@ from typing import Any
 import networkx as nx
 import plotly.graph_objects as go
 
-from engine import sandbox
-from engine.figures import (
+import sandbox
+from explorer.lessons import LESSONS
+from explorer.presets import PRESETS
+from figures import (
     backward_animation,
     backward_placement,
     backward_step_figure,
@@ -21,9 +23,7 @@ from engine.figures import (
     staircase_figure,
     training_figure,
 )
-from engine.graph import AUTOGRAD, TENSOR_VIEW, collapse_chains, graph_from_backward, graph_from_record
-from explorer.lessons import LESSONS
-from explorer.presets import PRESETS
+from graph import AUTOGRAD, TENSOR_VIEW, collapse_chains, graph_from_backward, graph_from_record
 
 SEED_PROGRAMS = {**{f"lesson:{lesson.id}": lesson.code for lesson in LESSONS},
                  **{f"preset:{preset.id}": preset.code for preset in PRESETS}}
@@ -92,6 +92,6 @@ def charts(name: str, lang: str) -> list[Drawn]:
 
 
 def _default_width() -> float:
-    from engine.figures import DEFAULT_WIDTH
+    from figures import DEFAULT_WIDTH
 
     return DEFAULT_WIDTH

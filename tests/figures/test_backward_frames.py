@@ -10,9 +10,9 @@ import pytest
 from plotly.utils import PlotlyJSONEncoder
 
 import engine as torch
-from engine.figures import arithmetic, backward_animation, backward_states, backward_step_figure
-from engine.figures.backward_frames import OVERLAYS, fan_in_text
-from engine.graph import collapse_chains, graph_from_backward, graph_from_tensors, tensor_node, trace_backward
+from figures import arithmetic, backward_animation, backward_states, backward_step_figure
+from figures.backward_frames import OVERLAYS, fan_in_text
+from graph import collapse_chains, graph_from_backward, graph_from_tensors, tensor_node, trace_backward
 from tests.graph.programs import PROGRAMS, seed_chain, square_plus_self, vector_jacobian
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import engine as torch
-from engine.figures import backward_animation, graph_figure, standalone_html
-from engine.graph import graph_from_tensors, trace_backward
+from figures import backward_animation, graph_figure, standalone_html
+from graph import graph_from_tensors, trace_backward
 from tests.graph.programs import seed_chain
 
 

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import plotly.graph_objects as go
 import pytest
 
-from engine.figures import TEXTS, node_lines, node_name
-from engine.figures.labels import caption_texts
-from engine.graph import CaptionLine, Kind, to_dot
+from figures import TEXTS, node_lines, node_name
+from figures.labels import caption_texts
+from graph import CaptionLine, Kind, to_dot
 from tests.figures.seed_figures import (
     SEED_PROGRAMS,
     WIDE,

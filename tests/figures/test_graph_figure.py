@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 
 import engine as torch
-from engine.figures import graph_figure, hover_card
-from engine.figures.graph_figure import CURVE_POINTS, LABEL_LIMIT
-from engine.figures.palette import HIGHLIGHT, KIND_STYLES
-from engine.figures.theme import THEMES, TRANSPARENT
-from engine.graph import Kind, Style, graph_from_tensors, tensor_node
-from engine.graph.model import graph_from_snapshot
-from engine.snapshot import snapshot
+from figures import graph_figure, hover_card
+from figures.graph_figure import CURVE_POINTS, LABEL_LIMIT
+from figures.palette import HIGHLIGHT, KIND_STYLES
+from figures.theme import THEMES, TRANSPARENT
+from graph import Kind, Style, graph_from_tensors, tensor_node
+from graph.model import graph_from_snapshot
+from sandbox.snapshot import snapshot
 from tests.graph.programs import seed_chain, square_plus_self
 
 
@@ -200,8 +200,8 @@ def test_big_graphs_leave_labels_to_hover_and_stay_small():
 
 
 def test_step_argument_draws_that_backward_step():
-    from engine.figures import backward_step_figure
-    from engine.graph import graph_from_backward, trace_backward
+    from figures import backward_step_figure
+    from graph import graph_from_backward, trace_backward
 
     names = seed_chain(torch)
     graph = graph_from_backward(trace_backward(names["root"], labels=names))

@@ -6,8 +6,8 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from engine.figures import DEFAULT_WIDTH, graph_figure
-from engine.graph import Kind
+from figures import DEFAULT_WIDTH, graph_figure
+from graph import Kind
 from tests.figures.overlap import PixelFrame, overlapping, text_boxes
 from tests.figures.seed_figures import SEED_PROGRAMS, WIDE, backward_figures, graph_figures
 

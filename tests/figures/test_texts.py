@@ -6,8 +6,8 @@ import string
 
 import pytest
 
-from engine.figures.texts import LANGUAGES, TEXTS, text
-from engine.graph import Kind
+from figures.texts import LANGUAGES, TEXTS, text
+from graph import Kind
 
 
 def _placeholders(template: str) -> set[str]:

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import engine as torch
-from engine.figures import EpochRecord, ledger_from_record, staircase_figure, training_figure
-from engine.graph import trace_backward
+from figures import EpochRecord, ledger_from_record, staircase_figure, training_figure
+from graph import trace_backward
 
 
 def _training_run(zero_grad: bool, epochs: int = 3):

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import engine
-from engine.graph import Kind, fn_node, graph_from_tensors, trace_backward
+from graph import Kind, fn_node, graph_from_tensors, trace_backward
 from tests.graph.programs import PROGRAMS
 
 

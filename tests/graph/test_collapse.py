@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 
 import engine as torch
-from engine.graph import Kind, chain_id, collapse_chains, graph_from_tensors, tensor_node
+from graph import Kind, chain_id, collapse_chains, graph_from_tensors, tensor_node
 from tests.graph.programs import seed_chain, vector_jacobian
 
 

@@ -7,8 +7,8 @@ import json
 import networkx as nx
 
 import engine as torch
-from engine.graph import graph_from_tensors, tensor_node, to_dot, to_json, to_node_link, trace_backward
-from engine.graph.model import graph_from_backward
+from graph import graph_from_tensors, tensor_node, to_dot, to_json, to_node_link, trace_backward
+from graph.model import graph_from_backward
 from tests.graph.programs import seed_chain
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.figures import backward_animation, backward_states, ledger_from_record
-from engine.graph import Kind, Style, graph_from_backward, graph_from_record, no_grad_regions
+from figures import backward_animation, backward_states, ledger_from_record
+from graph import Kind, Style, graph_from_backward, graph_from_record, no_grad_regions
 
-sandbox = pytest.importorskip("engine.sandbox")
+sandbox = pytest.importorskip("sandbox")
 
 LESSON = """import torch
 x = torch.randn(3, requires_grad=True)

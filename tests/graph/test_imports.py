@@ -13,7 +13,7 @@ _CHECK = (
 )
 
 
-@pytest.mark.parametrize(("module", "loaded"), [("engine.graph", "[]"), ("engine.figures", "['plotly']")])
+@pytest.mark.parametrize(("module", "loaded"), [("graph", "[]"), ("figures", "['plotly']")])
 def test_package_loads_only_its_own_libraries(module, loaded):
     result = subprocess.run([sys.executable, "-c", _CHECK.format(module=module)], capture_output=True,
                             text=True, check=True)

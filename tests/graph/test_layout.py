@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 import engine as torch
-from engine.graph import count_crossings, graph_from_tensors, layered_layout
-from engine.graph.layout import DEFAULT_GAPS, assign_layers, order_layers
+from graph import count_crossings, graph_from_tensors, layered_layout
+from graph.layout import DEFAULT_GAPS, assign_layers, order_layers
 from tests.graph.programs import PROGRAMS, seed_chain
 
 
@@ -70,7 +70,7 @@ def test_layout_is_the_same_every_time():
 
 _SCRIPT = """
 import json, networkx as nx, numpy as np
-from engine.graph import layered_layout
+from graph import layered_layout
 rng = np.random.default_rng(3)
 graph = nx.DiGraph()
 graph.add_nodes_from(f"n{i}" for i in range(50))

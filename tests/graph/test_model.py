@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import engine as torch
-from engine.graph import (
+from graph import (
     NODE_FIELDS,
     CaptionLine,
     Kind,
@@ -24,7 +24,7 @@ from engine.graph import (
     tensor_node,
     trace_backward,
 )
-from engine.snapshot import snapshot
+from sandbox.snapshot import snapshot
 from tests.graph.programs import seed_chain, vector_jacobian
 
 

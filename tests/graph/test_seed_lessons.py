@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import numpy as np
 
 import engine as torch
-from engine.figures import backward_animation, backward_states
-from engine.graph import (
+from figures import backward_animation, backward_states
+from graph import (
     Kind,
     Style,
     collapse_chains,
@@ -20,7 +20,7 @@ from engine.graph import (
     tensor_node,
     trace_backward,
 )
-from engine.snapshot import snapshot
+from sandbox.snapshot import snapshot
 from tests.graph.programs import seed_chain, vector_jacobian
 
 

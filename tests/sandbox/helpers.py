@@ -6,8 +6,8 @@ import contextlib
 import io
 import re
 
-from engine import sandbox
-from engine.sandbox import Limits, RunRecord
+import sandbox
+from sandbox import Limits, RunRecord
 
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 

@@ -1,4 +1,5 @@
-"""`python -m engine SCRIPT.py` (plain, torch resolved to the engine) and `python -m engine --sandbox`."""
+"""`python -m engine SCRIPT.py` (plain, torch resolved to the engine), `python -m sandbox SCRIPT.py`, and its
+old spelling `python -m engine --sandbox SCRIPT.py`."""
 
 from __future__ import annotations
 
@@ -6,19 +7,25 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAMS = Path(__file__).parent / "programs"
 
 
-def _engine(*args: str) -> subprocess.CompletedProcess[str]:
+def _module(module: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "engine", *args],
+        [sys.executable, "-m", module, *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
+
+
+def _engine(*args: str) -> subprocess.CompletedProcess[str]:
+    return _module("engine", *args)
 
 
 def _torch(script: Path) -> subprocess.CompletedProcess[str]:
@@ -83,3 +90,11 @@ def test_sandbox_mode_runtime_error_keeps_output(tmp_path: Path) -> None:
     assert result.stderr.strip().splitlines()[-1] == (
         "RuntimeError: grad can be implicitly created only for scalar outputs"
     )
+
+
+@pytest.mark.parametrize("command", [("sandbox",), ("engine", "--sandbox")], ids=["sandbox", "engine_alias"])
+def test_sandbox_command_and_its_alias_print_the_same(command: tuple[str, ...], tmp_path: Path) -> None:
+    script = PROGRAMS / "minibatches.py"
+    ours, theirs = _module(*command, str(script)), _torch(script)
+    assert ours.returncode == 0, ours.stderr
+    assert ours.stdout == theirs.stdout

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from engine import _grad_mode, _printing, _trace
-from engine.sandbox import ERROR_KINDS, MESSAGES, SandboxError, render
+from sandbox import ERROR_KINDS, MESSAGES, SandboxError, render
 from tests.sandbox.helpers import python_run, run
 
-SANDBOX_DIR = Path(__file__).resolve().parents[2] / "engine" / "sandbox"
+SANDBOX_DIR = Path(__file__).resolve().parents[2] / "sandbox"
 
 
 def test_syntax_error_has_line_and_column() -> None:

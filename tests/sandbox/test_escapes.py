@@ -11,12 +11,12 @@ import engine
 import engine._random
 import engine.optim
 from engine import _grad_mode, _trace
-from engine.sandbox import Limits, run
-from engine.sandbox.errors import SecurityViolation
-from engine.sandbox.guards import Guards
-from engine.sandbox.policy import Policy
-from engine.sandbox.runner import _Run
-from engine.sandbox.state import RunState
+from sandbox import Limits, run
+from sandbox.errors import SecurityViolation
+from sandbox.guards import Guards
+from sandbox.policy import Policy
+from sandbox.runner import _Run
+from sandbox.state import RunState
 
 PRELUDE = """\
 import torch

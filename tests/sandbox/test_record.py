@@ -9,10 +9,10 @@ import pytest
 
 import engine
 import engine.nn as nn
-from engine.sandbox import BackwardCall, GradsZeroed, Limits, LoopIteration, OptimizerStep, TensorCreated
-from engine.sandbox import run as sandbox_run
-from engine.sandbox.recorder import named_parameters
-from engine.sandbox.runner import _Run
+from sandbox import BackwardCall, GradsZeroed, Limits, LoopIteration, OptimizerStep, TensorCreated
+from sandbox import run as sandbox_run
+from sandbox.recorder import named_parameters
+from sandbox.runner import _Run
 from tests.sandbox.helpers import run
 
 TRAINING = """\

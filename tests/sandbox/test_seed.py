@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.sandbox import BackwardCall, GradsZeroed, LoopIteration
+from sandbox import BackwardCall, GradsZeroed, LoopIteration
 from tests.sandbox.helpers import normalise, python_output, run
 
 SEED_TEXT = Path(__file__).resolve().parents[2] / "docs" / "seed" / "autograd_lesson_vi.txt"

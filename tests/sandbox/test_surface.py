@@ -14,7 +14,7 @@ import importlib
 import torch
 
 import engine
-from engine.sandbox.namespaces import engine_namespaces
+from sandbox.namespaces import engine_namespaces
 
 REVIEWED = {
     "torch": """FloatTensor Size Tensor abs add all allclose amax amin any arange argmax argmin as_tensor
@@ -80,5 +80,5 @@ def test_every_exposed_name_was_reviewed_for_what_it_allocates() -> None:
             unreviewed[path] = new
     assert not unreviewed, (
         f"new names reach pasted programs: {unreviewed}. If one allocates an array sized by its "
-        "arguments, give it a check in engine/sandbox/call_guards.py; then add it to REVIEWED."
+        "arguments, give it a check in sandbox/call_guards.py; then add it to REVIEWED."
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.sandbox import BackwardCall, LoopIteration, OptimizerStep
+from sandbox import BackwardCall, LoopIteration, OptimizerStep
 from tests.sandbox.helpers import normalise, python_output, run
 
 PROGRAMS = Path(__file__).parent / "programs"

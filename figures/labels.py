@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from engine.figures.texts import TEXTS, text
-from engine.graph.model import CaptionLine, Kind
+from figures.texts import TEXTS, text
+from graph.model import CaptionLine, Kind
 
 LABEL_FONT = 10  # px, node labels and edge labels
 CHAR_EM = 0.62

@@ -17,8 +17,8 @@ import numpy as np
 
 from engine import _printing
 from engine._tensor import Tensor
-from engine.sandbox.costs import NESTED, data_elements, index_result_elements, nested_items, scalar_cost
-from engine.sandbox.state import RunState
+from sandbox.costs import NESTED, data_elements, index_result_elements, nested_items, scalar_cost
+from sandbox.state import RunState
 
 _NUMBERS = frozenset({int, float, bool, complex})
 _INTS = frozenset({int, bool})

@@ -24,9 +24,9 @@ import numpy as np
 from engine._random import Generator
 from engine._tensor import Tensor
 from engine.autograd.graph import Node
-from engine.sandbox.errors import PYTHON_KINDS, SecurityViolation
-from engine.sandbox.guards import Guards
-from engine.sandbox.namespaces import Namespace
+from sandbox.errors import PYTHON_KINDS, SecurityViolation
+from sandbox.guards import Guards
+from sandbox.namespaces import Namespace
 
 USER_CLASS_MARK = "__sandbox_class__"
 USER_FUNCTION_MARK = "__sandbox_function__"
@@ -107,6 +107,7 @@ _SAFE_INSTANCE_TYPES = frozenset(
         collections.OrderedDict,
         collections.defaultdict,  # optimizer.state
         super,
+        Namespace,  # the read-only view of a torch module that `import torch` binds
     }
 ) | frozenset(
     type(view)
@@ -195,9 +196,10 @@ _BOUND_METHODS = (types.MethodType, types.BuiltinMethodType, types.MethodWrapper
 
 
 def _is_engine_name(module: Any) -> bool:
-    """Whether a `__module__` is the engine's. Some engine classes carry torch's module name so they print
-    as torch's do (`torch.return_types.max`); real torch is never importable from the sandbox."""
-    return isinstance(module, str) and module.partition(".")[0] in ("engine", "torch")
+    """Whether a `__module__` is the engine's or the sandbox's own (its safe builtins and wrappers). Some
+    engine classes carry torch's module name so they print as torch's do (`torch.return_types.max`); real
+    torch is never importable from the sandbox."""
+    return isinstance(module, str) and module.partition(".")[0] in ("engine", "torch", "sandbox")
 
 
 def is_user_class(cls: Any) -> bool:

@@ -1,6 +1,6 @@
 """Export a graph view: node-link JSON (for any tool) and DOT text (for people who have graphviz).
 
-Standalone HTML of a figure lives with the figures (engine.figures.export), because it needs plotly.
+Standalone HTML of a figure lives with the figures (figures.export), because it needs plotly.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from engine.graph.model import Kind, Style, no_grad_regions
+from graph.model import Kind, Style, no_grad_regions
 
 # Only plain values of graph.graph are exported (the backward call kept for the animation is not).
 _GRAPH_KEYS = ("view", "roots", "collapsed")
@@ -48,7 +48,7 @@ def to_node_link(graph: nx.DiGraph) -> dict[str, Any]:
     """The graph as node-link data: `{"directed", "graph", "nodes": [...], "edges": [...]}`, JSON-ready.
 
     Args:
-        graph: a view from engine.graph.model (collapsed or not).
+        graph: a view from graph.model (collapsed or not).
 
     Returns:
         A dict that `json.dumps` accepts and `networkx.node_link_graph(data, edges="edges")` reads back.
@@ -91,9 +91,9 @@ def to_dot(graph: nx.DiGraph, direction: str = "LR", *, lines: NodeLines | None 
     """DOT text of the graph, with no_grad regions as shaded clusters and `detach()` edges dashed.
 
     Args:
-        graph: a view from engine.graph.model.
+        graph: a view from graph.model.
         direction: graphviz rankdir, "LR" or "TB".
-        lines: node attributes -> the lines of its label (engine.figures.node_lines gives them in the
+        lines: node attributes -> the lines of its label (figures.node_lines gives them in the
             reader's language); `plain_lines` by default.
 
     Returns:

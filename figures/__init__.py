@@ -3,7 +3,7 @@
 Imports plotly, never streamlit; `import engine` does not import this package.
 """
 
-from engine.figures.backward_frames import (
+from figures.backward_frames import (
     GradientEdge,
     StepState,
     arithmetic,
@@ -12,12 +12,12 @@ from engine.figures.backward_frames import (
     backward_states,
     backward_step_figure,
 )
-from engine.figures.export import standalone_html
-from engine.figures.graph_figure import graph_figure, hover_card
-from engine.figures.labels import node_lines, node_name
-from engine.figures.placement import DEFAULT_WIDTH, Placement, place
-from engine.figures.texts import TEXTS, text
-from engine.figures.training_charts import EpochRecord, ledger_from_record, staircase_figure, training_figure
+from figures.export import standalone_html
+from figures.graph_figure import graph_figure, hover_card
+from figures.labels import node_lines, node_name
+from figures.placement import DEFAULT_WIDTH, Placement, place
+from figures.texts import TEXTS, text
+from figures.training_charts import EpochRecord, ledger_from_record, staircase_figure, training_figure
 
 __all__ = [
     "DEFAULT_WIDTH", "TEXTS", "EpochRecord", "GradientEdge", "Placement", "StepState", "arithmetic",

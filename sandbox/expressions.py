@@ -14,12 +14,12 @@ from collections.abc import Callable
 from typing import Any
 
 from engine._tensor import Tensor
-from engine.sandbox.context import RunContext
-from engine.sandbox.errors import NotSupported, SecurityViolation
-from engine.sandbox.functions import ClassFrame, Frame, FunctionSpec, make_function
-from engine.sandbox.policy import SPECIAL_METHODS, UNBOUND_MARK
-from engine.sandbox.safe_builtins import FORBIDDEN_BUILTINS
-from engine.sandbox.scope import CLASS, FREE, LOCAL, Scope
+from sandbox.context import RunContext
+from sandbox.errors import NotSupported, SecurityViolation
+from sandbox.functions import ClassFrame, Frame, FunctionSpec, make_function
+from sandbox.policy import SPECIAL_METHODS, UNBOUND_MARK
+from sandbox.safe_builtins import FORBIDDEN_BUILTINS
+from sandbox.scope import CLASS, FREE, LOCAL, Scope
 
 Expr = Callable[[Frame], Any]
 Store = Callable[[Frame, Any], None]
@@ -869,7 +869,7 @@ def _is_engine_code(module: Any) -> bool:
     return (
         isinstance(module, str)
         and module.partition(".")[0] in ("engine", "torch")
-        and not module.startswith("engine.sandbox")
+        and not module.startswith("sandbox")
     )
 
 

@@ -7,8 +7,8 @@ import threading
 import time
 from typing import Any
 
-from engine.sandbox.errors import LimitExceeded, SandboxAbort
-from engine.sandbox.limits import Limits
+from sandbox.errors import LimitExceeded, SandboxAbort
+from sandbox.limits import Limits
 
 # Between two full checks (clock, memory) the interpreter only increments a counter.
 CHECK_EVERY = 256

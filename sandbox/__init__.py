@@ -1,6 +1,6 @@
 """The sandbox: runs a pasted PyTorch program on the engine, safely, and records what happened.
 
-    from engine import sandbox
+    import sandbox
     record = sandbox.run(source)            # never raises; record.error says how it ended
     record.output, record.events, record.graph, record.names
 
@@ -11,10 +11,10 @@ against read-only views of the engine's torch-like modules.
 
 from __future__ import annotations
 
-from engine.sandbox.errors import ERROR_KINDS, SandboxError
-from engine.sandbox.limits import Limits
-from engine.sandbox.messages import MESSAGES, render
-from engine.sandbox.record import (
+from sandbox.errors import ERROR_KINDS, SandboxError
+from sandbox.limits import Limits
+from sandbox.messages import MESSAGES, render
+from sandbox.record import (
     BackwardCall,
     Event,
     GradsZeroed,
@@ -23,7 +23,7 @@ from engine.sandbox.record import (
     RunRecord,
     TensorCreated,
 )
-from engine.sandbox.runner import run
+from sandbox.runner import run
 
 __all__ = [
     "ERROR_KINDS",

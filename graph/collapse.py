@@ -13,7 +13,7 @@ from collections.abc import Hashable, Iterable
 
 import networkx as nx
 
-from engine.graph.model import Kind
+from graph.model import Kind
 
 _SIDE_KINDS = (Kind.CONSTANT, Kind.SAVED)
 _NAMED_KINDS = (Kind.GRAD_FN, Kind.OP, Kind.ACCUMULATE)
@@ -104,7 +104,7 @@ def collapse_chains(graph: nx.DiGraph, *, threshold: int = DEFAULT_THRESHOLD, mi
     """Fold repeated chains into single nodes when the graph has more than `threshold` nodes.
 
     Args:
-        graph: a view from engine.graph.model.
+        graph: a view from graph.model.
         threshold: graphs with at most this many nodes come back unchanged (the same object).
         min_repeats: the fewest repetitions worth folding.
         expanded: chain ids (see `chain_id`) to leave open.

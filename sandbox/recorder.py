@@ -13,10 +13,9 @@ import numpy as np
 
 from engine._tensor import Tensor
 from engine.autograd.graph import AccumulateGrad, Node
-from engine.sandbox.costs import span
-from engine.sandbox.record import BackwardCall, GradsZeroed, LoopIteration, OptimizerStep, settle
-from engine.sandbox.state import RunState
-from engine.snapshot import (
+from sandbox.costs import span
+from sandbox.record import BackwardCall, GradsZeroed, LoopIteration, OptimizerStep, settle
+from sandbox.snapshot import (
     GraphSnapshot,
     NodeInfo,
     StepInfo,
@@ -28,6 +27,7 @@ from engine.snapshot import (
     step_info,
     tensor_info,
 )
+from sandbox.state import RunState
 
 _SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 # Allocations at least this large also check the process' memory right away.
@@ -110,7 +110,7 @@ def _capped_step(step: Any, before: Any, after: Any, limit: int) -> StepInfo:
 
 
 def capped_snapshot(tensors: list[Tensor], labels: Any, limit: int) -> GraphSnapshot:
-    """engine.snapshot.snapshot, with every array cut to `limit` elements as soon as it is copied.
+    """sandbox.snapshot.snapshot, with every array cut to `limit` elements as soon as it is copied.
 
     The record keeps only that much of each array anyway; copying a whole graph first would hold a
     second copy of every tensor the run made, once per recorded backward call.
@@ -165,7 +165,7 @@ class _Backward:
 
 
 class _Labels:
-    """What `engine.snapshot` reads for each tensor id: (label, creation line, text of that line)."""
+    """What `sandbox.snapshot` reads for each tensor id: (label, creation line, text of that line)."""
 
     def __init__(self, labels: dict[int, str], lines: dict[int, int | None], source_lines: list[str]) -> None:
         self.labels = labels

@@ -17,7 +17,7 @@ import networkx as nx
 import numpy as np
 import plotly.graph_objects as go
 
-from engine.figures.graph_figure import (
+from figures.graph_figure import (
     MARGIN,
     MODEBAR_STRIP,
     Canvas,
@@ -30,9 +30,9 @@ from engine.figures.graph_figure import (
     make_canvas,
     node_traces,
 )
-from engine.figures.labels import LABEL_FONT, LINE_EM, text_box, text_width
-from engine.figures.palette import HIGHLIGHT
-from engine.figures.placement import (
+from figures.labels import LABEL_FONT, LINE_EM, text_box, text_width
+from figures.palette import HIGHLIGHT
+from figures.placement import (
     AUTO,
     DEFAULT_WIDTH,
     LAYER_SPACE,
@@ -42,8 +42,8 @@ from engine.figures.placement import (
     place,
     text_rect,
 )
-from engine.figures.texts import text
-from engine.graph.model import fn_node, graph_from_backward, local_value, preview, tensor_node
+from figures.texts import text
+from graph.model import fn_node, graph_from_backward, local_value, preview, tensor_node
 
 ACTIVE_RING = 34  # px, the ring round the node that runs
 GRAD_OFFSET = ACTIVE_RING / 2 + 4  # px from a node's point to its `.grad` text

@@ -19,20 +19,20 @@ from typing import Any
 import engine
 from engine import _grad_mode, _printing, _trace
 from engine._tensor import Tensor
-from engine.sandbox.call_guards import CallGuards
-from engine.sandbox.context import RunContext
-from engine.sandbox.errors import LimitExceeded, SandboxAbort, SandboxError, SecurityViolation, python_kind
-from engine.sandbox.guards import Guards
-from engine.sandbox.interpreter import Interpreter, error_line
-from engine.sandbox.limits import Limits
-from engine.sandbox.namespaces import build_math, engine_namespaces, exposed_c_functions
-from engine.sandbox.policy import Policy
-from engine.sandbox.record import RunRecord, finalize
-from engine.sandbox.recorder import Recorder
-from engine.sandbox.safe_builtins import SafeBuiltins, guarded_math
-from engine.sandbox.scope import ScopeError, TooDeep, analyse
-from engine.sandbox.state import RunState, Watchdog
-from engine.snapshot import GraphSnapshot
+from sandbox.call_guards import CallGuards
+from sandbox.context import RunContext
+from sandbox.errors import LimitExceeded, SandboxAbort, SandboxError, SecurityViolation, python_kind
+from sandbox.guards import Guards
+from sandbox.interpreter import Interpreter, error_line
+from sandbox.limits import Limits
+from sandbox.namespaces import build_math, engine_namespaces, exposed_c_functions
+from sandbox.policy import Policy
+from sandbox.record import RunRecord, finalize
+from sandbox.recorder import Recorder
+from sandbox.safe_builtins import SafeBuiltins, guarded_math
+from sandbox.scope import ScopeError, TooDeep, analyse
+from sandbox.snapshot import GraphSnapshot
+from sandbox.state import RunState, Watchdog
 
 _RUN_LOCK = threading.Lock()
 # Python frames the interpreter uses per call of a program function (statement, expression and call

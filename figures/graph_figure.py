@@ -19,9 +19,9 @@ import networkx as nx
 import numpy as np
 import plotly.graph_objects as go
 
-from engine.figures.labels import LABEL_FONT, node_lines, node_name, text_box
-from engine.figures.palette import HIGHLIGHT, KIND_ORDER, YELLOW, kind_style
-from engine.figures.placement import (
+from figures.labels import LABEL_FONT, node_lines, node_name, text_box
+from figures.palette import HIGHLIGHT, KIND_ORDER, YELLOW, kind_style
+from figures.placement import (
     AUTO,
     DEFAULT_WIDTH,
     LABEL_LIMIT,
@@ -38,9 +38,9 @@ from engine.figures.placement import (
     region_caption,
     text_rect,
 )
-from engine.figures.texts import text
-from engine.figures.theme import Theme, background_layout, get_theme
-from engine.graph.model import Kind, Style, lineage, no_grad_regions
+from figures.texts import text
+from figures.theme import Theme, background_layout, get_theme
+from graph.model import Kind, Style, lineage, no_grad_regions
 
 __all__ = ["LABEL_LIMIT", "Canvas", "graph_figure", "hover_card", "make_canvas"]
 
@@ -573,13 +573,13 @@ def graph_figure(graph: nx.DiGraph, *, selected: Hashable | None = None, step: i
     """Draw a graph view.
 
     Args:
-        graph: a view from engine.graph (collapsed or not).
+        graph: a view from graph (collapsed or not).
         selected: a node id to highlight with its ancestors and descendants (others are dimmed).
         step: for a graph from `graph_from_backward`, draw backward step `step` (0-based) instead.
         theme: "light" or "dark".
         direction: "LR", "TB", or "auto": left-to-right when that fits `width`, else top-to-bottom.
         lang: "en" or "vi" for every text on the figure.
-        placement: a placement (engine.figures.placement.place) to reuse; made here when None.
+        placement: a placement (figures.placement.place) to reuse; made here when None.
         show_labels: draw labels next to nodes; by default only up to LABEL_LIMIT nodes.
         width: the width in px the figure will be shown at (no label overlaps another at this width
             or wider).
@@ -588,7 +588,7 @@ def graph_figure(graph: nx.DiGraph, *, selected: Hashable | None = None, step: i
         A new figure; node traces carry the node ids in `customdata`.
     """
     if step is not None:
-        from engine.figures.backward_frames import backward_step_figure
+        from figures.backward_frames import backward_step_figure
 
         return backward_step_figure(graph, step, theme=theme, direction=direction, lang=lang,
                                     placement=placement, show_labels=show_labels, width=width)

@@ -4,7 +4,7 @@ Everything here is plain frozen data (numpy arrays, ints, strings), picklable an
 keeps one record per run with `st.cache_data` and must treat it as immutable.
 
 Ids are local to the run: tensors are numbered 1, 2, ... in creation order, grad_fn nodes 1, 2, ... in
-creation order, and an AccumulateGrad node has the negated id of its tensor (as in `engine.snapshot`).
+creation order, and an AccumulateGrad node has the negated id of its tensor (as in `sandbox.snapshot`).
 So the same source and seed give an equal record.
 
 Size caps (see `Limits`): every stored array with more than `record_array_elements` elements is kept as
@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from engine.sandbox.errors import SandboxError
-from engine.snapshot import GraphSnapshot, NodeInfo, StepInfo, TensorInfo
+from sandbox.errors import SandboxError
+from sandbox.snapshot import GraphSnapshot, NodeInfo, StepInfo, TensorInfo
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import numpy as np
 
 from engine import _trace
 from engine.autograd import AccumulateGrad
-from engine.snapshot import GraphSnapshot, StepInfo, reachable_nodes, snapshot, step_info
+from sandbox.snapshot import GraphSnapshot, StepInfo, reachable_nodes, snapshot, step_info
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def trace_backward(root: Any, gradient: Any = None, retain_graph: bool | None = 
     Returns:
         The graph before the call, the steps, and the leaves' `.grad` before and after.
     """
-    from engine.graph.model import _labels_by_id
+    from graph.model import _labels_by_id
 
     named = [value for value in (labels or {}).values() if hasattr(value, "_id")]
     graph = snapshot([root, *named], _labels_by_id(labels))

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine._tensor import Tensor
-from engine.sandbox.guards import Guards
+from sandbox.guards import Guards
 
 Check = Callable[[Any, tuple[Any, ...], dict[str, Any]], None]
 

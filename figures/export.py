@@ -6,7 +6,7 @@ import html
 
 import plotly.graph_objects as go
 
-from engine.figures.theme import TRANSPARENT
+from figures.theme import TRANSPARENT
 
 
 def standalone_html(figure: go.Figure, *, title: str = "Autograd Explorer") -> str:

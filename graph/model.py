@@ -23,7 +23,7 @@ from typing import Any, Protocol
 import networkx as nx
 import numpy as np
 
-from engine.snapshot import GraphSnapshot, NodeInfo, TensorInfo, snapshot
+from sandbox.snapshot import GraphSnapshot, NodeInfo, TensorInfo, snapshot
 
 AUTOGRAD = "autograd"
 TENSOR_VIEW = "tensor"
@@ -519,7 +519,7 @@ def graph_from_snapshot(snap: GraphSnapshot, view: str = AUTOGRAD, *, roots: Ite
     """Build one view of a snapshot.
 
     Args:
-        snap: the plain-data graph (engine.snapshot.snapshot, or a run record's `graph`).
+        snap: the plain-data graph (sandbox.snapshot.snapshot, or a run record's `graph`).
         view: "autograd" or "tensor".
         roots: TensorInfo ids drawn as roots; without any, every output (a tensor whose grad_fn no
             other node uses) is a root.

@@ -14,9 +14,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from engine.figures.palette import OKABE_ITO
-from engine.figures.texts import text
-from engine.figures.theme import background_layout, get_theme
+from figures.palette import OKABE_ITO
+from figures.texts import text
+from figures.theme import background_layout, get_theme
 
 Number = float | int | np.ndarray
 # Arrays with at most this many elements get one line per element; bigger ones one line for their mean.

@@ -12,10 +12,10 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from engine.sandbox.errors import PYTHON_KINDS, SecurityViolation
-from engine.sandbox.guards import Guards
-from engine.sandbox.policy import Policy, is_user_class
-from engine.sandbox.state import RunState
+from sandbox.errors import PYTHON_KINDS, SecurityViolation
+from sandbox.guards import Guards
+from sandbox.policy import Policy, is_user_class
+from sandbox.state import RunState
 
 # Names that lead out of the sandbox (or to introspection); refused wherever they appear.
 FORBIDDEN_BUILTINS = frozenset(

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from engine.figures.labels import LABEL_FONT, LINE_EM, node_lines, text_box, text_width
-from engine.figures.palette import KIND_STYLES
-from engine.figures.texts import text
-from engine.graph.layout import DIRECTIONS, Extent, Layout, boxed_layout
-from engine.graph.model import Kind, no_grad_regions
+from figures.labels import LABEL_FONT, LINE_EM, node_lines, text_box, text_width
+from figures.palette import KIND_STYLES
+from figures.texts import text
+from graph.layout import DIRECTIONS, Extent, Layout, boxed_layout
+from graph.model import Kind, no_grad_regions
 
 Position = tuple[float, float]
 Box = tuple[float, float, float, float]  # x0, x1, y0, y1 in px
@@ -146,7 +146,7 @@ def place(graph: nx.DiGraph, *, lang: str = "en", direction: str = AUTO, width: 
     """Lay a graph out in px for a figure `width` px wide, keeping room for every label.
 
     Args:
-        graph: a view from engine.graph.
+        graph: a view from graph.
         lang: the language of the labels (their length depends on it).
         direction: "LR", "TB", or "auto" (the first of `prefer` that fits `width`, else the narrower).
         width: the figure's width in px.

@@ -108,7 +108,7 @@ class Namespace:
             return self.members[attribute]
         except KeyError:
             if self.source is not None and hasattr(self.source, attribute):
-                from engine.sandbox.errors import SecurityViolation
+                from sandbox.errors import SecurityViolation
 
                 raise SecurityViolation("module_member_hidden", module=self.name, name=attribute) from None
             raise AttributeError(f"module '{self.name}' has no attribute '{attribute}'") from None

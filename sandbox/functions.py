@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from engine.sandbox.policy import USER_FUNCTION_MARK
+from sandbox.policy import USER_FUNCTION_MARK
 
 
 class Frame:

@@ -13,13 +13,13 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from engine.sandbox.context import RunContext
-from engine.sandbox.errors import NotSupported, SandboxAbort, SecurityViolation, is_builtin_exception
-from engine.sandbox.expressions import ExpressionCompiler, Store, not_supported, refuse_name
-from engine.sandbox.functions import ClassCell, ClassFrame, Frame, FunctionSpec, bind_arguments
-from engine.sandbox.namespaces import Namespace
-from engine.sandbox.policy import SPECIAL_METHODS, USER_CLASS_MARK, is_user_class
-from engine.sandbox.scope import Scope
+from sandbox.context import RunContext
+from sandbox.errors import NotSupported, SandboxAbort, SecurityViolation, is_builtin_exception
+from sandbox.expressions import ExpressionCompiler, Store, not_supported, refuse_name
+from sandbox.functions import ClassCell, ClassFrame, Frame, FunctionSpec, bind_arguments
+from sandbox.namespaces import Namespace
+from sandbox.policy import SPECIAL_METHODS, USER_CLASS_MARK, is_user_class
+from sandbox.scope import Scope
 
 Statement = Callable[[Frame], Any]
 

@@ -3,11 +3,11 @@
 Imports networkx, never plotly or streamlit; `import engine` does not import this package.
 """
 
-from engine.graph.backward import BackwardTrace, trace_backward
-from engine.graph.collapse import chain_id, collapse_chains
-from engine.graph.export import plain_lines, to_dot, to_json, to_node_link
-from engine.graph.layout import Layout, boxed_layout, count_crossings, layered_layout
-from engine.graph.model import (
+from graph.backward import BackwardTrace, trace_backward
+from graph.collapse import chain_id, collapse_chains
+from graph.export import plain_lines, to_dot, to_json, to_node_link
+from graph.layout import Layout, boxed_layout, count_crossings, layered_layout
+from graph.model import (
     AUTOGRAD,
     NODE_FIELDS,
     TENSOR_VIEW,

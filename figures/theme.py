@@ -51,6 +51,6 @@ TRANSPARENT = "rgba(0,0,0,0)"
 def background_layout(theme: Theme) -> dict[str, object]:
     """A figure's background keys: see-through, so the figure sits on whatever page shows it (the app's
     own light or dark background, whichever shade it is); `meta.background` keeps the theme's colour
-    for a page of its own (see engine.figures.export)."""
+    for a page of its own (see figures.export)."""
     return {"template": theme.template, "paper_bgcolor": TRANSPARENT, "plot_bgcolor": TRANSPARENT,
             "font": {"color": theme.text}, "meta": {"background": theme.background}}

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.sandbox.guards import Guards
-from engine.sandbox.namespaces import Namespace
-from engine.sandbox.policy import Policy
-from engine.sandbox.state import RunState
+from sandbox.guards import Guards
+from sandbox.namespaces import Namespace
+from sandbox.policy import Policy
+from sandbox.state import RunState
 
 
 @dataclass(eq=False)

@@ -18,7 +18,7 @@ import builtins
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.sandbox.messages import render
+from sandbox.messages import render
 
 SANDBOX_KINDS = ("SyntaxError", "NotSupportedError", "SecurityError", "LimitExceeded")
 
