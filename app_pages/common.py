@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import sandbox
 from explorer.i18n import t
@@ -162,7 +163,7 @@ def goto(page: str) -> None:
 
 # --- running -----------------------------------------------------------------------------------------
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def run_source(source: str, backward_details: int | None = None) -> Any:
     """The sandbox's RunRecord of `source` (cached: a record is never mutated, so it can be shared).
 
@@ -174,7 +175,15 @@ def run_source(source: str, backward_details: int | None = None) -> Any:
     limits = None
     if backward_details is not None:
         limits = sandbox.Limits(record_max_backward_details=backward_details)
-    return sandbox.run(source, limits=limits, seed=0)
+    try:
+        return sandbox.run(source, limits=limits, seed=0, session=_session_id())
+    except sandbox.Superseded:
+        st.stop()  # a newer run of this browser session took this one's place while it waited
+
+
+def _session_id() -> str | None:
+    context = get_script_run_ctx()
+    return context.session_id if context is not None else None
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

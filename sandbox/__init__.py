@@ -4,9 +4,15 @@
     record = sandbox.run(source)            # never raises; record.error says how it ended
     record.output, record.events, record.graph, record.names
 
-The program is never handed to `exec`, `eval` or `compile`: `ast.parse` reads it, and an interpreter
-walks the tree, allowing only a subset of Python (see docs/sandbox.md for the subset and the limits)
-against read-only views of the engine's torch-like modules.
+Two layers (docs/sandbox.md has the threat model):
+
+- `sandbox.run` hands the program to a disposable worker process, confined by the operating system
+  (resource limits, seccomp), killed at its deadline, whose record comes back as plain data. This is
+  the only way a server may run a program.
+- Inside the worker, `sandbox.interpret` runs it: the program is never handed to `exec`, `eval` or
+  `compile`; `ast.parse` reads it, and an interpreter walks the tree, allowing only a subset of Python
+  against read-only views of the engine's torch-like modules, with limits, line numbers and the trace.
+  Calling `interpret` directly runs the program in the caller's process: for tests and tools only.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 from sandbox.errors import ERROR_KINDS, SandboxError
 from sandbox.limits import Limits
 from sandbox.messages import MESSAGES, render
+from sandbox.pool import Superseded, run
 from sandbox.record import (
     BackwardCall,
     Event,
@@ -22,8 +29,9 @@ from sandbox.record import (
     OptimizerStep,
     RunRecord,
     TensorCreated,
+    WarningShown,
 )
-from sandbox.runner import run
+from sandbox.runner import run as interpret
 
 __all__ = [
     "ERROR_KINDS",
@@ -37,6 +45,9 @@ __all__ = [
     "RunRecord",
     "SandboxError",
     "TensorCreated",
+    "WarningShown",
+    "Superseded",
+    "interpret",
     "render",
     "run",
 ]

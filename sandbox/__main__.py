@@ -2,8 +2,9 @@
 
     python -m sandbox SCRIPT.py
 
-The program's output goes to stdout; an error ends with `  File "SCRIPT.py", line N` and
-`ErrorType: message` on stderr and exit status 1.
+The program runs in a confined worker process, as in the app. What it prints goes to stdout; its
+warnings go to stderr as Python prints them (`SCRIPT.py:LINE: UserWarning: message`, then the line);
+an error ends with `  File "SCRIPT.py", line N` and `ErrorType: message` on stderr and exit status 1.
 """
 
 from __future__ import annotations
@@ -16,11 +17,24 @@ from pathlib import Path
 import sandbox
 
 
+def warning_text(script: Path, lines: list[str], warning: sandbox.WarningShown) -> str:
+    """A warning as Python's warnings module shows it for a script."""
+    where = f"{script}:{warning.line}" if warning.line is not None else str(script)
+    text = f"{where}: {warning.category}: {warning.message}\n"
+    if warning.line is not None and 0 < warning.line <= len(lines):
+        text += f"  {lines[warning.line - 1].strip()}\n"
+    return text
+
+
 def run_script(script: Path) -> int:
-    """Run `script` through the sandbox, print its output, report an error on stderr."""
-    record = sandbox.run(script.read_text(encoding="utf-8"))
-    sys.stdout.write(record.output)
+    """Run `script` through the sandbox, print its output, report warnings and an error on stderr."""
+    source = script.read_text(encoding="utf-8")
+    record = sandbox.run(source)
+    sys.stdout.write(record.stdout)
     sys.stdout.flush()
+    lines = source.splitlines()
+    for warning in record.warnings:
+        sys.stderr.write(warning_text(script, lines, warning))
     if record.error is None:
         return 0
     error = record.error

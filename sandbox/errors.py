@@ -15,10 +15,10 @@
 from __future__ import annotations
 
 import builtins
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sandbox.messages import render
+from sandbox.messages import LANGUAGES, render
 
 SANDBOX_KINDS = ("SyntaxError", "NotSupportedError", "SecurityError", "LimitExceeded")
 
@@ -55,12 +55,24 @@ class SandboxError:
     col: int | None = None
     message_id: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    # The message rendered in each language where it was made (a worker renders both before sending,
+    # so the server never formats a program's values).
+    texts: dict[str, str] = field(default_factory=dict)
 
     def text(self, lang: str = "en") -> str:
         """The message in `lang`; engine and Python messages stay as raised."""
         if self.message_id is None:
             return self.message
+        if lang in self.texts:
+            return self.texts[lang]
         return render(self.message_id, self.params, lang)
+
+    def rendered(self) -> SandboxError:
+        """This error with its message already rendered in every language."""
+        if self.message_id is None:
+            return self
+        texts = {lang: render(self.message_id, self.params, lang) for lang in LANGUAGES}
+        return replace(self, texts=texts)
 
     def __str__(self) -> str:
         where = f"line {self.line}: " if self.line is not None else ""

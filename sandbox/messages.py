@@ -131,6 +131,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the program ran longer than {limit} seconds (max_seconds)",
         "vi": "chương trình chạy lâu hơn {limit} giây (max_seconds)",
     },
+    "limit_worker": {
+        "en": "the program used more memory or processor time than its worker process may use, "
+        "and the worker was stopped",
+        "vi": "chương trình dùng nhiều bộ nhớ hoặc thời gian xử lý hơn mức tiến trình chạy nó được phép, "
+        "nên tiến trình đã bị dừng",
+    },
     "limit_recursion": {
         "en": "function calls are nested more than {limit} deep (max_recursion_depth); "
         "is there an endless recursion?",

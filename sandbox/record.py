@@ -76,6 +76,16 @@ class LoopIteration:
     index: int  # 0 for the first iteration
 
 
+@dataclass(frozen=True)
+class WarningShown:
+    """A warning the program caused (also written into the output, where it happened)."""
+
+    line: int | None
+    category: str  # "UserWarning"
+    message: str
+    at: int  # where its line starts in the output
+
+
 Event = TensorCreated | BackwardCall | GradsZeroed | OptimizerStep | LoopIteration
 
 
@@ -89,6 +99,17 @@ class RunRecord:
     events: tuple[Event, ...]
     graph: GraphSnapshot  # every recorded tensor of the run, at the end
     names: dict[str, int]  # final namespace: variable (or model.fc.weight) -> tensor id
+    warnings: tuple[WarningShown, ...] = ()
+
+    @property
+    def stdout(self) -> str:
+        """What the program printed, without the warning lines (a script prints those on stderr)."""
+        pieces, start = [], 0
+        for warning in self.warnings:
+            pieces.append(self.output[start:warning.at])
+            start = warning.at + len(warning_line(warning))
+        pieces.append(self.output[start:])
+        return "".join(pieces)
 
     @property
     def ok(self) -> bool:
@@ -97,6 +118,12 @@ class RunRecord:
     def events_of(self, kind: type) -> list[Any]:
         """The events of one kind, in order (e.g. `record.events_of(BackwardCall)`)."""
         return [event for event in self.events if isinstance(event, kind)]
+
+
+def warning_line(warning: WarningShown) -> str:
+    """How a warning appears in the output."""
+    where = f"line {warning.line}: " if warning.line is not None else ""
+    return f"{where}{warning.category}: {warning.message}\n"
 
 
 def settle(record: Any, **changes: Any) -> Any:
@@ -232,6 +259,7 @@ def finalize(
     graph: GraphSnapshot,
     names: dict[str, int],
     max_elements: int,
+    warnings: tuple[WarningShown, ...] = (),
 ) -> RunRecord:
     """The run record with run-local ids and capped arrays (`events` may hold TensorCreated as tuples)."""
     tensors: set[int] = set(names.values())
@@ -250,4 +278,5 @@ def finalize(
         events=tuple(rename(event) for event in events),
         graph=renumber.graph(graph),
         names={name: renumber.tensor(tensor_id) for name, tensor_id in names.items()},
+        warnings=warnings,
     )

@@ -27,7 +27,7 @@ from sandbox.interpreter import Interpreter, error_line
 from sandbox.limits import Limits
 from sandbox.namespaces import build_math, engine_namespaces, exposed_c_functions
 from sandbox.policy import Policy
-from sandbox.record import RunRecord, finalize
+from sandbox.record import RunRecord, WarningShown, finalize, warning_line
 from sandbox.recorder import Recorder
 from sandbox.safe_builtins import SafeBuiltins, guarded_math
 from sandbox.scope import ScopeError, TooDeep, analyse
@@ -77,6 +77,7 @@ class _Run:
         self.recorder: Recorder | None = None
         self.guards: Guards | None = None
         self.globals: dict[str, Any] = {"__name__": "__main__"}
+        self.warnings: list[WarningShown] = []
 
     def execute(self) -> RunRecord:
         error = self._check_size()
@@ -91,7 +92,12 @@ class _Run:
                     graph, names = self.recorder.final_snapshot(self.globals)
         events = self.recorder.events if self.recorder is not None else []
         output = "".join(self.state.output)
-        return finalize(self.source, output, error, events, graph, names, self.limits.record_array_elements)
+        return finalize(self.source, output, error, events, graph, names, self.limits.record_array_elements,
+                        self._shown_warnings(output))
+
+    def _shown_warnings(self, output: str) -> tuple[WarningShown, ...]:
+        # A warning cut short by the output limit is not whole in the output: it is left out.
+        return tuple(w for w in self.warnings if output.startswith(warning_line(w), w.at))
 
     def failed(self, exc: BaseException) -> RunRecord:
         """The record of a run the sandbox itself could not finish: the output so far and the error."""
@@ -253,8 +259,9 @@ class _Run:
             key = (category.__name__, str(message), state.line)
             if key not in seen:
                 seen.add(key)
-                where = f"line {state.line}: " if state.line is not None else ""
-                state.write(f"{where}{category.__name__}: {message}\n")
+                warning = WarningShown(state.line, category.__name__, str(message), state.output_size)
+                state.write(warning_line(warning))
+                self.warnings.append(warning)
 
         with warnings.catch_warnings():
             warnings.simplefilter("always")

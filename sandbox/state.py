@@ -17,18 +17,41 @@ CHECK_SECONDS = 0.02
 
 try:
     _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
-    _STATM = "/proc/self/statm"
-    _HAS_STATM = os.path.exists(_STATM)
 except (AttributeError, ValueError, OSError):  # pragma: no cover - not Linux
-    _PAGE_SIZE, _STATM, _HAS_STATM = 4096, "", False
+    _PAGE_SIZE = 4096
+_STATM = "/proc/self/statm"
+# The open /proc/self/statm of this process: a confined worker opens it before it may open nothing.
+_statm: dict[int, int] = {}
+# The run in progress in this process, for the worker's line reports.
+_current: list[RunState] = []
+
+
+def open_memory_gauge() -> None:
+    """Open this process' /proc/self/statm now (once per process), for `resident_bytes`."""
+    pid = os.getpid()
+    if pid not in _statm:
+        try:
+            _statm.clear()
+            _statm[pid] = os.open(_STATM, os.O_RDONLY)
+        except OSError:  # not Linux, or no /proc: the memory check is off, the OS limits still hold
+            _statm[pid] = -1
 
 
 def resident_bytes() -> int:
     """The process' resident memory, or 0 where /proc is not available."""
-    if not _HAS_STATM:
+    open_memory_gauge()
+    fd = _statm[os.getpid()]
+    if fd < 0:
         return 0
-    with open(_STATM, "rb") as handle:
-        return int(handle.read().split()[1]) * _PAGE_SIZE
+    try:
+        return int(os.pread(fd, 256, 0).split()[1]) * _PAGE_SIZE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def current_line() -> int | None:
+    """The line the run in progress is on (None before the first statement or between runs)."""
+    return _current[-1].line if _current else None
 
 
 class RunState:
@@ -61,6 +84,7 @@ class RunState:
 
     def start(self) -> None:
         """Start the clock: the limits count from here."""
+        _current[:] = [self]
         self.deadline = time.monotonic() + self.limits.max_seconds
         self.next_check = min(CHECK_EVERY, self.limits.max_steps + 1)
 

@@ -18,7 +18,7 @@ def normalise(text: str) -> str:
 
 
 def run(source: str, **limits: object) -> RunRecord:
-    return sandbox.run(source, limits=Limits(**limits) if limits else None)
+    return sandbox.interpret(source, limits=Limits(**limits) if limits else None)
 
 
 def python_output(source: str) -> tuple[str, str | None]:

@@ -11,7 +11,8 @@ import engine
 import engine._random
 import engine.optim
 from engine import _grad_mode, _trace
-from sandbox import Limits, run
+from sandbox import Limits
+from sandbox import interpret as run
 from sandbox.errors import SecurityViolation
 from sandbox.guards import Guards
 from sandbox.policy import Policy

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine import _grad_mode, _trace
-from sandbox import ERROR_KINDS, Limits, run
+from sandbox import ERROR_KINDS, Limits
+from sandbox import interpret as run
 from tests.sandbox.test_language import PROGRAMS
 from tests.sandbox.test_record import TRAINING
 

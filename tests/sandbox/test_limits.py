@@ -1433,7 +1433,7 @@ CRASHERS = {
 
 _CHILD = """
 import json, sys
-from sandbox import run
+from sandbox import interpret as run
 results = {}
 for name, source in json.loads(sys.stdin.read()).items():
     error = run(source).error

@@ -10,7 +10,7 @@ import pytest
 import engine
 import engine.nn as nn
 from sandbox import BackwardCall, GradsZeroed, Limits, LoopIteration, OptimizerStep, TensorCreated
-from sandbox import run as sandbox_run
+from sandbox import interpret as sandbox_run
 from sandbox.recorder import named_parameters
 from sandbox.runner import _Run
 from tests.sandbox.helpers import run
