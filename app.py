@@ -10,7 +10,15 @@ st.set_page_config(page_title="Autograd Explorer", page_icon=":material/account_
 # First, before the imports below load the engine: the browser fetches plotly.js meanwhile.
 preload_chart_bundle()
 
-from app_pages.common import GOTO, PAGE_FILES, code_styles, init_program, restore_url_state, tr  # noqa: E402
+from app_pages.common import (  # noqa: E402
+    GOTO,
+    PAGE_FILES,
+    code_styles,
+    init_program,
+    isolation_note,
+    restore_url_state,
+    tr,
+)
 from explorer.i18n import language_name  # noqa: E402
 from explorer.state import LANGS, lang_from_locale  # noqa: E402
 
@@ -42,6 +50,7 @@ with st.sidebar:
     st.selectbox(tr("app.language"), LANGS, key="lang", format_func=language_name, persist_state="session")
     with st.expander(tr("app.about.title"), icon=":material/info:"):
         st.write(tr("app.about.body"))
+        isolation_note()
         st.caption(tr("app.share"))
 
 page.run()

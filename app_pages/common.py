@@ -181,6 +181,16 @@ def run_source(source: str, backward_details: int | None = None) -> Any:
         st.stop()  # a newer run of this browser session took this one's place while it waited
 
 
+def isolation_note() -> None:
+    """The About panel's line on the worker processes: which protections this server has."""
+    layers = sandbox.active_layers()
+    on = [tr(f"layer.{name}") for name, active in layers.items() if active]
+    off = [tr(f"layer.{name}") for name, active in layers.items() if not active]
+    st.caption(tr("app.about.isolation", layers=", ".join(on)))
+    if off:
+        st.caption(tr("app.about.isolation_off", layers=", ".join(off)))
+
+
 def _session_id() -> str | None:
     context = get_script_run_ctx()
     return context.session_id if context is not None else None

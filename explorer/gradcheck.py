@@ -10,6 +10,7 @@ other program, so the check never touches live tensors.
 from __future__ import annotations
 
 import ast
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,28 @@ from explorer.state import nested_literal
 MAX_ELEMENTS = 12      # elements checked per leaf: each costs two runs
 RELATIVE_STEP = 1e-3   # nudge size, relative to the element's magnitude (at least this much absolute)
 TOLERANCE = 2e-2       # float32 arithmetic: agreement to about 2 % of the gradient's scale
+BUDGET_SECONDS = 4.0   # the whole check: a slow program gets fewer elements checked, not a long wait
+
+
+class Budget:
+    """The time a check may take; each element costs two runs, so the next one starts only if it fits."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.deadline = clock() + seconds
+        self.slowest_pair = 0.0
+        self.pairs = 0
+
+    def allows_another_pair(self) -> bool:
+        # The first pair always runs: without it there is nothing to show.
+        return self.pairs == 0 or self.clock() + self.slowest_pair <= self.deadline
+
+    def timed(self, work: Callable[[], Any]) -> Any:
+        started = self.clock()
+        result = work()
+        self.slowest_pair = max(self.slowest_pair, self.clock() - started)
+        self.pairs += 1
+        return result
 
 
 @dataclass(frozen=True)
@@ -107,6 +130,7 @@ def check_gradients(
     run: Callable[[str], Any],
     call_index: int = 0,
     max_elements: int = MAX_ELEMENTS,
+    budget: Budget | None = None,
 ) -> list[LeafCheck]:
     """Finite-difference estimates next to autograd's gradients, for every leaf one backward call reached.
 
@@ -116,6 +140,8 @@ def check_gradients(
         run: runs a program and returns its RunRecord (the page passes a cached sandbox.run).
         call_index: which backward() call of the run to check (0 = the first).
         max_elements: at most this many elements are checked per leaf.
+        budget: the time the whole check may take (BUDGET_SECONDS from now when None); when it runs
+            out, the leaf being checked keeps the elements done so far and later leaves say why not.
 
     Returns:
         One LeafCheck per leaf, in creation order; [] when the run has no such backward call.
@@ -124,15 +150,16 @@ def check_gradients(
     if not 0 <= call_index < len(calls) or calls[call_index].error:
         return []
     call = calls[call_index]
+    budget = budget or Budget(BUDGET_SECONDS)
     return [
-        _check_leaf(source, record, call, call_index, tensor_id, info, run, max_elements)
+        _check_leaf(source, record, call, call_index, tensor_id, info, run, max_elements, budget)
         for tensor_id, info in _leaf_candidates(call, record)
     ]
 
 
 def _check_leaf(
     source: str, record: Any, call: Any, call_index: int, tensor_id: int, info: Any,
-    run: Callable[[str], Any], max_elements: int,
+    run: Callable[[str], Any], max_elements: int, budget: Budget,
 ) -> LeafCheck:
     label = info.label or f"#{tensor_id}"
     autograd = _contribution(call, tensor_id)
@@ -149,18 +176,25 @@ def _check_leaf(
     name = base_name(info.label)
     value = np.asarray(_value_at_creation(record, tensor_id, info), dtype=np.float64).reshape(-1)
     numeric = np.full(total, np.nan)
-    checked = min(total, max_elements)
-    for index in range(checked):
+    checked = 0
+    for index in range(min(total, max_elements)):
+        if not budget.allows_another_pair():
+            break
         step = RELATIVE_STEP * max(1.0, abs(float(value[index])))
         try:
-            plus = run(nudge_program(source, info.line, name, shape, index, step))
-            minus = run(nudge_program(source, info.line, name, shape, index, -step))
+            plus, minus = budget.timed(lambda: (
+                run(nudge_program(source, info.line, name, shape, index, step)),  # noqa: B023 - called now
+                run(nudge_program(source, info.line, name, shape, index, -step)),  # noqa: B023
+            ))
         except CodeEditError as error:
             return failed(error.message_id, **error.params)
         estimate = _difference(plus, minus, call_index, tensor_id, index, step)
         if estimate is None:
             return failed("gc_run_failed")
         numeric[index] = estimate
+        checked += 1
+    if checked == 0:
+        return failed("gc_budget")
     return _verdict(label, tensor_id, autograd, numeric.reshape(shape), checked, total)
 
 

@@ -26,6 +26,20 @@ TEXTS: dict[str, dict[str, str]] = {
               "Mã được chạy trong một môi trường an toàn hoạt động giống PyTorch: cùng tên grad_fn, cùng "
               "giá trị, cùng kết quả in ra và thông báo lỗi. Mọi trang đều chia sẻ được bằng URL.",
     },
+    "app.about.isolation": {
+        "en": "Each program runs in its own locked-down worker process. Protections active on this "
+              "server: {layers}.",
+        "vi": "Mỗi chương trình chạy trong một tiến trình riêng đã bị khóa quyền. Các lớp bảo vệ đang bật "
+              "trên máy chủ này: {layers}.",
+    },
+    "app.about.isolation_off": {
+        "en": "Not available on this server: {layers}.",
+        "vi": "Không có trên máy chủ này: {layers}.",
+    },
+    "layer.rlimits": {"en": "resource limits", "vi": "giới hạn tài nguyên"},
+    "layer.environment": {"en": "an empty environment", "vi": "môi trường trống"},
+    "layer.empty_cwd": {"en": "an empty working directory", "vi": "thư mục làm việc rỗng"},
+    "layer.seccomp": {"en": "a system-call filter (seccomp)", "vi": "bộ lọc lời gọi hệ thống (seccomp)"},
     "app.share": {
         "en": "The address bar holds this page's state: copy it to share what you see.",
         "vi": "Thanh địa chỉ lưu trạng thái của trang: sao chép nó để chia sẻ đúng những gì bạn đang thấy.",
@@ -370,6 +384,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "chương trình sau khi dịch giá trị không chạy tới lần backward() này",
     },
     "gc_no_grad": {"en": "backward() left no gradient here", "vi": "backward() không để lại gradient ở đây"},
+    "gc_budget": {
+        "en": "the time for the check ran out (each element runs the program twice)",
+        "vi": "đã hết thời gian kiểm tra (mỗi phần tử phải chạy chương trình hai lần)",
+    },
     "pg.check.not_checked": {"en": "not checked: {reason}", "vi": "không kiểm tra được: {reason}"},
     # --- code-edit errors ------------------------------------------------------------------------------
     "edit_syntax": {

@@ -20,7 +20,7 @@ from __future__ import annotations
 from sandbox.errors import ERROR_KINDS, SandboxError
 from sandbox.limits import Limits
 from sandbox.messages import MESSAGES, render
-from sandbox.pool import Superseded, run
+from sandbox.pool import Superseded, active_layers, run
 from sandbox.record import (
     BackwardCall,
     Event,
@@ -47,6 +47,7 @@ __all__ = [
     "TensorCreated",
     "WarningShown",
     "Superseded",
+    "active_layers",
     "interpret",
     "render",
     "run",

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine._tensor import Tensor
+from sandbox.errors import SecurityViolation
 from sandbox.guards import Guards
 
 Check = Callable[[Any, tuple[Any, ...], dict[str, Any]], None]
@@ -24,6 +25,8 @@ _PAIRS = ("matmul", "mm", "bmm")
 # One optimizer step may update this many times max_tensor_elements numbers, in this many parameters.
 _STEP_UPDATES = 4
 _STEP_ENTRIES = 100_000
+# Module methods that give a module a new attribute by name.
+_REGISTRATIONS = ("add_module", "register_module", "register_buffer", "register_parameter")
 # More dimensions than any shape can have (numpy allows 32); the args tuple counts as one level.
 _MAX_DIMENSIONS = 64
 
@@ -137,12 +140,21 @@ class CallGuards:
         module_class = getattr(nn, "Module", None)
         if module_class is None:
             return
+        for name in _REGISTRATIONS:
+            self._add(module_class, name, self._registered_name)
         for name in dir(nn):
             value = getattr(nn, name, None)
             if isinstance(value, type) and issubclass(value, module_class) and value is not module_class:
                 self.table[value] = self._module
 
     # -- checks ---------------------------------------------------------------------------------------
+
+    def _registered_name(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        # A child named `__deepcopy__` or `_parameters` would be found by Python's own protocols and by
+        # the module's internals, not just by the program: such names are refused, like `m._x = ...`.
+        name = args[0] if args else kwargs.get("name")
+        if isinstance(name, str) and name.startswith("_"):
+            raise SecurityViolation("module_private_name", name=name)
 
     def _elements(self, count: float) -> None:
         self.guards.check_elements(count)

@@ -418,9 +418,11 @@ class Interpreter(ExpressionCompiler):
             scope_kind, _ = self.scope.resolve(name)
             variables = self.run.globals if scope_kind == "global" else None
 
+            program_exception = self.policy.program_exception
+
             def bind(frame: Frame, error: BaseException | None) -> None:
                 if error is not None:
-                    store(frame, error)
+                    store(frame, program_exception(error))
                 else:  # Python deletes the name when the handler ends
                     (variables if variables is not None else frame.v).pop(name, None)
 

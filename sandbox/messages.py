@@ -93,6 +93,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "'{module}.{name}' is not available in the sandbox",
         "vi": "'{module}.{name}' không có trong sandbox",
     },
+    "tensor_member_hidden": {
+        "en": "Tensor.{name} is not available in the sandbox",
+        "vi": "Tensor.{name} không có trong sandbox",
+    },
     "value_forbidden": {
         "en": "a value of type '{type}' is not available in the sandbox",
         "vi": "giá trị kiểu '{type}' không dùng được trong sandbox",
@@ -130,6 +134,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "limit_time": {
         "en": "the program ran longer than {limit} seconds (max_seconds)",
         "vi": "chương trình chạy lâu hơn {limit} giây (max_seconds)",
+    },
+    "module_private_name": {
+        "en": "a module's child, buffer or parameter may not have a name starting with '_' in the sandbox "
+        "('{name}'); choose a name without the underscore",
+        "vi": "trong sandbox, module con, buffer hay tham số không được đặt tên bắt đầu bằng '_' ('{name}'); "
+        "hãy chọn tên không có dấu gạch dưới",
     },
     "limit_worker": {
         "en": "the program used more memory or processor time than its worker process may use, "

@@ -1,8 +1,8 @@
 """The modules a program may import: read-only views of the engine's public surface, and a safe `math`.
 
-`import torch` binds a `Namespace`, not the engine module: it lists the functions, classes, dtypes and
-constants the engine exports, and nothing else (no submodules but the allowed ones, no helpers, no
-numpy). The views are built once per process and cannot be modified by a program.
+`import torch` binds a `Namespace`, not the engine module: it holds the names `sandbox/surface.py`
+allows for it, and nothing else (no helpers, no numpy). The views are built once per process and
+cannot be modified by a program.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine._dtype import dtype as _dtype_class
+from sandbox.surface import ALLOWED_NAMES
 
 # Import path as the program writes it -> the engine module behind it.
 ENGINE_MODULES = {
@@ -26,21 +27,6 @@ ENGINE_MODULES = {
     "torch.optim": "engine.optim",
     "torch.optim.lr_scheduler": "engine.optim.lr_scheduler",
     "torch.autograd": "engine.autograd",
-}
-
-# Engine helpers that are not part of torch's API (they hand out numpy arrays or engine internals).
-_HIDDEN = {
-    "torch": {"from_numpy", "batched_matmul"},
-    "torch.nn.functional": {"scalar_type_name"},
-    "torch.autograd": {
-        "AccumulateGrad",
-        "Node",
-        "Step",
-        "backward_steps",
-        "graph_roots",
-        "plan",
-        "traced_steps",
-    },
 }
 
 MATH_CONSTANTS = ("pi", "e", "tau", "inf", "nan")
@@ -131,11 +117,10 @@ def _exposable(value: Any) -> bool:
 
 
 def _engine_members(path: str, module: types.ModuleType) -> dict[str, Any]:
-    hidden = _HIDDEN.get(path, set())
+    """The allowed names of one module (submodules are attached by the caller); a name that is not an
+    engine function, class or constant is left out even if it is listed."""
     members = {}
-    for name in dir(module):
-        if name.startswith("_") or name in hidden:
-            continue
+    for name in sorted(ALLOWED_NAMES.get(path, ())):
         value = getattr(module, name, None)
         if _exposable(value):
             members[name] = value
@@ -157,7 +142,7 @@ def _build_engine_namespaces() -> dict[str, Namespace]:
     # Submodules become members of their parent (torch.nn, torch.nn.functional, torch.optim.lr_scheduler).
     for path, space in spaces.items():
         parent, _, child = path.rpartition(".")
-        if parent in spaces:
+        if parent in spaces and child in ALLOWED_NAMES.get(parent, ()):
             spaces[parent].members[child] = space
     return spaces
 

@@ -24,9 +24,10 @@ import numpy as np
 from engine._random import Generator
 from engine._tensor import Tensor
 from engine.autograd.graph import Node
-from sandbox.errors import PYTHON_KINDS, SecurityViolation
+from sandbox.errors import PYTHON_KINDS, SecurityViolation, is_builtin_exception, python_kind
 from sandbox.guards import Guards
 from sandbox.namespaces import Namespace
+from sandbox.surface import TENSOR_ATTRIBUTES
 
 USER_CLASS_MARK = "__sandbox_class__"
 USER_FUNCTION_MARK = "__sandbox_function__"
@@ -276,6 +277,29 @@ class Policy:
             return value  # a method of an object the program already holds
         return self.check(value)
 
+    def program_exception(self, error: BaseException) -> BaseException:
+        """The exception an `except ... as e` hands the program: the one raised when it is a builtin
+        exception holding only values the program may have; otherwise a builtin exception of the nearest
+        kind with the same message (numpy's errors carry ufuncs and dtypes in their attributes)."""
+        if is_builtin_exception(type(error)):
+            try:
+                for item in error.args:
+                    self.check_deep(item)
+                return error
+            except SecurityViolation:
+                pass
+        replacement = getattr(builtins, python_kind(type(error)))(_exception_text(error))
+        replacement.__traceback__ = None
+        return replacement
+
+    def check_deep(self, value: Any, depth: int = 0) -> Any:
+        """`check` for a value and, a few levels down, the items of the tuples and lists it is made of."""
+        self.check(value)
+        if depth < 4 and type(value) in (tuple, list):
+            for item in value:
+                self.check_deep(item, depth + 1)
+        return value
+
     def _reader_for(self, kind: type) -> Callable[[Any, str], Any]:
         if kind is Namespace:
             return Namespace.lookup
@@ -290,14 +314,21 @@ class Policy:
         if issubclass(kind, type):
             return self._read_class
         if issubclass(kind, BaseException):
-            return _read_exception
+            return self._read_exception
         if issubclass(kind, Node):
             return _read_node
-        if issubclass(kind, Tensor) or is_user_class(kind) or any(map(is_user_class, kind.__mro__)):
+        if issubclass(kind, Tensor):
+            return _read_tensor
+        if is_user_class(kind) or any(map(is_user_class, kind.__mro__)):
             return getattr
         if _is_engine_name(kind.__module__) and _classify(kind) == _OK:
             return _read_engine_object
         return _refuse_attributes
+
+    def _read_exception(self, exc: BaseException, name: str) -> Any:
+        if name not in _EXCEPTION_NAMES:
+            raise SecurityViolation("attribute_forbidden", name=name, owner=_owner(exc))
+        return self.check_deep(getattr(exc, name))
 
     def _read_str(self, text: str, name: str) -> Any:
         if name == "format":
@@ -414,10 +445,17 @@ def _owner(obj: Any) -> str:
     return f"'{type(obj).__name__}' object"
 
 
-def _read_exception(exc: BaseException, name: str) -> Any:
-    if name not in _EXCEPTION_NAMES:
-        raise SecurityViolation("attribute_forbidden", name=name, owner=_owner(exc))
-    return getattr(exc, name)
+def _read_tensor(tensor: Tensor, name: str) -> Any:
+    if name not in TENSOR_ATTRIBUTES and hasattr(Tensor, name):
+        raise SecurityViolation("tensor_member_hidden", name=name)
+    return getattr(tensor, name)
+
+
+def _exception_text(error: BaseException) -> str:
+    try:
+        return str(error)
+    except Exception:  # noqa: BLE001 - an unprintable message: the kind still says enough
+        return ""
 
 
 def _read_node(node: Node, name: str) -> Any:

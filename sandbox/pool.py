@@ -154,6 +154,9 @@ class _ForkServer:
             with self.lock:
                 socket.send_fds(self.control, [b"F"], [for_worker.fileno()])
                 message, fds, _flags, _addr = socket.recv_fds(self.control, 16, 1)
+        except BaseException:
+            mine.close()
+            raise
         finally:
             for_worker.close()
         if len(message) != 4:
@@ -389,3 +392,8 @@ def run(source: str, *, limits: Limits | None = None, seed: int | None = 0,
         session: str | None = None) -> RunRecord:
     """Run `source` in a confined worker of the shared pool (see `Pool.run`)."""
     return shared_pool().run(source, limits=limits, seed=seed, session=session)
+
+
+def active_layers() -> dict[str, bool]:
+    """The confinement layers the shared pool's workers have on this platform (starting it if needed)."""
+    return shared_pool().warm_up()

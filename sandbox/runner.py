@@ -154,7 +154,7 @@ class _Run:
             if cls is not None
         )
         policy = Policy(guards, set(), assignable)
-        safe = SafeBuiltins(state, guards, policy)
+        self.safe_builtins = safe = SafeBuiltins(state, guards, policy)
         builtins = safe.build()
         policy.exposed_builtins.update(safe.exposed_c_functions() | exposed_c_functions())
         intercepts: dict[Any, Any] = {Tensor.backward: recorder.call_backward, int: safe.int}
@@ -180,6 +180,7 @@ class _Run:
             context = self._context()
             self.guards = context.guards
             interpreter = Interpreter(context, analyse(tree, self.limits.max_nesting))
+            self.safe_builtins.invoke = interpreter.invoke
             body = interpreter.compile_module(tree)
         except SandboxAbort as abort:
             return abort.to_error()

@@ -72,6 +72,19 @@ class SafeBuiltins:
         self.policy = policy
         # What `isinstance` sees for the names that are functions here.
         self.type_of: dict[Callable[..., Any], type] = {}
+        # The interpreter's checked call (`invoke(callee, args, kwargs)`), set once it exists: callbacks
+        # given to map, filter, sorted, min and max are called through it, like any call in the program.
+        self.invoke: Callable[[Any, tuple[Any, ...], dict[str, Any] | None], Any] | None = None
+
+    def _checked(self, function: Any) -> Any:
+        invoke = self.invoke
+        if function is None or invoke is None:
+            return function
+
+        def call_checked(*args: Any) -> Any:
+            return invoke(function, args, None)
+
+        return call_checked
 
     def build(self) -> dict[str, Any]:
         namespace: dict[str, Any] = {name: getattr(builtins, name) for name in _PASS_THROUGH}
@@ -205,7 +218,7 @@ class SafeBuiltins:
         self, iterable: Iterable[Any], /, *, key: Callable[[Any], Any] | None = None, reverse: bool = False
     ) -> list[Any]:
         items = self.guards.bounded_list(iterable, "list")
-        self.guards.sort_in_place(items, key, reverse)
+        self.guards.sort_in_place(items, self._checked(key), reverse)
         return items
 
     # -- reductions -----------------------------------------------------------------------------------
@@ -222,10 +235,15 @@ class SafeBuiltins:
         return total
 
     def min(self, *args: Any, **kwargs: Any) -> Any:
-        return builtins.min(*self._reduction_args(args, kwargs), **kwargs)
+        return builtins.min(*self._reduction_args(args, kwargs), **self._checked_key(kwargs))
 
     def max(self, *args: Any, **kwargs: Any) -> Any:
-        return builtins.max(*self._reduction_args(args, kwargs), **kwargs)
+        return builtins.max(*self._reduction_args(args, kwargs), **self._checked_key(kwargs))
+
+    def _checked_key(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        if kwargs.get("key") is None:
+            return kwargs
+        return {**kwargs, "key": self._checked(kwargs["key"])}
 
     def _reduction_args(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
         if len(args) == 1:
@@ -250,10 +268,11 @@ class SafeBuiltins:
         return builtins.zip(*(self.guards.ticking(it) for it in iterables), strict=strict)
 
     def map(self, function: Callable[..., Any], iterable: Iterable[Any], /, *iterables: Iterable[Any]) -> map:
-        return builtins.map(function, *(self.guards.ticking(it) for it in (iterable, *iterables)))
+        iterables = tuple(self.guards.ticking(it) for it in (iterable, *iterables))
+        return builtins.map(self._checked(function), *iterables)
 
     def filter(self, function: Callable[[Any], Any] | None, iterable: Iterable[Any], /) -> filter:
-        return builtins.filter(function, self.guards.ticking(iterable))
+        return builtins.filter(self._checked(function), self.guards.ticking(iterable))
 
     def reversed(self, sequence: Any, /) -> Any:
         return self.guards.ticking(builtins.reversed(sequence))
@@ -304,7 +323,9 @@ class SafeBuiltins:
         return classinfo
 
     def super(self, *args: Any) -> Any:
-        if len(args) != 2 or not is_user_class(args[0]):
+        # super(Class, instance) only: super(Class, Class) would hand out the base classes' plain
+        # functions, callable on any object (Module.train on torch.Tensor itself).
+        if len(args) != 2 or not is_user_class(args[0]) or not builtins.isinstance(args[1], args[0]):
             raise SecurityViolation("super_arguments")
         return builtins.super(args[0], args[1])
 

@@ -7,7 +7,6 @@ kernels fuse, so a training run prints the same losses as torch.
 
 from __future__ import annotations
 
-import copy
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -152,7 +151,7 @@ class Optimizer:
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore options and state saved by `state_dict()` into this optimizer's parameters."""
-        saved = copy.deepcopy(state_dict)
+        saved = _copy_plain(state_dict)
         saved_groups = saved["param_groups"]
         if len(saved_groups) != len(self.param_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
@@ -182,6 +181,30 @@ class Optimizer:
                 if key != "params":
                     text += f"    {key}: {group[key]}\n"
         return text + ")"
+
+
+def _copy_plain(value: Any, memo: dict[int, Any] | None = None) -> Any:
+    """Saved optimizer state as torch loads it: dicts, lists and tuples rebuilt, tensors and everything
+    else kept as the same objects. Never `copy.deepcopy`: deep-copying an arbitrary object runs its
+    `__deepcopy__` and hands it the copy's memo. A container met twice is copied once, as a deep copy
+    would (`[[0] * 10**6] * 10**6` is two lists, not a million)."""
+    memo = {} if memo is None else memo
+    kind = type(value)
+    if kind not in (dict, list, tuple):
+        return value
+    copied = memo.get(id(value))
+    if copied is not None:
+        return copied
+    if kind is dict:
+        copied = memo[id(value)] = {}
+        copied.update((key, _copy_plain(item, memo)) for key, item in value.items())
+        return copied
+    if kind is list:
+        copied = memo[id(value)] = []
+        copied.extend(_copy_plain(item, memo) for item in value)
+        return copied
+    copied = memo[id(value)] = tuple(_copy_plain(item, memo) for item in value)
+    return copied
 
 
 def parameters_with_grads(group: dict[str, Any]) -> Iterable[tuple[Tensor, np.ndarray]]:

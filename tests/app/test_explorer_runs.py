@@ -7,7 +7,7 @@ import pytest
 
 import sandbox
 from explorer.backwardplan import backward_program, forward_part, root_choices
-from explorer.gradcheck import check_gradients, nudge_program
+from explorer.gradcheck import Budget, check_gradients, nudge_program
 from explorer.presets import preset_code
 from explorer.runinfo import (
     backward_calls,
@@ -75,6 +75,35 @@ def test_large_leaves_are_checked_on_their_first_elements():
     [check] = check_gradients(source, run(source), run, max_elements=4)
     assert (check.checked, check.total) == (4, 30)
     assert check.agrees
+
+
+class _SlowClock:
+    """A clock in which every program run takes one second."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def slow_run(self, source: str):
+        self.now += 1.0
+        return run(source)
+
+
+def test_a_slow_program_is_checked_on_fewer_elements_within_the_budget():
+    source = (
+        "import torch\nx = torch.ones(6, requires_grad=True)\nw = torch.ones(3, requires_grad=True)\n"
+        "((x * x).sum() + (w * 3).sum()).backward()\n"
+    )
+    clock = _SlowClock()
+    checks = check_gradients(source, run(source), clock.slow_run, budget=Budget(4.5, clock=clock))
+    # Each element costs two runs (2 s here): the second pair still fits in 4.5 s, a third would not.
+    assert [(c.label, c.checked, c.total, c.reason) for c in checks] == [
+        ("x", 2, 6, None), ("w", 0, 3, "gc_budget"),
+    ]
+    assert checks[0].agrees
+    assert clock.now == 4.0
 
 
 def test_the_nudge_goes_right_after_the_leaf():

@@ -391,3 +391,107 @@ def test_optimizer_state_is_readable_and_its_factory_is_not() -> None:
     )
     assert record.error is None, str(record.error)
     assert record.output == "tensor([2., 2.]) 1\n"
+
+
+# --- routes around the checks: deep copies, registration names, two-argument super, exception payloads,
+# callbacks handed to builtins -----------------------------------------------------------------------
+
+_HOOK_NAME_ROUTES = {
+    "add_module": "m.add_module('__deepcopy__', nn.Linear(1, 1))",
+    "register_module": "m.register_module('__reduce_ex__', nn.Linear(1, 1))",
+    "register_buffer": "m.register_buffer('_parameters', torch.ones(1))",
+    "register_parameter": "m.register_parameter('_p', nn.Parameter(torch.ones(1)))",
+    "unbound_registration": "nn.Module.add_module(m, '__deepcopy__', nn.Linear(1, 1))",
+}
+
+
+@pytest.mark.parametrize("route", sorted(_HOOK_NAME_ROUTES))
+def test_module_attributes_with_private_names_are_refused(route: str) -> None:
+    record = run(f"import torch\nimport torch.nn as nn\nm = nn.Module()\n{_HOOK_NAME_ROUTES[route]}\n")
+    assert record.error is not None and record.error.message_id == "module_private_name"
+    assert record.error.line == 4
+
+
+def test_loading_optimizer_state_copies_no_program_object() -> None:
+    # A deep copy would call the object's __deepcopy__ with the copy's memo (which holds the sandbox's
+    # own objects); the state is copied as plain data and anything else is kept as the same object.
+    program = (
+        "import torch\nw = torch.ones(2, requires_grad=True)\n"
+        "opt = torch.optim.SGD([w], lr=0.1, momentum=0.9)\n"
+        "(w * 3).sum().backward()\nopt.step()\nstate = opt.state_dict()\nmarker = [print]\n"
+        "state['state'][0]['marker'] = marker\nopt.load_state_dict(state)\n"
+        "kept = opt.state[w]\nprint(kept['marker'] is marker, kept['marker'][0] is print,\n"
+        "      kept['momentum_buffer'], kept['momentum_buffer'] is state['state'][0]['momentum_buffer'])\n"
+    )
+    record = run(program)
+    assert record.error is None, record.error
+    assert record.output == _printed_by_torch(program)
+
+
+def _printed_by_torch(program: str) -> str:
+    import contextlib
+    import io
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(program, "<torch>", "exec"), {"__name__": "__main__"})  # our own test program
+    return printed.getvalue()
+
+
+def test_two_argument_super_of_a_class_is_refused() -> None:
+    record = run(
+        "import torch\nimport torch.nn as nn\nclass M(nn.Module):\n    pass\ntrain = super(M, M).train\n"
+        "train(torch.Tensor)\n"
+    )
+    assert record.error is not None and record.error.message_id == "super_arguments"
+    assert not hasattr(engine.Tensor, "training")
+
+
+def test_super_of_an_instance_still_works() -> None:
+    record = run(
+        "import torch.nn as nn\nclass M(nn.Module):\n    def train(self, mode=True):\n"
+        "        print('training', mode)\n        return super(M, self).train(mode)\nM().train(False)\n"
+    )
+    assert record.error is None, record.error
+    assert record.output == "training False\n"
+
+
+def test_caught_numpy_exception_reaches_the_program_as_a_builtin_one() -> None:
+    policy = Policy(Guards(RunState(Limits(), [])), set(), ())
+    raised = np._core._exceptions._UFuncNoLoopError(np.add, (np.dtype("U1"), np.dtype("U1")))
+    given = policy.program_exception(raised)
+    assert type(given) is TypeError
+    assert given.args == (str(raised),)
+    assert all(policy.check(item) is item for item in given.args)
+
+
+def test_exception_args_holding_an_engine_internal_are_replaced() -> None:
+    policy = Policy(Guards(RunState(Limits(), [])), set(), ())
+    given = policy.program_exception(ValueError("bad", np.add))
+    assert type(given) is ValueError and given.args == (str(ValueError("bad", np.add)),)
+    plain = ValueError("bad", 3, ("a", 1.5))
+    assert policy.program_exception(plain) is plain
+
+
+_CALLBACK_BOMBS = {
+    "map": "list(map(torch.ones, [(30000, 30000)]))",
+    "filter": "list(filter(torch.zeros, [(30000, 30000)]))",
+    "sorted_key": "sorted([(30000, 30000)], key=torch.randn)",
+    "max_key": "max([(1,), (30000, 30000)], key=torch.ones)",
+    "min_key": "min([(1,), (30000, 30000)], key=torch.empty)",
+}
+
+
+@pytest.mark.parametrize("route", sorted(_CALLBACK_BOMBS))
+def test_engine_functions_given_as_callbacks_are_checked_before_they_allocate(route: str) -> None:
+    record = run(f"import torch\nx = {_CALLBACK_BOMBS[route]}\n")
+    assert record.error is not None and record.error.params.get("limit_name") == "max_tensor_elements"
+
+
+def test_callbacks_given_to_builtins_still_work() -> None:
+    record = run(
+        "import torch\nprint(list(map(lambda v: v * 2, [1, 2])), sorted([3, 1, 2], key=lambda v: -v),\n"
+        "      max(['aa', 'b'], key=len), list(filter(None, [0, 1])), list(map(torch.ones, [2])))\n"
+    )
+    assert record.error is None, record.error
+    assert record.output == "[2, 4] [3, 2, 1] aa [1] [tensor([1., 1.])]\n"
