@@ -146,6 +146,9 @@ class CallGuards:
             value = getattr(nn, name, None)
             if isinstance(value, type) and issubclass(value, module_class) and value is not module_class:
                 self.table[value] = self._module
+                # A subclass of the program's calls super().__init__(9000, 9000) without the class call.
+                if "__init__" in value.__dict__:
+                    self.table[value.__dict__["__init__"]] = self._module
 
     # -- checks ---------------------------------------------------------------------------------------
 

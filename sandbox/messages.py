@@ -93,6 +93,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "'{module}.{name}' is not available in the sandbox",
         "vi": "'{module}.{name}' không có trong sandbox",
     },
+    "codec_forbidden": {
+        "en": "the codec '{encoding}' is not available in the sandbox; use one of {allowed}",
+        "vi": "sandbox không hỗ trợ bộ mã '{encoding}'; hãy dùng một trong {allowed}",
+    },
     "tensor_member_hidden": {
         "en": "Tensor.{name} is not available in the sandbox",
         "vi": "Tensor.{name} không có trong sandbox",

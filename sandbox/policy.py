@@ -337,6 +337,8 @@ class Policy:
 
     def _read_container(self, obj: Any, name: str) -> Any:
         method = getattr(obj, name)
+        if name in ("encode", "decode") and isinstance(obj, str | bytes | bytearray):
+            return _plain_codec(method)
         if name in _CONSUMERS:
             return _consuming(method, obj, name, self.guards)
         if name in _GROWING:
@@ -443,6 +445,24 @@ def _owner(obj: Any) -> str:
     if isinstance(obj, type):
         return f"class '{obj.__name__}'"
     return f"'{type(obj).__name__}' object"
+
+
+# Text codecs that work in time linear in the text; others (punycode, idna, ...) can take minutes on a long
+# string in one call, and some load modules from disk.
+_CODECS = frozenset({"utf-8", "utf8", "ascii", "latin-1", "latin1", "iso-8859-1", "utf-16", "utf-32"})
+_CODEC_NAMES = "utf-8, ascii, latin-1, utf-16, utf-32"
+_ERROR_MODES = "errors='strict', 'ignore' or 'replace'"
+
+
+def _plain_codec(method: Callable[..., Any]) -> Callable[..., Any]:
+    def coded(encoding: str = "utf-8", errors: str = "strict") -> Any:
+        if not isinstance(encoding, str) or encoding.lower().replace("_", "-") not in _CODECS:
+            raise SecurityViolation("codec_forbidden", encoding=str(encoding)[:40], allowed=_CODEC_NAMES)
+        if errors not in ("strict", "ignore", "replace"):
+            raise SecurityViolation("codec_forbidden", encoding=str(errors)[:40], allowed=_ERROR_MODES)
+        return method(encoding, errors)
+
+    return coded
 
 
 def _read_tensor(tensor: Tensor, name: str) -> Any:

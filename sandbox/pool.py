@@ -184,6 +184,21 @@ _PID = struct.Struct(">i")
 _LINE = struct.Struct(">I")
 
 
+def _announce(layers: dict[str, bool]) -> None:
+    """One line on the server's log saying which confinement layers the workers have."""
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+    off = [name for name, active in layers.items() if not active]
+    on = ", ".join(name for name, active in layers.items() if active)
+    if off:
+        log.warning("sandbox workers run with %s; NOT available here: %s", on, ", ".join(off))
+    else:
+        log.info("sandbox workers run with %s", on)
+
+
 def _read_frames(worker: _Worker, deadline: float, until: bytes, lines: list[int] | None = None
                  ) -> tuple[bytes, bytes] | None:
     """Read frames from `worker` until one of kind `until` (returned) or the deadline or EOF (None)."""
@@ -243,8 +258,7 @@ class Pool:
                 worker = server.fork()
                 if worker.layers != self.layers:
                     self.layers = worker.layers
-                    log.info("sandbox worker layers: %s", ", ".join(f"{k}={'on' if v else 'OFF'}"
-                                                                     for k, v in worker.layers.items()))
+                    _announce(worker.layers)
                 return worker
             except (OSError, WorkerFailed):
                 if attempt:

@@ -495,3 +495,43 @@ def test_callbacks_given_to_builtins_still_work() -> None:
     )
     assert record.error is None, record.error
     assert record.output == "[2, 4] [3, 2, 1] aa [1] [tensor([1., 1.])]\n"
+
+
+# --- single C calls whose cost the interpreter counts before they start ----------------------------
+
+_ONE_CALL_BOMBS = {
+    "round_to_huge_negative_digits": ("print(round(1, -3 * 10**7))", "max_int_bits"),
+    "gcd_of_many_big_ints": (
+        "import math\nx = 3**60000\nprint(math.gcd(*([x] * 10**5)))", "max_compare_items",
+    ),
+    "layer_subclass_super_init": (
+        "import torch.nn as nn\nclass L(nn.Linear):\n    def __init__(self):\n"
+        "        super().__init__(9000, 9000)\nL()", "max_tensor_elements",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_ONE_CALL_BOMBS))
+def test_single_call_bomb_is_refused_before_it_starts(name: str) -> None:
+    source, limit_name = _ONE_CALL_BOMBS[name]
+    record = run(source)
+    assert record.error is not None and record.error.params.get("limit_name") == limit_name, record.error
+
+
+@pytest.mark.parametrize("codec", ["punycode", "idna", "rot13", "unicode_escape", "zlib"])
+def test_codecs_beyond_the_plain_ones_are_refused(codec: str) -> None:
+    record = run(f"print(len(('ä' * 1000).encode({codec!r})))")
+    assert record.error is not None and record.error.message_id == "codec_forbidden"
+    assert record.error.text("vi").startswith(f"sandbox không hỗ trợ bộ mã '{codec}'")
+
+
+def test_ordinary_rounding_codecs_gcd_and_layer_subclasses_still_work() -> None:
+    program = (
+        "import math\nimport torch.nn as nn\nclass L(nn.Linear):\n    def __init__(self):\n"
+        "        super().__init__(3, 2)\n"
+        "print(round(12345, -2), round(2.675, 2), round(7), math.gcd(12, 18), 'ä'.encode('utf-8'),\n"
+        "      b'abc'.decode('ascii'), 'x'.encode(), L())\n"
+    )
+    record = run(program)
+    assert record.error is None, record.error
+    assert record.output == _printed_by_torch(program)
