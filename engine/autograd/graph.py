@@ -118,3 +118,10 @@ class AccumulateGrad(Node):
 
     def __repr__(self) -> str:
         return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+def accumulator(tensor: Any) -> AccumulateGrad:
+    """The leaf's AccumulateGrad node, made on first use and kept, so every edge to the leaf shares it."""
+    if tensor._accumulator is None:
+        tensor._accumulator = AccumulateGrad(tensor)
+    return tensor._accumulator
