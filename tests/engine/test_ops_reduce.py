@@ -631,18 +631,3 @@ def test_new_empty_has_the_shape_and_dtype():
     ours = engine.ones(2, dtype=engine.float64).new_empty(3)
     theirs = torch.ones(2, dtype=torch.float64).new_empty(3)
     assert (tuple(ours.shape), str(ours.dtype)) == (tuple(theirs.shape), str(theirs.dtype))
-
-
-# -- every declared function is reachable from `import engine` -----------------------------------------
-
-# matmul's helper for ranks beyond 2 is exported but is no torch name (the sandbox hides it).
-ENGINE_ONLY = {"batched_matmul"}
-
-
-def test_functions_are_exported_like_torch():
-    from engine import ops
-
-    for name, function in ops.FUNCTIONS.items():
-        assert getattr(engine, name) is function
-        if name not in ENGINE_ONLY:
-            assert hasattr(torch, name), f"torch has no {name}"
