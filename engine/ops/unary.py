@@ -121,6 +121,14 @@ def _tan(a):
     return np.tan(a)
 
 
+# Like torch, sinh saves its input (cosh(a) is not a function of the result alone).
+@op("sinh", "SinhBackward0", vjps=(_quiet(lambda g, c: g * np.cosh(c.self)),), saves=(("self",),),
+    formula="sinh(a)", local=("cosh(a)",))
+@_quiet
+def _sinh(a):
+    return np.sinh(a)
+
+
 @op("log1p", "Log1PBackward0", vjps=(_quiet(lambda g, c: g / (c.self + 1)),), saves=(("self",),),
     formula="ln(1 + a)", local=("1/(1 + a)",))
 @_quiet
@@ -260,6 +268,11 @@ def cos(input: Tensor) -> Tensor:
 @public(inplace=True)
 def tan(input: Tensor) -> Tensor:
     return _unary("tan", input)
+
+
+@public(inplace=True)
+def sinh(input: Tensor) -> Tensor:
+    return _unary("sinh", input)
 
 
 @public(inplace=True)
