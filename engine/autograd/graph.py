@@ -81,10 +81,6 @@ class Node:
         """The saved values by torch's names (`self`, `other`, `result`); empty once freed."""
         return {key: value.array for key, value in self._saved.items()}
 
-    @property
-    def has_saved_values(self) -> bool:
-        return bool(self._saved) or self._freed
-
     def retained_tensor(self) -> Any:
         return self._retained() if self._retained is not None else None
 

@@ -292,7 +292,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
         raise NotImplementedError("div with rounding_mode is not supported")
     if not isinstance(input, Tensor):
         # torch computes `s / x` as `s * x.reciprocal()`.
-        return mul(reciprocal(_true_div_operand(other)), input)
+        return mul(reciprocal(_float_operand(other)), input)
     if (type(other) is float or type(other) is int) and input._data.dtype.kind == "f":
         scalar = _WrappedNumber(np.asarray(other, dtype=input._data.dtype))
         return run(TABLE["div"], (input, scalar), _RIGHT_WRAPPED, {})
@@ -302,10 +302,6 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     left, left_wrapped = _as_operand(input, dtype)
     right, right_wrapped = _as_operand(other, dtype)
     return apply("div", left, right, wrapped=(left_wrapped, right_wrapped))
-
-
-def _true_div_operand(tensor: Tensor) -> Tensor:
-    return _float_operand(tensor)
 
 
 @public(inplace=True, operator="pow")

@@ -145,10 +145,6 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     return apply("bmm", input, mat2)
 
 
-def _element_strides(tensor: Tensor) -> tuple[int, ...]:
-    return element_strides(tensor._data)
-
-
 def _should_fold(a: Tensor, b: Tensor) -> bool:
     """torch folds the batch dims of the larger operand into rows (one mm/mv) instead of using bmm."""
     a_larger = a.ndim >= b.ndim
@@ -161,7 +157,7 @@ def _should_fold(a: Tensor, b: Tensor) -> bool:
         return False
     if big._data.size == 0:
         return True
-    shape, strides = list(big.shape), list(_element_strides(big))
+    shape, strides = list(big.shape), list(element_strides(big._data))
     if not a_larger:  # the larger operand is used transposed
         shape[-2:], strides[-2:] = shape[-1:-3:-1], strides[-1:-3:-1]
     return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(big.ndim - 2))
