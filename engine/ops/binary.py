@@ -27,6 +27,8 @@ from engine.ops._declare import public
 from engine.ops._vjp import _fresh, _same, _scaled
 from engine.ops.unary import reciprocal
 
+# == op-table rows ===========================================================================================
+
 # -- arithmetic ---------------------------------------------------------------------------------------
 
 @op("add", "AddBackward0", vjps=(_same, lambda g, c: _scaled(g, c.attrs["alpha"])),
@@ -259,6 +261,8 @@ _NOT_WRAPPED = (False, False)
 _RIGHT_WRAPPED = (False, True)
 _LEFT_WRAPPED = (True, False)
 
+
+# == functions and methods (published by @public) ===========================================================
 
 # -- arithmetic ----------------------------------------------------------------------------------------
 

@@ -21,6 +21,8 @@ from engine.ops._declare import public
 from engine.ops._inplace import _in_place
 from engine.ops._vjp import _same, _zero
 
+# == op-table rows ===========================================================================================
+
 # -- in-place writes -----------------------------------------------------------------------------------
 # What a fill or copy leaves behind depends only on its arguments, so the gradient to the old value of
 # the tensor is zero; torch still records a node for each. `tensor[index] = value` uses `copy` and
@@ -56,6 +58,8 @@ def _uniform(a, low=0.0, high=1.0, generator=None):
 def _normal(a, mean=0.0, std=1.0, generator=None):
     return _random.init_normal_(np.empty_like(a), mean, std, generator)
 
+
+# == functions and methods (published by @public) ===========================================================
 
 @public(function=False)
 def fill_(self: Tensor, value: Any) -> Tensor:

@@ -29,6 +29,7 @@ from engine.ops._inplace import OVERLAPPING_WRITE, _check_leaf, _take_history, r
 from engine.ops._layout import ViewOf, copy_op, replay, row_major
 from engine.ops.shape import _is_int, expand, view
 
+# == op-table rows ===========================================================================================
 
 def _index_vjp(g: np.ndarray, c: Ctx) -> np.ndarray:
     out = np.zeros(c.shapes[0], dtype=g.dtype)
@@ -59,6 +60,8 @@ def _index_put(a, values, indices):
     out[indices] = values
     return out
 
+
+# == functions and methods (published by @public) ===========================================================
 
 SEQUENCE_INDEX_WARNING = (
     "Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed in pytorch "

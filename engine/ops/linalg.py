@@ -19,6 +19,8 @@ from engine.ops._declare import public
 from engine.ops._layout import element_strides
 from engine.ops.shape import _reshape_in_place, contiguous, expand, reshape, squeeze, t, transpose, unsqueeze
 
+# == op-table rows ===========================================================================================
+
 # -- matrix products -----------------------------------------------------------------------------------
 
 @op("mm", "MmBackward0", vjps=(lambda g, c: g @ c.other.T, lambda g, c: c.self.T @ g),
@@ -45,6 +47,8 @@ def _dot(a, b):
 def _bmm(a, b):
     return a @ b
 
+
+# == functions and methods (published by @public) ===========================================================
 
 # -- matrix products ------------------------------------------------------------------------------------
 

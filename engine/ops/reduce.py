@@ -25,6 +25,8 @@ from engine.ops._declare import public
 from engine.ops._vjp import _dims_of, _quiet, _restore_dims
 from engine.ops.binary import maximum, minimum
 
+# == op-table rows ===========================================================================================
+
 # -- reductions ----------------------------------------------------------------------------------------
 
 def _expand_back(g: np.ndarray, c, dims_key: str = "dim") -> np.ndarray:
@@ -329,6 +331,8 @@ def _vector_norm_vjp(g, c):
 def _vector_norm_op(a, ord, dim=None, keepdim=False):  # noqa: A002
     return _vector_norm(a, ord, dim, keepdim)
 
+
+# == functions and methods (published by @public) ===========================================================
 
 # -- reductions -----------------------------------------------------------------------------------------
 

@@ -43,6 +43,8 @@ from engine.ops._layout import (
     view_op,
 )
 
+# == op-table rows ===========================================================================================
+
 # -- VJP helpers -----------------------------------------------------------------------------------
 
 def _placed(g: np.ndarray, shape: tuple[int, ...], where: tuple) -> np.ndarray:
@@ -295,6 +297,8 @@ def variadic(kind: str, count: int) -> str:
 variadic("cat", 2)
 variadic("stack", 2)
 
+
+# == functions and methods (published by @public) ===========================================================
 
 T_NOT_2D_WARNING = (
     "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it will "

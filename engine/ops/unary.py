@@ -18,6 +18,7 @@ from engine.ops._args import _require_tensor, _result, _unary
 from engine.ops._declare import public
 from engine.ops._vjp import _fresh, _negated, _quiet, _same, _zero
 
+# == op-table rows ===========================================================================================
 
 def _reciprocal_vjp(g, c):
     r = c.result
@@ -201,6 +202,8 @@ def _round_decimals(a, decimals):
 def _frac(a):
     return a - np.trunc(a)
 
+
+# == functions and methods (published by @public) ===========================================================
 
 @public(inplace=True)
 def reciprocal(input: Tensor) -> Tensor:
