@@ -28,7 +28,7 @@ def _fresh(temp, g: np.ndarray) -> bool:
     """Whether `temp`, a temporary the VJP just made, can take a result shaped like `g` in place.
 
     On large tensors each temporary is another pass over memory (and often fresh pages from the OS),
-    so the VJPs below reuse their own temporaries. Only arrays made inside the VJP are ever written:
+    so VJPs reuse their own temporaries. Only arrays made inside the VJP are ever written:
     the incoming gradient and the saved values may be shared.
     """
     return type(temp) is np.ndarray and temp.shape == g.shape and temp.dtype == g.dtype

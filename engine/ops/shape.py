@@ -42,6 +42,7 @@ from engine.ops._layout import (
     strided,
     view_op,
 )
+from engine.ops._vjp import _same
 
 # == op-table rows ===========================================================================================
 
@@ -60,10 +61,6 @@ def _along(dim: int, index: Any) -> tuple:
 
 def _reshaped_back(g: np.ndarray, c: Ctx) -> np.ndarray:
     return g.reshape(c.shapes[0])
-
-
-def _same(g: np.ndarray, c: Ctx) -> np.ndarray:
-    return g
 
 
 # -- views -----------------------------------------------------------------------------------------
