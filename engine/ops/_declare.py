@@ -82,10 +82,11 @@ def _reflected(function: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]
     return reflected
 
 
-def bind(tensor_class: type, in_place: Callable[..., Callable[..., Any]]) -> dict[str, Callable[..., Any]]:
+def bind(tensor_class: type,
+         make_in_place: Callable[..., Callable[..., Any]]) -> dict[str, Callable[..., Any]]:
     """Set every declared method on `tensor_class`; return the torch-level functions by name.
 
-    `in_place(function, **options)` makes the in-place variant of an out-of-place function. A name
+    `make_in_place(function, **options)` makes the in-place variant of an out-of-place function. A name
     declared twice is an error: two families would otherwise silently race for it.
     """
     functions: dict[str, Callable[..., Any]] = {}
@@ -97,7 +98,7 @@ def bind(tensor_class: type, in_place: Callable[..., Callable[..., Any]]) -> dic
         for name in declaration.methods:
             _claim(methods, name, property(target) if declaration.is_property else target, "Tensor")
         if declaration.inplace:
-            writer = in_place(target, **declaration.inplace_options)
+            writer = make_in_place(target, **declaration.inplace_options)
             for name in declaration.inplace:
                 _claim(methods, name, writer, "Tensor")
         for name in declaration.reflected:

@@ -45,7 +45,7 @@ def _can_cast(source: np.dtype, target: np.dtype) -> bool:
     return not (source.kind != "b" and target.kind == "b")
 
 
-def _check_leaf(root: Tensor, through_view: bool) -> None:
+def check_leaf(root: Tensor, through_view: bool) -> None:
     if _grad_mode._enabled and root._requires_grad and root.grad_fn is None:
         raise RuntimeError(VIEW_OF_LEAF_INPLACE if through_view else LEAF_INPLACE)
 
@@ -63,11 +63,11 @@ def _stand_in(tensor: Tensor) -> Tensor:
     return twin
 
 
-def _in_place(tensor: Tensor, compute: Callable[..., Tensor], *others: Any, check_cast: bool = True,
+def in_place(tensor: Tensor, compute: Callable[..., Tensor], *others: Any, check_cast: bool = True,
               cpp_target_name: bool = False) -> Tensor:
     """Run `compute(tensor, *others)` out of place, then write the result into `tensor` itself."""
     view = tensor._view_of
-    _check_leaf(tensor if view is None else view.base, through_view=view is not None)
+    check_leaf(tensor if view is None else view.base, through_view=view is not None)
     recording = _grad_mode._enabled and builtins.any(
         isinstance(t, Tensor) and t._requires_grad for t in (tensor, *others))
     source = _stand_in(tensor) if recording else tensor
@@ -82,7 +82,7 @@ def _in_place(tensor: Tensor, compute: Callable[..., Tensor], *others: Any, chec
     if result.grad_fn is not None:
         _repoint_saved_result(result, tensor)
         if view is None:
-            _take_history(tensor, result.grad_fn)
+            take_history(tensor, result.grad_fn)
         else:
             rebase_on_base(view.base, tensor, view.steps, result.grad_fn)
     return tensor
@@ -111,14 +111,16 @@ def _repoint_saved_result(result: Tensor, tensor: Tensor) -> None:
 
 
 def in_place_method(function: Callable[..., Tensor], **options: Any) -> Callable[..., Tensor]:
+    """`Tensor.<name>_` for an out-of-place function: its result written back into the tensor."""
+
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-        return _in_place(self, lambda source, *others: function(source, *others, **kwargs), *args, **options)
+        return in_place(self, lambda source, *others: function(source, *others, **kwargs), *args, **options)
 
     method.__name__ = f"{function.__name__}_"
     return method
 
 
-def _take_history(tensor: Tensor, node: Node) -> None:
+def take_history(tensor: Tensor, node: Node) -> None:
     """`node` becomes the tensor's grad_fn; a retain_grad() follows it, as in torch."""
     previous = tensor.grad_fn
     tensor.grad_fn = node
@@ -141,7 +143,7 @@ def rebase_on_base(base: Tensor, target: Tensor, steps: tuple, inner: Node) -> N
     node = Node(lookup("view_write"), (_edge(base), *inner.next_functions[1:]), attrs,
                 (tuple(base.shape), *inner.input_shapes[1:]))
     node._saved, inner._saved = inner._saved, {}
-    _take_history(base, node)
+    take_history(base, node)
     if target is not base:
         target.grad_fn = Node(lookup("as_strided"), ((node, 0),),
                               {"steps": target._view_of.steps, "base_order": order}, (tuple(base.shape),))

@@ -18,7 +18,7 @@ from engine._optable import op
 from engine._tensor import Tensor
 from engine.ops._args import _is_float, broadcast_shape
 from engine.ops._declare import public
-from engine.ops._inplace import _in_place
+from engine.ops._inplace import in_place
 from engine.ops._vjp import _same, _zero
 
 # == op-table rows ===========================================================================================
@@ -69,14 +69,14 @@ def fill_(self: Tensor, value: Any) -> Tensor:
             raise RuntimeError(
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions."
             )
-        return _in_place(self, lambda source, v: apply("fill_tensor", source, v), value, check_cast=False)
-    return _in_place(self, lambda source: apply("fill", source, value=value), check_cast=False)
+        return in_place(self, lambda source, v: apply("fill_tensor", source, v), value, check_cast=False)
+    return in_place(self, lambda source: apply("fill", source, value=value), check_cast=False)
 
 
 @public(function=False)
 def zero_(self: Tensor) -> Tensor:
     """Set every entry to zero; `w.grad.zero_()` is how a lesson empties a gradient."""
-    _in_place(self, lambda source: apply("zero", source), check_cast=False)
+    in_place(self, lambda source: apply("zero", source), check_cast=False)
     _trace.grads_zeroed([self], "zero_")
     return self
 
@@ -91,7 +91,7 @@ def copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
         raise RuntimeError(
             f"output with shape {list(self._data.shape)} doesn't match the broadcast shape {list(shape)}"
         )
-    return _in_place(self, lambda source, s: apply("copy", source, s), src, check_cast=False)
+    return in_place(self, lambda source, s: apply("copy", source, s), src, check_cast=False)
 
 
 @public(function=False)
@@ -108,7 +108,7 @@ def uniform_(self: Tensor, low: float = 0.0, high: float = 1.0, *, generator: An
         raise RuntimeError(
             f"uniform_ expects to return a [from, to) range, but found from={low:g} > to={high:g}")
     attrs = {"low": low, "high": high, **({"generator": generator} if generator is not None else {})}
-    return _in_place(self, lambda source: apply("uniform", source, **attrs))
+    return in_place(self, lambda source: apply("uniform", source, **attrs))
 
 
 @public(function=False)
@@ -120,7 +120,7 @@ def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: Any
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     attrs = {"mean": mean, "std": std, **({"generator": generator} if generator is not None else {})}
-    return _in_place(self, lambda source: apply("normal", source, **attrs))
+    return in_place(self, lambda source: apply("normal", source, **attrs))
 
 
 # -- new_* constructors ---------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from engine._tensor import Tensor
 from engine.autograd.graph import Node
 from engine.ops._args import _require_tensor, _result
 from engine.ops._declare import public
-from engine.ops._inplace import OVERLAPPING_WRITE, _check_leaf, _take_history, rebase_on_base
+from engine.ops._inplace import OVERLAPPING_WRITE, check_leaf, rebase_on_base, take_history
 from engine.ops._layout import ViewOf, copy_op, replay, row_major
 from engine.ops.shape import _is_int, expand, view
 
@@ -388,7 +388,7 @@ def _record_write(root: Tensor, target: Tensor, steps: tuple, inner: str, values
     if steps:
         rebase_on_base(root, target, steps, node)
     else:
-        _take_history(root, node)
+        take_history(root, node)
 
 
 def _no_grad_view_message(plan: _IndexPlan) -> str:
@@ -417,7 +417,7 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
     view_of: ViewOf | None = self._view_of
     root = self if view_of is None else view_of.base
     steps = (view_of.steps if view_of is not None else ()) + tuple(plan.steps)
-    _check_leaf(root, through_view=bool(steps))
+    check_leaf(root, through_view=bool(steps))
     region = replay(root._data, steps)
     if plan.advanced:
         inner, values, attrs = _prepare_index_put(region, plan, source, from_number, self)

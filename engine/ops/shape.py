@@ -29,7 +29,7 @@ from engine._tensor import Tensor, _normalize_dim
 from engine.autograd.graph import Node
 from engine.ops._args import _as_operand, broadcast_shape, result_type
 from engine.ops._declare import public
-from engine.ops._inplace import _check_leaf
+from engine.ops._inplace import check_leaf
 from engine.ops._layout import (
     ViewOf,
     _is_row_major,
@@ -605,7 +605,7 @@ _IN_PLACE_AS_VIEW = {"squeeze_all_inplace": "squeeze", "squeeze_inplace": "squee
 def _reshape_in_place(tensor: Tensor, name: str, **attrs: Any) -> Tensor:
     """squeeze_/unsqueeze_: the tensor itself takes the new shape and a new grad_fn."""
     view_of: ViewOf | None = tensor._view_of
-    _check_leaf(tensor if view_of is None else view_of.base, through_view=view_of is not None)
+    check_leaf(tensor if view_of is None else view_of.base, through_view=view_of is not None)
     spec = lookup(name)
     old_shape = tensor._data.shape
     tensor._data = spec.forward(tensor._data, **attrs)
