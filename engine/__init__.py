@@ -9,11 +9,7 @@ from __future__ import annotations
 import importlib
 import math as _math
 
-from engine import (
-    _ops_math,  # noqa: F401 - registers op-table entries
-    _ops_nn,  # noqa: F401 - registers the loss and linear entries
-    autograd,  # noqa: E402
-)
+from engine import autograd
 from engine._creation import (
     arange,
     as_tensor,
@@ -56,37 +52,10 @@ from engine._dtype import (
     short,
     uint8,
 )
-from engine._functions import (
-    abs,
-    add,
-    div,
-    dot,
-    exp,
-    log,
-    matmul,
-    mean,
-    mm,
-    mul,
-    mv,
-    neg,
-    negative,
-    pow,
-    reciprocal,
-    relu,
-    result_type,
-    rsub,
-    sigmoid,
-    sqrt,
-    square,
-    sub,
-    sum,
-    tanh,
-)
-from engine._functions_reduce import *  # noqa: E402,F403 - max/min, clamp, softmax, comparisons, in-place
-from engine._functions_shape import *  # noqa: E402,F403 - shape, indexing and joining ops
 from engine._grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from engine._random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from engine._tensor import Tensor
+from engine.ops import *  # noqa: F403 - every torch-level function the op families declare
 
 pi = _math.pi
 e = _math.e

@@ -13,7 +13,7 @@ import numpy as np
 from engine import _grad_mode, _trace
 from engine._optable import TABLE, OpSpec, input_name, lookup
 from engine._tensor import Tensor
-from engine.autograd.graph import Node, SavedValue
+from engine.autograd.graph import Node, SavedValue, accumulator
 
 _new_tensor = Tensor._from_array
 _NO_EDGE = (None, 0)
@@ -31,7 +31,7 @@ def _edge(tensor: Tensor | None) -> tuple[Node | None, int]:
     grad_fn = tensor._grad_fn if tensor._view_of is None else tensor.grad_fn
     if grad_fn is not None:
         return (grad_fn, 0)
-    return (tensor._accumulator or tensor._accumulate_grad_node(), 0)
+    return (tensor._accumulator or accumulator(tensor), 0)
 
 
 def _save_plans(spec: OpSpec) -> list[tuple[tuple[str, int], ...]]:
@@ -70,7 +70,7 @@ def run(spec: OpSpec, inputs: tuple, wrapped: tuple[bool, ...], attrs: dict[str,
     result = _new_tensor(data)
     link_view = spec.extra.get("view") if spec.extra else None
     if link_view is not None:
-        # A view shares its input's memory and version counter (engine._ops_shape).
+        # A view shares its input's memory and version counter (engine.ops._layout).
         link_view(result, inputs[0], attrs)
     if _grad_mode._enabled and data.dtype.kind == "f":
         for tensor in inputs:

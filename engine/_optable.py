@@ -1,9 +1,9 @@
-"""The op table: every differentiable op is declared here once.
+"""The op table: every differentiable op has one row here.
 
-An entry holds the forward (numpy), one vector-Jacobian product per tensor input, torch's node name,
-the names of the values its VJPs need saved, and the formula text the UI shows. Operators, methods and
-functions all go through `engine._dispatch.apply`, which looks the op up here; nothing else knows a
-derivative.
+A row holds the forward (numpy), one vector-Jacobian product per tensor input, torch's node name, the
+names of the values its VJPs need saved, and the formula text the UI shows. Rows are declared in the
+op families (engine/ops/*.py) next to the functions built on them. Operators, methods and functions all
+go through `engine._dispatch.apply`, which looks the op up here; nothing else knows a derivative.
 """
 
 from __future__ import annotations

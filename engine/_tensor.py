@@ -5,12 +5,14 @@ from __future__ import annotations
 import itertools
 import warnings
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from engine import _dtype, _grad_mode, _printing, _trace
-from engine.autograd.graph import AccumulateGrad, Node
+
+if TYPE_CHECKING:
+    from engine.autograd.graph import Node
 
 _ids = itertools.count(1)
 
@@ -61,7 +63,7 @@ class Tensor:
         tensor._made_in_no_grad = not _grad_mode._enabled
         tensor._detached_from = None
         tensor._retains_grad = False
-        tensor._view_of = None  # set for views: engine._ops_shape.ViewOf (base + how to re-derive)
+        tensor._view_of = None  # set for views: engine.ops._layout.ViewOf (base + how to re-derive)
         return tensor
 
     def _trace_created(self) -> Tensor:
@@ -70,11 +72,6 @@ class Tensor:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         raise TypeError("use torch.tensor(data) to create a tensor")
-
-    def _accumulate_grad_node(self) -> AccumulateGrad:
-        if self._accumulator is None:
-            self._accumulator = AccumulateGrad(self)
-        return self._accumulator
 
     # -- autograd attributes ------------------------------------------------------------------------
 
@@ -174,20 +171,11 @@ class Tensor:
         return twin
 
     def detach_(self) -> Tensor:
-        if self._is_view_hint():
+        if self._view_of is not None:
             raise RuntimeError(DETACH_VIEW_IN_PLACE)
         self.grad_fn = None
         self._requires_grad = False
         return self
-
-    def _is_view_hint(self) -> bool:
-        return self._view_of is not None
-
-    def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
-                 inputs: Any = None) -> None:
-        from engine import autograd
-
-        autograd.backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
 
     def register_hook(self, hook: Any) -> None:
         raise RuntimeError("register_hook is not supported in this explorer")
@@ -356,6 +344,3 @@ def write_in_place(tensor: Tensor, values: np.ndarray | float) -> None:
         tensor._data = np.array(np.broadcast_to(values, data.shape), dtype=data.dtype)
     tensor._version_counter[0] += 1
 
-
-def grad_fn_of(tensor: Tensor) -> Node | None:
-    return tensor.grad_fn

@@ -21,7 +21,7 @@ ALLOWED: dict[str, str] = {
         mean min minimum mm mul mv nan narrow ne neg negative nn no_grad nonzero norm normal not_equal numel
         ones ones_like optim permute pi pow prod rand rand_like randint randn randn_like randperm reciprocal
         relu reshape result_type return_types round rsub seed set_grad_enabled set_rng_state short sigmoid
-        sign sin softmax split sqrt square squeeze stack std sub sum swapaxes swapdims t tan tanh tensor
+        sign sin sinh softmax split sqrt square squeeze stack std sub sum swapaxes swapdims t tan tanh tensor
         transpose trunc uint8 unbind unsqueeze var where zeros zeros_like""",
     "torch.nn": """BCELoss BCEWithLogitsLoss CrossEntropyLoss Dropout Flatten Identity L1Loss Linear
         LogSoftmax MSELoss Module ModuleList NLLLoss Parameter ReLU Sequential Sigmoid Softmax Tanh
@@ -44,7 +44,7 @@ ALLOWED: dict[str, str] = {
         nelement new_empty new_full new_ones new_tensor new_zeros nonzero norm normal_ not_equal numel numpy
         permute pow pow_ prod reciprocal reciprocal_ register_hook relu relu_ requires_grad requires_grad_
         reshape reshape_as retain_grad retains_grad round round_ shape short sigmoid sigmoid_ sign sign_ sin
-        sin_ size softmax split sqrt sqrt_ square squeeze squeeze_ std stride sub sub_ subtract subtract_
+        sin_ sinh sinh_ size softmax split sqrt sqrt_ square squeeze squeeze_ std stride sub sub_ subtract subtract_
         sum swapaxes swapdims t tan tan_ tanh tanh_ to tolist transpose true_divide true_divide_ trunc
         trunc_ type unbind uniform_ unsqueeze unsqueeze_ var view view_as where zero_""",
 }

@@ -8,8 +8,10 @@ from typing import Any
 import numpy as np
 
 from engine import _grad_mode, _trace
+from engine._tensor import Tensor as _Tensor
 from engine.autograd.engine import Step, backward_steps
 from engine.autograd.graph import AccumulateGrad, Node
+from engine.autograd.graph import accumulator as _accumulator
 
 __all__ = ["AccumulateGrad", "Node", "Step", "backward", "backward_steps", "grad", "graph_roots", "plan"]
 
@@ -32,13 +34,11 @@ def _root_node(tensor: Any, index: int) -> Node:
 
 
 def _root_gradient(tensor: Any, gradient: Any, index: int) -> np.ndarray:
-    from engine._tensor import Tensor
-
     if gradient is None:
         if tensor._data.size != 1:
             raise RuntimeError(IMPLICIT_SCALAR)
         return np.ones_like(tensor._data)
-    if not isinstance(gradient, Tensor):
+    if not isinstance(gradient, _Tensor):
         raise TypeError(
             f"gradients can be either Tensors or None, but got {type(gradient).__name__}"
         )
@@ -64,10 +64,8 @@ def plan(tensors: Any, grad_tensors: Any = None) -> tuple[list[Node], list[np.nd
 
 
 def _accumulate(tensor: Any, grad: np.ndarray) -> None:
-    from engine._tensor import Tensor
-
     if tensor._grad is None:
-        tensor._grad = Tensor._from_array(np.array(grad, dtype=tensor._data.dtype, copy=True))
+        tensor._grad = _Tensor._from_array(np.array(grad, dtype=tensor._data.dtype, copy=True))
     else:
         # `.grad += g` in place, like torch: a tensor aliasing `.grad` sees the new sum too.
         tensor._grad._data += grad
@@ -118,8 +116,6 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
          create_graph: bool = False, allow_unused: bool | None = None,
          materialize_grads: bool = False) -> tuple:
     """Return d(outputs)/d(inputs) without touching any `.grad`."""
-    from engine._tensor import Tensor
-
     if create_graph:
         raise NotImplementedError("create_graph=True (higher-order gradients) is not supported")
     targets = _as_list(inputs)
@@ -143,14 +139,14 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
                     f"The differentiated Tensor at index {index} appears to not have been used in the graph. "
                     "Set allow_unused=True if this is the desired behavior."
                 )
-            answers.append(Tensor._from_array(np.zeros_like(target._data)) if materialize_grads else None)
+            answers.append(_Tensor._from_array(np.zeros_like(target._data)) if materialize_grads else None)
         else:
-            answers.append(Tensor._from_array(np.array(value, copy=True)))
+            answers.append(_Tensor._from_array(np.array(value, copy=True)))
     return tuple(answers)
 
 
 def _grad_target(tensor: Any) -> Node:
-    return tensor.grad_fn if tensor.grad_fn is not None else tensor._accumulate_grad_node()
+    return tensor.grad_fn if tensor.grad_fn is not None else _accumulator(tensor)
 
 
 def graph_roots(tensor: Any) -> Node | None:
@@ -158,3 +154,15 @@ def graph_roots(tensor: Any) -> Node | None:
     if not tensor._requires_grad:
         return None
     return _grad_target(tensor)
+
+
+# Tensor.backward lives here, not in engine._tensor: the tensor module sits below autograd (autograd's
+# nodes and backward() take tensors), so it cannot import this package without a cycle.
+def _tensor_backward(self: _Tensor, gradient: Any = None, retain_graph: bool | None = None,
+                     create_graph: bool = False, inputs: Any = None) -> None:
+    backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
+
+
+_tensor_backward.__name__ = "backward"
+_tensor_backward.__qualname__ = "Tensor.backward"
+_Tensor.backward = _tensor_backward

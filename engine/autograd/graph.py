@@ -81,10 +81,6 @@ class Node:
         """The saved values by torch's names (`self`, `other`, `result`); empty once freed."""
         return {key: value.array for key, value in self._saved.items()}
 
-    @property
-    def has_saved_values(self) -> bool:
-        return bool(self._saved) or self._freed
-
     def retained_tensor(self) -> Any:
         return self._retained() if self._retained is not None else None
 
@@ -118,3 +114,10 @@ class AccumulateGrad(Node):
 
     def __repr__(self) -> str:
         return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+def accumulator(tensor: Any) -> AccumulateGrad:
+    """The leaf's AccumulateGrad node, made on first use and kept, so every edge to the leaf shares it."""
+    if tensor._accumulator is None:
+        tensor._accumulator = AccumulateGrad(tensor)
+    return tensor._accumulator

@@ -13,16 +13,14 @@ from typing import Any
 import numpy as np
 
 import engine
-from engine import (
-    _ops_nn,  # noqa: F401 - registers the nn op-table entries
-    _random,
-)
+from engine import _random
 from engine._dispatch import apply as _apply
 from engine._dtype import scalar_type_name as _scalar_type_name
-from engine._functions import broadcast_shape as _broadcast_shape
-from engine._functions import check_mm_shapes as _check_mm_shapes
-from engine._functions import result_type as _result_type
 from engine._tensor import Tensor
+from engine.ops import nn as _nn_rows  # noqa: F401 - registers the nn op-table rows
+from engine.ops._args import broadcast_shape as _broadcast_shape
+from engine.ops._args import result_type as _result_type
+from engine.ops.linalg import check_mm_shapes as _check_mm_shapes
 
 __all__ = [
     "binary_cross_entropy",

@@ -105,6 +105,7 @@ SAMPLES.update(
         "sin": Sample(lambda lib, a: a.sin(), (A,)),
         "cos": Sample(lambda lib, a: a.cos(), (A,)),
         "tan": Sample(lambda lib, a: (a * 0.5).tan(), (A,)),
+        "sinh": Sample(lambda lib, a: lib.sinh(a), (A,)),
         "log1p": Sample(lambda lib, a: a.log1p(), (P,)),
         "expm1": Sample(lambda lib, a: a.expm1(), (A,)),
         "log2": Sample(lambda lib, a: a.log2(), (P,)),

@@ -16,38 +16,9 @@ import torch
 
 import engine
 from engine import _trace
+from tests.engine.torch_compare import graph, same_outcome, version
 
 LIBS = pytest.mark.parametrize("lib", [engine, torch], ids=["engine", "torch"])
-
-
-def graph(node) -> tuple | None:
-    if node is None:
-        return None
-    return (node.name(), tuple((graph(child), index) for child, index in node.next_functions))
-
-
-def version(tensor) -> int:
-    return tensor._version
-
-
-def raised(call):
-    try:
-        call()
-    except Exception as error:  # noqa: BLE001 - the exception itself is what is compared
-        return type(error), str(error)
-    return None
-
-
-def same_outcome(scenario):
-    """Run `scenario(lib)` under both libraries; results (or errors) must be identical."""
-    outcomes = []
-    for lib in (engine, torch):
-        try:
-            outcomes.append(("ok", scenario(lib)))
-        except Exception as error:  # noqa: BLE001
-            outcomes.append((type(error), str(error)))
-    assert outcomes[0] == outcomes[1]
-    return outcomes[0]
 
 
 def summary(tensor) -> tuple:
@@ -620,9 +591,6 @@ def test_uniform_and_normal_draw_what_torch_draws(seed):
 
 
 def test_expanded_tensor_cannot_be_written():
-    if not hasattr(engine.Tensor, "expand"):
-        pytest.skip("expand is not available yet")
-
     def scenario(lib):
         lib.ones(1).expand(3).add_(1)
 

@@ -17,15 +17,9 @@ import engine
 import engine.nn as enn
 import engine.nn.functional as EF
 from engine import _trace
+from tests.engine.torch_compare import graph, same_error
 
 RNG = np.random.default_rng(7)
-
-
-def structure(node):
-    """A grad_fn graph as nested (name, children) tuples; None stands for a (None, 0) edge."""
-    if node is None:
-        return None
-    return (node.name(), tuple(structure(child) for child, _ in node.next_functions))
 
 
 def pair(array: np.ndarray, requires_grad: bool = False):
@@ -43,17 +37,6 @@ def floats(*shape: int, low: float = -2.0, high: float = 2.0) -> np.ndarray:
 
 def close(ours, theirs, rtol: float = 1e-5, atol: float = 1e-6) -> None:
     np.testing.assert_allclose(np.asarray(ours.detach()._data), theirs.detach().numpy(), rtol=rtol, atol=atol)
-
-
-def raised(call):
-    """(exception type name, message) of a call that must fail."""
-    with pytest.raises(Exception) as info:
-        call()
-    return type(info.value).__name__, str(info.value)
-
-
-def same_error(ours, theirs) -> None:
-    assert raised(ours) == raised(theirs)
 
 
 def copy_weights(ours: enn.Module, theirs: torch.nn.Module) -> None:
@@ -411,7 +394,7 @@ def test_linear_graph_values_and_grads_match_torch(shape, input_grad, bias):
     w, tw = pair(floats(3, 2), requires_grad=True)
     b, tb = pair(floats(3), requires_grad=True) if bias else (None, None)
     ours, theirs = EF.linear(x, w, b), torch.nn.functional.linear(tx, tw, tb)
-    assert structure(ours.grad_fn) == structure(theirs.grad_fn)
+    assert graph(ours.grad_fn) == graph(theirs.grad_fn)
     close(ours, theirs)
     ours.sum().backward()
     theirs.sum().backward()
@@ -429,7 +412,7 @@ def test_linear_on_a_transposed_batch_matches_torch(input_grad, bias):
     b, tb = pair(floats(3), requires_grad=True) if bias else (None, None)
     ours = EF.linear(x.transpose(0, 1), w, b)
     theirs = torch.nn.functional.linear(tx.transpose(0, 1), tw, tb)
-    assert structure(ours.grad_fn) == structure(theirs.grad_fn)
+    assert graph(ours.grad_fn) == graph(theirs.grad_fn)
     close(ours, theirs)
 
 
@@ -437,7 +420,7 @@ def test_linear_graph_skips_the_transpose_of_a_frozen_weight():
     x, tx = pair(floats(4, 2), requires_grad=True)
     w, tw = pair(floats(3, 2))
     b, tb = pair(floats(3), requires_grad=True)
-    assert structure(EF.linear(x, w, b).grad_fn) == structure(torch.nn.functional.linear(tx, tw, tb).grad_fn)
+    assert graph(EF.linear(x, w, b).grad_fn) == graph(torch.nn.functional.linear(tx, tw, tb).grad_fn)
 
 
 def test_linear_module_forward_matches_torch():
@@ -484,7 +467,7 @@ def test_activation_modules_match_torch(name):
     x, tx = pair(floats(3, 4), requires_grad=True)
     ours, theirs = getattr(enn, name)()(x), getattr(torch.nn, name)()(tx)
     assert repr(ours) == repr(theirs)
-    assert structure(ours.grad_fn) == structure(theirs.grad_fn)
+    assert graph(ours.grad_fn) == graph(theirs.grad_fn)
 
 
 @pytest.mark.parametrize(
@@ -494,7 +477,7 @@ def test_softmax_modules_match_torch(module, dim):
     x, tx = pair(floats(3, 4), requires_grad=True)
     ours, theirs = getattr(enn, module)(dim=dim)(x), getattr(torch.nn, module)(dim=dim)(tx)
     close(ours, theirs)
-    assert structure(ours.grad_fn) == structure(theirs.grad_fn)
+    assert graph(ours.grad_fn) == graph(theirs.grad_fn)
 
 
 @pytest.mark.parametrize("shape", [(3,), (3, 4), (2, 3, 4)])
@@ -521,7 +504,7 @@ def test_flatten_matches_torch(shape, start, end):
     x, tx = pair(floats(*shape), requires_grad=True)
     ours, theirs = enn.Flatten(start, end)(x), torch.nn.Flatten(start, end)(tx)
     assert tuple(ours.shape) == tuple(theirs.shape)
-    assert structure(ours.grad_fn) == structure(theirs.grad_fn)
+    assert graph(ours.grad_fn) == graph(theirs.grad_fn)
 
 
 # -- Sequential -------------------------------------------------------------------------------------------
@@ -567,7 +550,7 @@ def test_sequential_forward_chains_modules():
     x, tx = pair(floats(5, 1))
     out, their_out = ours(x), theirs(tx)
     close(out, their_out)
-    assert structure(out.grad_fn) == structure(their_out.grad_fn)
+    assert graph(out.grad_fn) == graph(their_out.grad_fn)
 
 
 def _module_list(nn):
@@ -676,7 +659,7 @@ def test_loss_values_graphs_and_grads_match_torch(case, reduction):
     assert tuple(ours.shape) == tuple(theirs.shape)
     assert ours.dtype.name == str(theirs.dtype).removeprefix("torch.")
     close(ours, theirs)
-    assert structure(ours.grad_fn) == structure(theirs.grad_fn)
+    assert graph(ours.grad_fn) == graph(theirs.grad_fn)
     for mine, their in zip(our_inputs, their_inputs):
         if their.requires_grad:
             close(mine.grad, their.grad, rtol=1e-4, atol=1e-6)
@@ -818,7 +801,7 @@ def test_dropout_mask_matches_torch_after_the_same_seed(shape, p):
     engine.manual_seed(21)
     ours, theirs = EF.dropout(x, p), torch.nn.functional.dropout(tx, p)
     np.testing.assert_array_equal(ours.detach()._data, theirs.detach().numpy())
-    assert structure(ours.grad_fn) == structure(theirs.grad_fn)
+    assert graph(ours.grad_fn) == graph(theirs.grad_fn)
     ours.sum().backward()
     theirs.sum().backward()
     close(x.grad, tx.grad)
@@ -836,7 +819,7 @@ def test_dropout_with_p_one_zeroes_everything_but_keeps_the_graph():
     x, tx = pair(floats(2, 3), requires_grad=True)
     ours, theirs = EF.dropout(x, 1.0), torch.nn.functional.dropout(tx, 1.0)
     assert not ours._data.any()
-    assert structure(ours.grad_fn) == structure(theirs.grad_fn)
+    assert graph(ours.grad_fn) == graph(theirs.grad_fn)
 
 
 def test_in_place_dropout_and_relu_rewrite_their_input_like_torch():
@@ -850,7 +833,7 @@ def test_in_place_dropout_and_relu_rewrite_their_input_like_torch():
     assert repr(dropped) == repr(their_dropped)
     rectified = enn.ReLU(inplace=True)(dropped)
     assert rectified is hidden
-    assert structure(rectified.grad_fn) == structure(torch.nn.ReLU(inplace=True)(their_dropped).grad_fn)
+    assert graph(rectified.grad_fn) == graph(torch.nn.ReLU(inplace=True)(their_dropped).grad_fn)
     same_error(
         lambda: EF.dropout(x, 0.5, inplace=True), lambda: torch.nn.functional.dropout(tx, 0.5, inplace=True)
     )

@@ -17,15 +17,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import engine
+from tests.engine.torch_compare import f32, graph, raised
 
 # -- comparing a torch run with an engine run -------------------------------------------------------------
-
-
-def graph(node) -> tuple | None:
-    """A grad_fn graph as nested (name, ((child, input_nr), ...)) tuples."""
-    if node is None:
-        return None
-    return (node.name(), tuple((graph(child), index) for child, index in node.next_functions))
 
 
 def make_inputs(lib, arrays):
@@ -61,24 +55,12 @@ def run_both(call, *arrays, rtol=1e-5, atol=1e-6, check_repr=True):
     return ours, theirs
 
 
-def raised(call):
-    try:
-        call()
-    except Exception as error:  # noqa: BLE001 - the exception itself is what is compared
-        return type(error), str(error)
-    return None
-
-
 def assert_same_error(call, *arrays):
     arrays = [np.asarray(a) for a in arrays]
     ours = raised(lambda: call(engine, *make_inputs(engine, arrays)))
     theirs = raised(lambda: call(torch, *make_inputs(torch, arrays)))
     assert theirs is not None, "torch accepts this call"
     assert ours == theirs
-
-
-def f32(*values):
-    return np.array(values, dtype=np.float32)
 
 
 TIES = f32([1, 3, 3], [2, 2, 2])
@@ -256,7 +238,7 @@ SOFTMAX_ERRORS = {
     "softmax_without_dim": lambda lib, a: a.softmax(),
     "function_without_dim": lambda lib, a: lib.softmax(a),
     "dim_out_of_range": lambda lib, a: a.softmax(2),
-    "int_softmax_last_dim": lambda lib, a: a.long().softmax(1) if hasattr(a, "long") else None,
+    "int_softmax_last_dim": lambda lib, a: a.long().softmax(1),
 }
 
 
@@ -372,8 +354,6 @@ REDUCTION_ERRORS = {
 
 @pytest.mark.parametrize("name", sorted(REDUCTION_ERRORS))
 def test_reduction_errors_match_torch(name):
-    if not hasattr(engine.Tensor, "long"):
-        pytest.skip("Tensor.long is not available yet")
     assert_same_error(REDUCTION_ERRORS[name], MIXED)
 
 
@@ -518,7 +498,7 @@ LOGICAL_CASES = {
     "any_bool": lambda lib, b, i, x: lib.any(b),
     "all_bool": lambda lib, b, i, x: b.all(),
     "all_int": lambda lib, b, i, x: i.all(),
-    "any_dim": lambda lib, b, i, x: b.reshape(1, 3).any(0) if hasattr(b, "reshape") else None,
+    "any_dim": lambda lib, b, i, x: b.reshape(1, 3).any(0),
     "isnan": lambda lib, b, i, x: lib.tensor(SPECIAL).isnan(),
     "isinf": lambda lib, b, i, x: lib.isinf(lib.tensor(SPECIAL)),
     "isfinite": lambda lib, b, i, x: lib.tensor(SPECIAL).isfinite(),
@@ -530,8 +510,6 @@ LOGICAL_CASES = {
 
 @pytest.mark.parametrize("name", sorted(LOGICAL_CASES))
 def test_logical_ops_match_torch(name):
-    if name == "any_dim" and not hasattr(engine.Tensor, "reshape"):
-        pytest.skip("Tensor.reshape is not available yet")
     x = f32(1, 2, 0)
     ours = LOGICAL_CASES[name](engine, engine.tensor(BOOLS), engine.tensor(INTS), engine.tensor(x))
     theirs = LOGICAL_CASES[name](torch, torch.tensor(BOOLS), torch.tensor(INTS), torch.tensor(x))
@@ -631,14 +609,3 @@ def test_new_empty_has_the_shape_and_dtype():
     ours = engine.ones(2, dtype=engine.float64).new_empty(3)
     theirs = torch.ones(2, dtype=torch.float64).new_empty(3)
     assert (tuple(ours.shape), str(ours.dtype)) == (tuple(theirs.shape), str(theirs.dtype))
-
-
-# -- every op of this module is reachable from `import engine` ------------------------------------------
-
-def test_functions_are_exported_like_torch():
-    from engine import _functions_reduce
-
-    for name in _functions_reduce.__all__:
-        assert getattr(engine, name) is getattr(_functions_reduce, name)
-        if name != "return_types":
-            assert hasattr(torch, name), f"torch has no {name}"

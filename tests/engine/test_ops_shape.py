@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import engine
+from tests.engine.torch_compare import graph, version
 
 LIBS = (torch, engine)
 _rng = np.random.default_rng(2024)
@@ -33,17 +34,6 @@ def values(*shape: int) -> np.ndarray:
 def fixed_values(*shape: int) -> np.ndarray:
     """The same numbers for the same shape, so a failing random example replays exactly."""
     return np.random.default_rng(len(shape) * 31 + sum(shape)).standard_normal(shape).astype(np.float32)
-
-
-def version(tensor: Any) -> int:
-    return tensor._version
-
-
-def graph(node: Any) -> Any:
-    """A grad_fn as nested (name, ((child, output_nr), ...)), comparable across the two libraries."""
-    if node is None:
-        return None
-    return (node.name(), tuple((graph(child), nr) for child, nr in node.next_functions))
 
 
 def leaves(lib, arrays: tuple[np.ndarray, ...], grads: tuple[bool, ...]) -> list:

@@ -1,4 +1,7 @@
-"""Op table entries for torch.nn: addmm (nn.Linear's node) and the loss functions.
+"""nn family rows: addmm (nn.Linear's node) and the loss functions.
+
+The functions built on them are torch.nn.functional's, in engine/nn/functional.py (the torch.nn
+namespace, not torch's or Tensor's, so they carry no `@public` declarations).
 
 Losses are single nodes in torch (MseLossBackward0, NllLossBackward0, ...), so each is one entry here
 with its reduction as an attribute. Index targets and class weights are not differentiable in torch and
