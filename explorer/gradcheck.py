@@ -9,7 +9,6 @@ other program, so the check never touches live tensors.
 
 from __future__ import annotations
 
-import ast
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -244,11 +243,3 @@ def _verdict(
     return LeafCheck(label, tensor_id, autograd, numeric, error, error <= TOLERANCE * scale, checked, total)
 
 
-def uses_tensor_name(source: str, name: str) -> bool:
-    """Whether `name` appears as a variable in the program (so a nudge statement can refer to it)."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return False
-    root = name.split(".")[0]
-    return any(isinstance(node, ast.Name) and node.id == root for node in ast.walk(tree))

@@ -48,10 +48,6 @@ class Confinement:
     open_files: int = 32
 
 
-def layer_names(active: dict[str, bool]) -> list[str]:
-    return [name for name, on in active.items() if on]
-
-
 def confine(settings: Confinement | None = None) -> dict[str, bool]:
     """Lock this process down; returns each layer's name and whether the platform let it apply."""
     settings = settings or Confinement()

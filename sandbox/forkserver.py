@@ -2,8 +2,9 @@
 
 `python -m sandbox.forkserver FD` is started by `sandbox.pool` with a clean environment. It imports the
 engine and the interpreter once, warms them with a small run, and then, single-threaded, waits on the
-control socket FD. Each request carries one end of a fresh socket pair; the server forks a worker for
-it and answers with the worker's pid and a pidfd, through which the pool can kill exactly that process.
+control socket FD. Each request (b"W" for the warm pool, b"F" for a worker wanted now) carries one end
+of a fresh socket pair; the server forks a worker for it and answers with the worker's pid and a
+pidfd, through which the pool can kill exactly that process.
 
 A worker closes what it inherited, confines itself (`sandbox.confine`), says it is ready, reads one
 program, runs it in the interpreter, sends the record as plain data (`sandbox.wire`) and exits. While
@@ -103,10 +104,14 @@ def _sendable(record: RunRecord) -> bytes:
     return wire.encode(replace(record, events=(), graph=runner.GraphSnapshot({}, {}), names={}))
 
 
-def worker_main(sock: socket.socket, settings: confine.Confinement) -> None:
+def worker_main(sock: socket.socket, settings: confine.Confinement, pre_touch: bool = True) -> None:
     """The body of one worker: confine, run one program, send its record."""
     state.open_memory_gauge()
     layers = confine.confine(settings)
+    # The fork server's pages are shared copy-on-write: the first run in a worker pays a page copy for
+    # every object it touches. A run of our own while the worker waits pays it before the program comes.
+    if pre_touch:
+        runner.run(_WARM_UP)
     _send(sock, wire.FRAME_READY, json.dumps({"layers": layers}).encode())
     job = _receive_job(sock)
     if job is None:
@@ -120,12 +125,13 @@ def worker_main(sock: socket.socket, settings: confine.Confinement) -> None:
     _send(sock, wire.FRAME_RECORD, _sendable(record))
 
 
-def _run_worker(sock: socket.socket, control: socket.socket, settings: confine.Confinement) -> None:
+def _run_worker(sock: socket.socket, control: socket.socket, settings: confine.Confinement,
+                pre_touch: bool) -> None:
     code = 0
     try:
         control.close()
         _quiet_standard_streams()
-        worker_main(sock, settings)
+        worker_main(sock, settings, pre_touch)
     except BaseException:  # noqa: BLE001 - a worker never returns into the fork server's loop
         code = 1
     finally:
@@ -166,12 +172,13 @@ def _warm_up() -> None:
     wire.decode(wire.encode(runner.run("import torch\nprint(torch.ones(2).sum())")))
 
 
-def _fork_worker(control: socket.socket, sock: socket.socket, settings: confine.Confinement) -> None:
+def _fork_worker(control: socket.socket, sock: socket.socket, settings: confine.Confinement,
+                 pre_touch: bool) -> None:
     if not _single_threaded():
         raise RuntimeError("the fork server must stay single-threaded")
     pid = os.fork()
     if pid == 0:
-        _run_worker(sock, control, settings)
+        _run_worker(sock, control, settings, pre_touch)
     sock.close()
     try:
         pidfd = os.pidfd_open(pid)
@@ -195,7 +202,8 @@ def serve(control: socket.socket, settings: confine.Confinement) -> None:
             return
         if not fds:
             continue
-        _fork_worker(control, socket.socket(fileno=fds[0]), settings)
+        # "W": a worker for the warm pool, which pre-touches its pages; "F": one wanted right now.
+        _fork_worker(control, socket.socket(fileno=fds[0]), settings, pre_touch=message == b"W")
 
 
 def main(argv: list[str]) -> int:

@@ -145,6 +145,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "trong sandbox, module con, buffer hay tham số không được đặt tên bắt đầu bằng '_' ('{name}'); "
         "hãy chọn tên không có dấu gạch dưới",
     },
+    "worker_unavailable": {
+        "en": "the server could not start a process to run this program; please try again in a moment",
+        "vi": "máy chủ chưa khởi động được tiến trình để chạy chương trình này; hãy thử lại sau giây lát",
+    },
     "limit_worker": {
         "en": "the program used more memory or processor time than its worker process may use, "
         "and the worker was stopped",

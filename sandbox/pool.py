@@ -148,11 +148,12 @@ class _ForkServer:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def fork(self) -> _Worker:
+    def fork(self, for_pool: bool) -> _Worker:
+        """A new worker, confined and ready; one `for_pool` first warms itself up while nobody waits."""
         mine, for_worker = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             with self.lock:
-                socket.send_fds(self.control, [b"F"], [for_worker.fileno()])
+                socket.send_fds(self.control, [b"W" if for_pool else b"F"], [for_worker.fileno()])
                 message, fds, _flags, _addr = socket.recv_fds(self.control, 16, 1)
         except BaseException:
             mine.close()
@@ -251,11 +252,11 @@ class Pool:
                 self._server = _ForkServer(self.settings.confinement)
             return self._server
 
-    def _new_worker(self) -> _Worker:
+    def _new_worker(self, for_pool: bool = False) -> _Worker:
         for attempt in range(2):  # a fork server that died is started again once
             server = self._fork_server()
             try:
-                worker = server.fork()
+                worker = server.fork(for_pool)
                 if worker.layers != self.layers:
                     self.layers = worker.layers
                     _announce(worker.layers)
@@ -277,7 +278,7 @@ class Pool:
         # Keep one warm worker per slot, made while the current program runs.
         try:
             while len(self._warm) < self.settings.workers:
-                self._warm.append(self._new_worker())
+                self._warm.append(self._new_worker(for_pool=True))
         except (OSError, WorkerFailed) as exc:
             log.warning("could not start a warm sandbox worker: %s", exc)
 
@@ -336,7 +337,12 @@ class Pool:
         limits = limits or Limits()
         self._acquire(session)
         try:
-            return self._run_on(self._take_worker(), source, limits, seed)
+            try:
+                worker = self._take_worker()
+            except (OSError, WorkerFailed) as exc:
+                log.warning("no sandbox worker could be started: %s", exc)
+                return _failed_record(source, LimitExceeded("worker_unavailable", None, limit_name="workers"))
+            return self._run_on(worker, source, limits, seed)
         finally:
             self._release()
             # The replacement is made after the run, not during it: on a small machine forking one
@@ -384,6 +390,10 @@ def _stopped_record(source: str, limits: Limits, line: int | None, *, timed_out:
         abort = LimitExceeded("limit_time", line, limit=limits.max_seconds, limit_name="max_seconds")
     else:
         abort = LimitExceeded("limit_worker", line, limit_name="worker")
+    return _failed_record(source, abort)
+
+
+def _failed_record(source: str, abort: LimitExceeded) -> RunRecord:
     error: SandboxError = abort.to_error().rendered()
     return RunRecord(source=source, output="", error=error, events=(), graph=GraphSnapshot({}, {}), names={})
 

@@ -30,10 +30,6 @@ class Scope:
     nonlocals: set[str] = field(default_factory=set)
     declarations: dict[str, ast.AST] = field(default_factory=dict)  # the `nonlocal` statement of each name
 
-    @property
-    def is_function_like(self) -> bool:
-        return self.kind in ("function", "comprehension")
-
     def resolve(self, name: str) -> tuple[str, int]:
         """How a load or store of `name` in this scope is looked up: (kind, frames up)."""
         if self.kind == "module" or name in self.globals:

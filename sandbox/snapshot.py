@@ -80,10 +80,6 @@ def node_id(node: Node) -> int:
     return node.sequence_nr
 
 
-def display_name(node: Node) -> str:
-    return "AccumulateGrad" if isinstance(node, AccumulateGrad) else node.name()
-
-
 def _copy(array: np.ndarray | None) -> np.ndarray | None:
     return None if array is None else np.array(array, copy=True)
 

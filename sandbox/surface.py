@@ -44,9 +44,9 @@ ALLOWED: dict[str, str] = {
         nelement new_empty new_full new_ones new_tensor new_zeros nonzero norm normal_ not_equal numel numpy
         permute pow pow_ prod reciprocal reciprocal_ register_hook relu relu_ requires_grad requires_grad_
         reshape reshape_as retain_grad retains_grad round round_ shape short sigmoid sigmoid_ sign sign_ sin
-        sin_ sinh sinh_ size softmax split sqrt sqrt_ square squeeze squeeze_ std stride sub sub_ subtract subtract_
-        sum swapaxes swapdims t tan tan_ tanh tanh_ to tolist transpose true_divide true_divide_ trunc
-        trunc_ type unbind uniform_ unsqueeze unsqueeze_ var view view_as where zero_""",
+        sin_ sinh sinh_ size softmax split sqrt sqrt_ square squeeze squeeze_ std stride sub sub_ subtract
+        subtract_ sum swapaxes swapdims t tan tan_ tanh tanh_ to tolist transpose true_divide true_divide_
+        trunc trunc_ type unbind uniform_ unsqueeze unsqueeze_ var view view_as where zero_""",
 }
 
 

@@ -221,3 +221,24 @@ def test_record_comes_back_equal_to_the_interpreters(small_pool: Pool) -> None:
     assert isolated.names == local.names
     for key, info in local.graph.tensors.items():
         np.testing.assert_array_equal(isolated.graph.tensors[key].value, info.value)
+
+
+def test_a_fork_server_that_cannot_start_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    pool = Pool(PoolSettings(1, Confinement()))
+
+    def broken(self, confinement):
+        raise OSError("no processes left")
+
+    monkeypatch.setattr(pool_module._ForkServer, "__init__", broken)
+    record = pool.run("print(1)\n")
+    assert record.error is not None and record.error.message_id == "worker_unavailable"
+    assert record.error.text("vi").startswith("máy chủ chưa khởi động được tiến trình")
+
+
+def test_a_fork_server_that_died_is_started_again(small_pool: Pool) -> None:
+    small_pool.run("print(1)\n")
+    small_pool._server.process.kill()
+    small_pool._server.process.wait()
+    # The warm workers outlive it; once they are used up, a new fork server makes the next ones.
+    outputs = [small_pool.run(f"print({n})\n").output for n in range(4)]
+    assert outputs == ["0\n", "1\n", "2\n", "3\n"]
