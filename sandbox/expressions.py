@@ -17,7 +17,7 @@ from engine._tensor import Tensor
 from sandbox.context import RunContext
 from sandbox.errors import NotSupported, SecurityViolation
 from sandbox.functions import ClassFrame, Frame, FunctionSpec, make_function
-from sandbox.policy import SPECIAL_METHODS, UNBOUND_MARK
+from sandbox.policy import READABLE_SPECIALS, SPECIAL_METHODS, UNBOUND_MARK
 from sandbox.safe_builtins import FORBIDDEN_BUILTINS
 from sandbox.scope import CLASS, FREE, LOCAL, Scope
 
@@ -61,11 +61,30 @@ _NOT_BROADCASTING = frozenset(
 )
 
 
-def refuse_name(name: str, node: ast.AST) -> None:
-    """Refuse names that lead out of the sandbox, before the program runs."""
+def bound_names(tree: ast.AST) -> frozenset[str]:
+    """Every name the program binds somewhere: a variable, parameter, function, class or import."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            names.add(node.id)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.alias):
+            names.add((node.asname or node.name).partition(".")[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+    return frozenset(names)
+
+
+def refuse_name(name: str, node: ast.AST, bound: frozenset[str] = frozenset()) -> None:
+    """Refuse names that lead out of the sandbox, before the program runs. A builtin the sandbox does
+    not have is refused by name unless the program binds that name itself (`input = torch.randn(3)`):
+    then every use is the program's own variable, and the builtin is not in reach anyway."""
     if name.startswith("__") and name.endswith("__") and name not in _ALLOWED_DUNDER_NAMES:
         raise SecurityViolation("name_forbidden", line=node.lineno, col=node.col_offset + 1, name=name)
-    if name in FORBIDDEN_BUILTINS:
+    if name in FORBIDDEN_BUILTINS and name not in bound:
         message_id = "type_forbidden" if name == "type" else "builtin_forbidden"
         raise SecurityViolation(message_id, line=node.lineno, col=node.col_offset + 1, name=name)
 
@@ -93,6 +112,9 @@ def dotted_name(node: ast.AST) -> str | None:
 
 class ExpressionCompiler:
     """Turns expression nodes into closures; the statement compiler extends it."""
+
+    # The names the program binds (set by compile_module before anything is compiled).
+    bound: frozenset[str] = frozenset()
 
     def __init__(self, run: RunContext, scopes: dict[ast.AST, Scope]) -> None:
         self.run = run
@@ -151,7 +173,7 @@ class ExpressionCompiler:
         return lambda frame: value
 
     def e_Name(self, node: ast.Name) -> Expr:
-        refuse_name(node.id, node)
+        refuse_name(node.id, node, self.bound)
         return self.name_loader(node.id, self.scope)
 
     def name_loader(self, name: str, scope: Scope) -> Expr:
@@ -201,7 +223,7 @@ class ExpressionCompiler:
             and node.value.func.id == "super"
             and name in SPECIAL_METHODS
         )
-        if not through_super:
+        if not through_super and name not in READABLE_SPECIALS:
             raise SecurityViolation("private_attribute", line=node.lineno, col=node.col_offset + 1, name=name)
 
     def e_Attribute(self, node: ast.Attribute) -> Expr:
@@ -689,7 +711,7 @@ class ExpressionCompiler:
         args = node.args
         for parameter in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
             if parameter is not None:
-                refuse_name(parameter.arg, parameter)
+                refuse_name(parameter.arg, parameter, self.bound)
         positional = tuple(a.arg for a in [*args.posonlyargs, *args.args])
         saved = (self.scope, self.qualname_prefix, self.first_parameter)
         self.scope = self.scopes[node]
@@ -753,7 +775,7 @@ class ExpressionCompiler:
         self, name: str, node: ast.AST, scope: Scope | None = None, checked: bool = False
     ) -> Store:
         if not checked:
-            refuse_name(name, node)
+            refuse_name(name, node, self.bound)
         scope = scope or self.scope
         kind, hops = scope.resolve(name)
         if kind == CLASS and name.startswith("_") and not checked:

@@ -6,6 +6,7 @@ RETURN travel up to the loop or function that handles them.
 """
 
 from __future__ import annotations
+import __future__
 
 import ast
 import contextlib
@@ -15,7 +16,7 @@ from typing import Any
 
 from sandbox.context import RunContext
 from sandbox.errors import NotSupported, SandboxAbort, SecurityViolation, is_builtin_exception
-from sandbox.expressions import ExpressionCompiler, Store, not_supported, refuse_name
+from sandbox.expressions import ExpressionCompiler, Store, bound_names, not_supported, refuse_name
 from sandbox.functions import ClassCell, ClassFrame, Frame, FunctionSpec, bind_arguments
 from sandbox.namespaces import Namespace
 from sandbox.policy import SPECIAL_METHODS, USER_CLASS_MARK, is_user_class
@@ -73,6 +74,7 @@ class Interpreter(ExpressionCompiler):
     # -- entry points ---------------------------------------------------------------------------------
 
     def compile_module(self, tree: ast.Module) -> Statement:
+        self.bound = bound_names(tree)
         return self.block(tree.body)
 
     def run_module(self, body: Statement) -> None:
@@ -151,7 +153,7 @@ class Interpreter(ExpressionCompiler):
 
     def s_Global(self, node: ast.Global) -> Statement:
         for name in node.names:
-            refuse_name(name, node)
+            refuse_name(name, node, self.bound)
         return lambda frame: None
 
     s_Nonlocal = s_Global
@@ -226,7 +228,7 @@ class Interpreter(ExpressionCompiler):
 
     def _deletion(self, target: ast.expr) -> Statement:
         if isinstance(target, ast.Name):
-            refuse_name(target.id, target)
+            refuse_name(target.id, target, self.bound)
             name = target.id
             kind, _ = self.scope.resolve(name)
             variables = self.run.globals if kind == "global" else None
@@ -502,6 +504,8 @@ class Interpreter(ExpressionCompiler):
         return run_import
 
     def s_ImportFrom(self, node: ast.ImportFrom) -> Statement:
+        if node.module == "__future__" and node.level == 0:
+            return self._future_import(node)
         module = "." * node.level + (node.module or "")
         namespace = self._namespace(node, module)
         bindings = []
@@ -525,12 +529,20 @@ class Interpreter(ExpressionCompiler):
 
         return run_import_from
 
+    @staticmethod
+    def _future_import(node: ast.ImportFrom) -> Statement:
+        # Python's parser has already applied the future features it knows; the statement does nothing more.
+        for alias in node.names:
+            if alias.name not in __future__.all_feature_names:
+                raise SyntaxError(f"future feature {alias.name} is not defined")
+        return lambda frame: None
+
     # -- functions ------------------------------------------------------------------------------------
 
     def s_FunctionDef(self, node: ast.FunctionDef) -> Statement:
         special = self.scope.kind == "class" and _check_method_name(node)
         if not special:
-            refuse_name(node.name, node)
+            refuse_name(node.name, node, self.bound)
         decorators = [self.expr(d) for d in node.decorator_list]
         spec = self.function_spec(node, node.name, lambda: self.block(node.body))
         make = self.function_maker(node, spec)
@@ -577,7 +589,7 @@ class Interpreter(ExpressionCompiler):
     # -- classes --------------------------------------------------------------------------------------
 
     def s_ClassDef(self, node: ast.ClassDef) -> Statement:
-        refuse_name(node.name, node)
+        refuse_name(node.name, node, self.bound)
         if node.keywords:
             raise SecurityViolation(
                 "class_keyword",

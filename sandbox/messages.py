@@ -65,8 +65,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "'{name}' không có trong sandbox",
     },
     "type_forbidden": {
-        "en": "type() is not available in the sandbox; use isinstance(x, torch.Tensor), x.dtype or x.shape",
-        "vi": "sandbox không có type(); hãy dùng isinstance(x, torch.Tensor), x.dtype hoặc x.shape",
+        "en": "type() takes one argument in the sandbox (type(x)); to make a class, use a class statement",
+        "vi": "trong sandbox, type() chỉ nhận một đối số (type(x)); để tạo lớp, hãy dùng câu lệnh class",
     },
     "private_attribute": {
         "en": "access to the private or special attribute '{name}' is not allowed in the sandbox",

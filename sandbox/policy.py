@@ -131,6 +131,8 @@ _SAFE_INSTANCE_TYPES = frozenset(
 _SAFE_CLASSES = frozenset({int, float, bool, complex, range, slice}) | frozenset(
     getattr(builtins, name) for name in PYTHON_KINDS
 )
+# Special attributes a program may read (what tutorials print): the policy decides on each read.
+READABLE_SPECIALS = frozenset({"__class__", "__name__", "__qualname__"})
 # Special methods a program may define in its classes, and reach through super() (super().__init__()).
 SPECIAL_METHODS = (
     "__init__",
@@ -253,7 +255,11 @@ class Policy:
 
     @staticmethod
     def _class_allowed(cls: type) -> bool:
-        return cls in _SAFE_CLASSES or is_user_class(cls) or _is_engine_name(cls.__module__)
+        # The sandbox's own classes (its module views, builtins, policy) are never handed out.
+        module = cls.__module__
+        return cls in _SAFE_CLASSES or is_user_class(cls) or (
+            _is_engine_name(module) and not module.startswith("sandbox")
+        )
 
     # -- reading attributes ---------------------------------------------------------------------------
 
@@ -261,7 +267,7 @@ class Policy:
         if name[:1] == "_":
             if type(obj) is super and name in SPECIAL_METHODS:
                 return self.check(getattr(obj, name))
-            raise SecurityViolation("private_attribute", name=name)
+            return self._special_attribute(obj, name)
         if name in _DENIED_NAMES:
             raise SecurityViolation("attribute_forbidden", name=name, owner=_owner(obj))
         if name in _NUMPY_NAMES:
@@ -276,6 +282,16 @@ class Policy:
         if type(value) in _BOUND_METHODS and value.__self__ is obj:
             return value  # a method of an object the program already holds
         return self.check(value)
+
+    def _special_attribute(self, obj: Any, name: str) -> Any:
+        """The few special attributes tutorials read: `x.__class__` (what type(x) gives) and the
+        `__name__` of a class or function (a string). Every other private or special name is refused."""
+        if name == "__class__":
+            return self.check(type(obj))
+        if name in ("__name__", "__qualname__") and isinstance(obj, type | types.FunctionType):
+            self.check(obj)
+            return str(getattr(obj, name))
+        raise SecurityViolation("private_attribute", name=name)
 
     def program_exception(self, error: BaseException) -> BaseException:
         """The exception an `except ... as e` hands the program: the one raised when it is a builtin

@@ -234,6 +234,19 @@ def main():
 if __name__ == '__main__':
     main()
 """,
+    "tutorial_idioms": """
+from __future__ import annotations
+input = [3, 1, 2]
+def forward(input, type=None):
+    return sorted(input), type
+class Box:
+    def __init__(self):
+        self.size = 2
+b = Box()
+print(forward(input), type(3), type(b) == Box, type(input) is list, type(3).__name__ == 'int')
+print(hasattr(b, 'size'), hasattr(b, 'missing'), isinstance(id(b), int), id(b) == id(b))
+print(b.__class__.__name__, forward.__name__, (3).__class__, Box.__qualname__)
+""",
 }
 
 
@@ -280,6 +293,17 @@ def test_error_is_reported_like_python(name: str) -> None:
     assert record.error.kind == type(expected).__name__
     assert record.error.message == str(expected)
     assert record.error.line == source.count("\n") + 1 or name == "unbound_local"
+
+
+@pytest.mark.parametrize(
+    ("source", "message_id"),
+    [("type('A', (), {})", "type_forbidden"), ("print(open)", "builtin_forbidden"),
+     ("hasattr(1, '__dict__')", "private_attribute"), ("(1).__class__.__subclasses__", "private_attribute"),
+     ("print.__self__", "private_attribute")],
+)
+def test_what_stays_refused_says_so(source: str, message_id: str) -> None:
+    record = run(source)
+    assert record.error is not None and record.error.message_id == message_id
 
 
 def test_error_keeps_the_output_printed_before_it() -> None:
