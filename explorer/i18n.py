@@ -539,12 +539,54 @@ TEXTS: dict[str, dict[str, str]] = {
     "tr.update.sgd": {"en": "torch.optim.SGD", "vi": "torch.optim.SGD"},
     "tr.progress": {"en": "Epoch {k} of {n}", "vi": "Epoch {k} / {n}"},
     "tr.charts": {"en": "Per epoch", "vi": "Theo từng epoch"},
-    "tr.compare": {
-        "en": "The other line is the same run {other}: the staircase without zero_() next to the flat line "
-              "with it.",
-        "vi": "Đường còn lại là cùng lần chạy đó nhưng {other}: bậc thang khi không có zero_() bên cạnh "
-              "đường phẳng khi có nó.",
+    "tr.compare.what": {
+        "en": "The other line is the same run {other}.",
+        "vi": "Đường còn lại là cùng lần chạy đó nhưng {other}.",
     },
+    "tr.compare.flat": {
+        "en": "With zero_(), .grad holds only this epoch's gradient: here it is the same every epoch, so "
+              "that line is flat.",
+        "vi": "Có zero_() thì .grad chỉ chứa gradient của epoch này: ở đây nó như nhau ở mọi epoch nên "
+              "đường đó nằm ngang.",
+    },
+    "tr.compare.moving": {
+        "en": "With zero_(), .grad holds only this epoch's gradient: here it changes as the weights learn, "
+              "so that line moves too.",
+        "vi": "Có zero_() thì .grad chỉ chứa gradient của epoch này: ở đây nó thay đổi khi trọng số học, "
+              "nên đường đó cũng thay đổi.",
+    },
+    "tr.compare.piles": {
+        "en": "Without zero_(), every backward() adds onto what .grad already held, so that line piles the "
+              "gradients of all epochs up.",
+        "vi": "Không có zero_() thì mỗi lần backward() cộng thêm vào giá trị .grad đang có, nên đường đó "
+              "cộng dồn gradient của mọi epoch.",
+    },
+    "tr.compare.same": {
+        "en": "So far the two lines coincide: nothing has piled up yet.",
+        "vi": "Đến giờ hai đường vẫn trùng nhau: chưa có gì bị cộng dồn.",
+    },
+    "tr.play": {"en": "Play", "vi": "Chạy"},
+    "tr.pause": {"en": "Pause", "vi": "Tạm dừng"},
+    "tr.step": {"en": "One epoch", "vi": "Một epoch"},
+    "tr.reset": {"en": "Reset", "vi": "Làm lại"},
+    "tr.player.help": {
+        "en": "Play runs the loop one epoch at a time; One epoch shows the next; Reset starts again.",
+        "vi": "Chạy thực hiện vòng lặp từng epoch một; Một epoch hiện epoch tiếp theo; Làm lại bắt đầu lại "
+              "từ đầu.",
+    },
+    "tr.not_started": {
+        "en": "No epoch has run yet: press Play or One epoch.",
+        "vi": "Chưa chạy epoch nào: hãy bấm Chạy hoặc Một epoch.",
+    },
+    "tr.epoch_ledger": {"en": ".grad in epoch {k}", "vi": ".grad ở epoch {k}"},
+    "tr.epoch_ledger.intro": {
+        "en": "backward() adds its contribution to what .grad held before it.",
+        "vi": "backward() cộng phần đóng góp của nó vào giá trị .grad đang có trước đó.",
+    },
+    "tr.col.param": {"en": "parameter", "vi": "tham số"},
+    "tr.col.before": {"en": ".grad before backward()", "vi": ".grad trước backward()"},
+    "tr.col.contribution": {"en": "added by this backward()", "vi": "backward() này cộng thêm"},
+    "tr.col.after": {"en": ".grad after backward()", "vi": ".grad sau backward()"},
     "tr.compare.never": {"en": "without zero_()", "vi": "không có zero_()"},
     "tr.compare.with": {"en": "with zero_() after the update", "vi": "có zero_() sau bước cập nhật"},
     "tr.ledger": {"en": "Ledger", "vi": "Sổ ghi"},

@@ -219,3 +219,75 @@ def test_grads_by_tensor_keeps_tensor_nodes():
     from explorer.backwardplan import grads_by_tensor
 
     assert grads_by_tensor({"t:3": 1.0, "fn:2": 2.0, "chain:t:1": 3.0}) == {3: 1.0}
+
+
+# --- the Training page's player ------------------------------------------------------------------------
+
+import numpy as np  # noqa: E402
+
+from explorer.training import (  # noqa: E402
+    EpochRow,
+    Playback,
+    compare_caption_keys,
+    grad_ledger,
+    is_flat,
+    playback_for,
+)
+
+
+def test_the_player_opens_on_the_finished_run():
+    playback = Playback.finished(5)
+    assert (playback.shown, playback.playing, playback.at_end) == (5, False, True)
+
+
+def test_play_from_the_end_starts_over_and_ticks_to_the_last_epoch():
+    playback = Playback.finished(3).play()
+    assert (playback.shown, playback.playing) == (0, True)
+    shown = []
+    while playback.playing:
+        playback = playback.tick()
+        shown.append(playback.shown)
+    assert shown == [1, 2, 3]
+    assert playback.tick() == playback  # a stopped player does not move
+
+
+def test_pause_keeps_the_epoch_and_play_resumes_from_it():
+    playback = Playback(5, 0).play().tick().tick().toggle()
+    assert (playback.shown, playback.playing) == (2, False)
+    assert playback.toggle().tick().shown == 3
+
+
+def test_step_shows_one_more_epoch_and_stops_playing_at_the_end():
+    playback = Playback(2, 0, playing=True).step()
+    assert (playback.shown, playback.playing) == (1, False)
+    assert playback.step().step().shown == 2
+
+
+def test_reset_empties_the_picture():
+    assert Playback.finished(4).reset() == Playback(4, 0)
+
+
+def test_new_settings_get_a_finished_player_and_the_same_settings_keep_theirs():
+    settings = TrainingSettings(epochs=4)
+    paused = Playback(4, 2)
+    assert playback_for((settings, paused), settings) is paused
+    assert playback_for((settings, paused), TrainingSettings(epochs=4, lr=0.01)) == Playback.finished(4)
+    assert playback_for(None, settings) == Playback.finished(4)
+
+
+def test_grad_ledger_splits_grad_into_before_and_this_backward():
+    row = EpochRow(2, 1.0, grads={"w": np.array([10.0]), "b": np.array([3.0])}, values={},
+                   grads_before={"w": np.array([5.0]), "b": None})
+    entries = {entry.name: entry for entry in grad_ledger(row)}
+    np.testing.assert_array_equal(entries["w"].contribution, [5.0])
+    np.testing.assert_array_equal(entries["b"].contribution, [3.0])
+    assert entries["b"].before is None
+
+
+def test_the_caption_says_flat_only_when_the_line_is_flat():
+    flat, staircase = [np.full(4, 5.0)] * 3, [np.full(4, 5.0 * k) for k in (1, 2, 3)]
+    assert compare_caption_keys(flat, staircase) == ["tr.compare.what", "tr.compare.flat", "tr.compare.piles"]
+    shrinking = [np.array([-30.0]), np.array([-20.0]), np.array([-12.0])]
+    assert compare_caption_keys(shrinking, staircase)[1] == "tr.compare.moving"
+    assert compare_caption_keys(flat[:1], staircase[:1])[2] == "tr.compare.same"
+    assert is_flat([]) and not is_flat([np.array([1.0]), np.array([1.5])])

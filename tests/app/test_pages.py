@@ -387,3 +387,35 @@ def test_every_preset_steps_through_backward(preset):
     at.button(key="bw_last").click().run()
     assert not at.exception
     assert t("bw.done", "vi") in texts(at)
+
+
+# --- the Training page's player ------------------------------------------------------------------------
+
+def test_training_reset_then_step_shows_one_epoch_at_a_time():
+    at = start("en", "app_pages/training.py", query={"tr_zero": "never"})
+    at.button(key="tr_reset").click().run()
+    assert _grad_column(at) == []
+    assert t("tr.not_started", "en") in texts(at)
+    at.button(key="tr_step").click().run()
+    at.button(key="tr_step").click().run()
+    assert _grad_column(at) == ["tensor([5., 5., 5., 5.])", "tensor([10., 10., 10., 10.])"]
+    ledger = at.table[0].value
+    assert list(ledger[t("tr.col.before", "en")]) == ["tensor([5., 5., 5., 5.])"]
+    assert list(ledger[t("tr.col.contribution", "en")]) == ["tensor([5., 5., 5., 5.])"]
+    assert list(ledger[t("tr.col.after", "en")]) == ["tensor([10., 10., 10., 10.])"]
+
+
+def test_training_play_turns_into_pause_and_draws_the_first_epoch():
+    at = start("en", "app_pages/training.py")
+    at.button(key="tr_play").click().run()
+    assert at.button(key="tr_play").label == t("tr.pause", "en")
+    assert len(_grad_column(at)) == 1
+    at.button(key="tr_play").click().run()
+    assert at.button(key="tr_play").label == t("tr.play", "en")
+
+
+def test_training_caption_does_not_call_a_moving_line_flat():
+    at = start("en", "app_pages/training.py", query={"tr_model": "linear", "tr_lr": "0.02"})
+    captions = texts(at)
+    assert t("tr.compare.moving", "en") in captions
+    assert t("tr.compare.flat", "en") not in captions
