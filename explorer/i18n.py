@@ -586,7 +586,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "tr.col.param": {"en": "parameter", "vi": "tham số"},
     "tr.col.before": {"en": ".grad before backward()", "vi": ".grad trước backward()"},
     "tr.col.contribution": {"en": "added by this backward()", "vi": "backward() này cộng thêm"},
-    "tr.col.after": {"en": ".grad after backward()", "vi": ".grad sau backward()"},
+    "tr.col.after": {"en": ".grad after backward()", "vi": ".grad sau khi gọi backward()"},
     "tr.compare.never": {"en": "without zero_()", "vi": "không có zero_()"},
     "tr.compare.with": {"en": "with zero_() after the update", "vi": "có zero_() sau bước cập nhật"},
     "tr.ledger": {"en": "Ledger", "vi": "Sổ ghi"},
