@@ -12,6 +12,8 @@ from typing import Any
 import streamlit as st
 
 import sandbox
+from explorer import codeedit
+from explorer.errorhints import available_fixes, hint_for
 from explorer.i18n import t
 from explorer.presets import DEFAULT_PRESET, preset_code
 from explorer.runinfo import backward_calls
@@ -244,16 +246,37 @@ def error_title(error: Any) -> str:
     return tr("common.error", kind=error.kind)
 
 
-def show_error(error: Any, source: str) -> None:
-    """A run's error the way a notebook shows it: kind, line, the offending code and the message."""
+def show_error(error: Any, source: str, fix_key: str | None = None) -> None:
+    """A run's error the way a notebook shows it: kind, line, the offending code and the message; then
+    a hint for a known learner mistake, with its one-click fixes when `fix_key` names their buttons."""
     lines = source.splitlines()
     body = error.text(lang())
     if error.line is not None and 1 <= error.line <= len(lines):
         body = f"{body}\n\n```python\n{error.line:>3} | {lines[error.line - 1]}\n```"
     st.error(body, title=error_title(error), icon=":material/error:")
+    show_hint(error, source, fix_key)
 
 
-def show_output(record: Any, source: str) -> None:
+def show_hint(error: Any, source: str, fix_key: str | None = None) -> None:
+    hint = hint_for(error)
+    if hint is None:
+        return
+    with st.container(key="error_hint"):
+        st.info(tr(f"hint.{hint.id}", **hint.params), icon=":material/lightbulb:")
+        if fix_key is None:
+            return
+        with st.container(horizontal=True):
+            for fix_id, fixed in available_fixes(hint, source, error.line):
+                st.button(tr(f"fix.{fix_id}"), key=f"{fix_key}_{fix_id}", icon=":material/auto_fix_high:",
+                          on_click=apply_fix, args=(source, fixed))
+
+
+def apply_fix(source: str, fixed: str) -> None:
+    """Callback of a fix button: the fixed program replaces the old one (Undo brings it back)."""
+    set_program(fixed, change=codeedit.diff(source, fixed))
+
+
+def show_output(record: Any, source: str, fix_key: str | None = None) -> None:
     """The printed output of a run, then its error if it stopped with one."""
     with st.container(border=True):
         st.caption(tr("common.output"))
@@ -263,7 +286,7 @@ def show_output(record: Any, source: str) -> None:
         elif record.error is None:
             st.caption(tr("common.no_output"))
         if record.error is not None:
-            show_error(record.error, source)
+            show_error(record.error, source, fix_key)
 
 
 # --- downloads ---------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from app_pages.common import (
 )
 from explorer import codeedit
 from explorer.codeedit import CodeEditError, append_line
+from explorer.errorhints import empty_graph_key
 from explorer.formbuilder import OPS, build_line
 from explorer.gradcheck import check_gradients
 from explorer.presets import PRESETS, PRESETS_BY_ID
@@ -184,7 +185,7 @@ if too_long(source):
 record = run_source(source)
 
 with code_column:
-    show_output(record, source)
+    show_output(record, source, fix_key="pg_fix")
 
 with graph_column:
     view = st.segmented_control(
@@ -199,7 +200,7 @@ with graph_column:
     choice_names = {node: node_choice_label(node_data(graph.nodes[node])) for node in choices}
     selected = st.session_state.get(NODE_KEY)
     if graph.number_of_nodes() == 0:
-        st.info(tr("common.empty_graph"), icon=":material/info:")
+        st.info(tr(empty_graph_key(record)), icon=":material/info:")
     figure = figure_of(source, view, selected, theme(), lang(), expanded)
     st.plotly_chart(figure, key=GRAPH_KEY, on_select=graph_clicked, selection_mode="points",
                     alt=tr("common.graph_alt"), config={"displaylogo": False, "scrollZoom": True})

@@ -63,6 +63,98 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "No tensor here requires grad, so autograd recorded no graph yet.",
         "vi": "Chưa có tensor nào cần grad nên autograd chưa ghi lại đồ thị nào.",
     },
+    "common.did_not_run": {
+        "en": "The program did not run (see the error under the code), so there is no graph to draw.",
+        "vi": "Chương trình chưa chạy được (xem lỗi bên dưới mã), nên không có đồ thị nào để vẽ.",
+    },
+    "common.stopped_early": {
+        "en": "The program stopped with an error before any tensor that requires grad was made, so there "
+              "is no graph to draw.",
+        "vi": "Chương trình dừng vì lỗi trước khi có tensor nào cần grad, nên không có đồ thị nào để vẽ.",
+    },
+    "common.hint": {"en": "What this means", "vi": "Lỗi này nghĩa là gì"},
+    "common.fixed": {
+        "en": "Fixed. What changed in the code is shown under it; Undo takes it back.",
+        "vi": "Đã sửa. Những gì thay đổi trong mã được hiện bên dưới mã; Hoàn tác để quay lại.",
+    },
+    # --- hints under torch's error messages (torch's own words stay above them, untranslated) ---------
+    "hint.backward_twice": {
+        "en": "The first backward() freed the values the graph saved for it. To call backward() through "
+              "the same graph again, pass retain_graph=True to the earlier call (or rebuild the graph by "
+              "running the forward computation again).",
+        "vi": "Lần backward() đầu tiên đã giải phóng các giá trị mà đồ thị lưu lại cho nó. Muốn gọi "
+              "backward() lần nữa trên cùng đồ thị, hãy truyền retain_graph=True cho lần gọi trước (hoặc "
+              "tạo lại đồ thị bằng cách chạy lại phép tính xuôi).",
+    },
+    "hint.non_scalar": {
+        "en": "backward() without an argument only works on a single number (like a loss). For a tensor "
+              "with several entries, pass the vector of the vector-Jacobian product, e.g. "
+              "gradient=torch.ones_like(y), or reduce it to one number first with .sum() or .mean().",
+        "vi": "backward() không đối số chỉ dùng được cho một số duy nhất (như hàm mất mát). Với tensor có "
+              "nhiều phần tử, hãy truyền vector của tích vector-Jacobian, ví dụ "
+              "gradient=torch.ones_like(y), hoặc rút gọn nó thành một số bằng .sum() hay .mean() trước.",
+    },
+    "hint.leaf_inplace": {
+        "en": "Changing a leaf that requires grad in place (w -= ..., w.add_(...)) would itself be "
+              "recorded in the graph. Updates of weights go inside with torch.no_grad():, where autograd "
+              "records nothing.",
+        "vi": "Thay đổi tại chỗ một tensor lá cần grad (w -= ..., w.add_(...)) sẽ bị ghi vào đồ thị. Việc "
+              "cập nhật trọng số phải nằm trong with torch.no_grad():, nơi autograd không ghi lại gì.",
+    },
+    "hint.saved_modified": {
+        "en": "backward() needs a value the graph saved, but an in-place operation (a method ending in _, "
+              "or +=) changed it after it was saved. Write the change out of place instead, e.g. "
+              "y = y + 1 rather than y.add_(1).",
+        "vi": "backward() cần một giá trị mà đồ thị đã lưu, nhưng một phép toán tại chỗ (phương thức kết "
+              "thúc bằng _, hoặc +=) đã thay đổi nó sau khi lưu. Hãy viết phép thay đổi dưới dạng không "
+              "tại chỗ, ví dụ y = y + 1 thay vì y.add_(1).",
+    },
+    "hint.int_requires_grad": {
+        "en": "Gradients exist only for floating-point tensors: torch.tensor([1, 2]) holds integers. Write "
+              "the numbers as floats (1.0, 2.0) or pass dtype=torch.float32.",
+        "vi": "Chỉ tensor số thực (dấu phẩy động) mới có gradient: torch.tensor([1, 2]) chứa số nguyên. "
+              "Hãy viết các số dưới dạng số thực (1.0, 2.0) hoặc truyền dtype=torch.float32.",
+    },
+    "hint.matmul_shapes": {
+        "en": "A {a}×{b} matrix times a {c}×{d} one needs the inner sizes to match ({b} and {c} differ). "
+              "With nn.Linear(in_features, out_features) the second matrix is the layer's weight turned "
+              "over, in_features × out_features: the input's last size must equal in_features. Print the "
+              "shapes (x.shape) to see which one is off.",
+        "vi": "Nhân ma trận {a}×{b} với ma trận {c}×{d} cần hai kích thước ở giữa bằng nhau ({b} và {c} "
+              "khác nhau). Với nn.Linear(in_features, out_features), ma trận thứ hai là trọng số của lớp "
+              "đã chuyển vị, in_features × out_features: kích thước cuối của đầu vào phải bằng "
+              "in_features. Hãy in kích thước (x.shape) để xem cái nào bị sai.",
+    },
+    "hint.mv_shapes": {
+        "en": "A {a}×{b} matrix times a vector needs a vector of {b} entries, not {c}. Print the shapes "
+              "(x.shape) to see which one is off.",
+        "vi": "Nhân ma trận {a}×{b} với một vector cần vector có {b} phần tử, không phải {c}. Hãy in kích "
+              "thước (x.shape) để xem cái nào bị sai.",
+    },
+    "hint.numpy_requires_grad": {
+        "en": "In PyTorch, .numpy() on a tensor that requires grad fails: it would leave the graph without "
+              "saying so. Call .detach() first (x.detach().numpy()). This app has no numpy: "
+              "x.detach().tolist() gives the numbers.",
+        "vi": "Trong PyTorch, gọi .numpy() trên tensor cần grad sẽ báo lỗi: nó sẽ rời khỏi đồ thị mà không "
+              "báo trước. Hãy gọi .detach() trước (x.detach().numpy()). Ứng dụng này không có numpy: "
+              "x.detach().tolist() cho ra các con số.",
+    },
+    "fix.retain_graph": {"en": "Add retain_graph=True", "vi": "Thêm retain_graph=True"},
+    "fix.ones_like": {"en": "Pass gradient=torch.ones_like(…)", "vi": "Truyền gradient=torch.ones_like(…)"},
+    "fix.sum": {"en": "Reduce with .sum() first", "vi": "Rút gọn bằng .sum() trước"},
+    "fix.no_grad": {
+        "en": "Wrap the update in torch.no_grad()",
+        "vi": "Đặt bước cập nhật trong torch.no_grad()",
+    },
+    "fix.detach_numpy": {"en": "Use .detach().tolist()", "vi": "Dùng .detach().tolist()"},
+    "edit_no_call": {
+        "en": "Line {line} has no .{method}() call to change.",
+        "vi": "Dòng {line} không có lời gọi .{method}() nào để sửa.",
+    },
+    "edit_has_gradient": {
+        "en": "The backward() call on line {line} already passes a gradient.",
+        "vi": "Lời gọi backward() ở dòng {line} đã truyền gradient rồi.",
+    },
     "common.error_at": {"en": "{kind} on line {line}", "vi": "{kind} ở dòng {line}"},
     "common.error": {"en": "{kind}", "vi": "{kind}"},
     "common.line": {"en": "line {line}", "vi": "dòng {line}"},
