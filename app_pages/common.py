@@ -150,10 +150,9 @@ def undo_program() -> None:
 
 
 def open_in_playground(source: str) -> None:
-    """Callback: load `source` into the Playground and go there."""
-    from explorer.codeedit import diff
-
-    set_program(source, change=diff(program(), source) if program() else None)
+    """Callback: load `source` into the Playground and go there (no diff: the program is a new one, not an
+    edit of the last; Undo still brings the old one back)."""
+    set_program(source)
     st.session_state[GOTO] = "playground"
 
 

@@ -68,7 +68,8 @@ with st.container(border=True):
         if answer == lesson.answer:
             st.success(tr("learn.right"), icon=":material/check_circle:")
         elif answer is None:
-            st.info(tr("learn.wrong", answer=right_answer), icon=":material/lightbulb:")
+            # Nothing was chosen, so nothing was wrong: just the answer.
+            st.info(tr("learn.answer", answer=right_answer), icon=":material/lightbulb:")
         else:
             st.warning(tr("learn.wrong", answer=right_answer), icon=":material/lightbulb:")
         st.markdown(tr(f"lesson.{lesson.id}.explain"))

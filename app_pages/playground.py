@@ -28,9 +28,9 @@ from app_pages.common import (
     undo_program,
 )
 from explorer import codeedit
-from explorer.codeedit import CodeEditError, append_line
+from explorer.codeedit import CodeEditError
 from explorer.errorhints import empty_graph_key
-from explorer.formbuilder import OPS, build_line
+from explorer.formbuilder import AT_END, OPS, build_line, default_position, insert_line, insert_positions
 from explorer.gradcheck import check_gradients
 from explorer.presets import PRESETS, PRESETS_BY_ID
 from explorer.runinfo import (
@@ -51,6 +51,7 @@ GRAPH_KEY = "pg_graph"
 NODE_KEY = "node"
 EXPANDED = "pg_expanded"
 FORM_ERROR = "pg_form_error"
+FORM_WHERE = "pg_form_where"
 EDIT_ERROR = "pg_edit_error"
 
 
@@ -123,8 +124,15 @@ def add_form_line() -> None:
     except CodeEditError as error:
         st.session_state[FORM_ERROR] = (error.message_id, error.params)
         return
+    where = st.session_state.get(FORM_WHERE)
+    try:
+        new = insert_line(source, line, default_position(source) if where is None else where)
+    except CodeEditError as error:
+        st.session_state[FORM_ERROR] = (error.message_id, error.params)
+        return
     st.session_state[FORM_ERROR] = None
-    new = append_line(source, line)
+    # The lines below the new one moved down: the next line goes to the (new) default place again.
+    st.session_state.pop(FORM_WHERE, None)
     set_program(new, change=codeedit.diff(source, new))
 
 
@@ -284,6 +292,11 @@ def form_panel() -> None:
         values_column, target_column = st.columns(2)
         values_column.text_input(tr("pg.form.values"), key="pg_form_values", placeholder="1.0, 2.0, 3.0")
         target_column.text_input(tr("pg.form.target"), key="pg_form_target", value="t")
+        positions = insert_positions(source)
+        default = default_position(source)
+        st.selectbox(tr("pg.form.where"), positions, key=FORM_WHERE, index=positions.index(default),
+                     format_func=lambda line: tr("pg.form.end") if line == AT_END
+                     else tr("pg.form.before", line=line, text=codeedit.line_text(source, line)))
         st.form_submit_button(tr("pg.form.add"), on_click=add_form_line, icon=":material/add:")
     form_error = st.session_state.get(FORM_ERROR)
     if form_error:

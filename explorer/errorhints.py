@@ -39,7 +39,7 @@ def _starts(text: str) -> re.Pattern[str]:
     return re.compile(text, re.IGNORECASE)
 
 
-_RULES = (
+RULES = (
     _Rule("backward_twice", "RuntimeError", _starts(r"Trying to backward through the graph a second time"),
           fixes=("retain_graph",)),
     _Rule("non_scalar", "RuntimeError", _starts(r"grad can be implicitly created only for scalar outputs"),
@@ -76,7 +76,7 @@ def hint_for(error: Any) -> Hint | None:
     """The hint for a run's error (a sandbox SandboxError), or None when it is not a known mistake."""
     if error is None:
         return None
-    for rule in _RULES:
+    for rule in RULES:
         if error.kind != rule.kind:
             continue
         if rule.message_id is not None:

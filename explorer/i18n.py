@@ -187,6 +187,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "learn.reveal": {"en": "Reveal the answer", "vi": "Xem đáp án"},
     "learn.right": {"en": "Right!", "vi": "Chính xác!"},
     "learn.wrong": {"en": "Not quite. The answer is: {answer}", "vi": "Chưa đúng. Đáp án là: {answer}"},
+    "learn.answer": {"en": "The answer is: {answer}", "vi": "Đáp án là: {answer}"},
     "learn.printed": {"en": "What the program printed", "vi": "Chương trình đã in ra"},
     "lesson.grad_fn.title": {"en": "1 · Autograd and grad_fn", "vi": "1 · Autograd và grad_fn"},
     "lesson.grad_fn.body": {
@@ -390,6 +391,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "pg.form.b": {"en": "Second operand", "vi": "Toán hạng thứ hai"},
     "pg.form.values": {"en": "Values (for a new tensor)", "vi": "Giá trị (cho tensor mới)"},
     "pg.form.target": {"en": "Store the result in", "vi": "Lưu kết quả vào biến"},
+    "pg.form.where": {"en": "Where the line goes", "vi": "Vị trí đặt dòng lệnh"},
+    "pg.form.before": {"en": "before line {line}: {text}", "vi": "trước dòng {line}: {text}"},
+    "pg.form.end": {"en": "at the end", "vi": "ở cuối chương trình"},
     "pg.form.add": {"en": "Add the line", "vi": "Thêm dòng lệnh"},
     "pg.form.operand.help": {
         "en": "A tensor of your program, or a number.",

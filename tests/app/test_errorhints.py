@@ -1,11 +1,11 @@
-"""Errors that teach: each learner mistake gets a hint in both languages, and its fix makes the program run."""
+"""Errors that teach: each learner mistake gets a hint in both languages; its fix makes the program run."""
 
 from __future__ import annotations
 
 import pytest
 
 import sandbox
-from explorer.errorhints import FIXES, _RULES, available_fixes, empty_graph_key, hint_for
+from explorer.errorhints import FIXES, RULES, available_fixes, empty_graph_key, hint_for
 from explorer.i18n import TEXTS, t
 from tests.app.conftest import start, texts
 
@@ -48,9 +48,9 @@ def test_other_errors_get_no_hint():
 
 
 def test_every_hint_and_fix_has_its_texts():
-    keys = {f"hint.{rule.id}" for rule in _RULES} | {f"fix.{fix}" for rule in _RULES for fix in rule.fixes}
+    keys = {f"hint.{rule.id}" for rule in RULES} | {f"fix.{fix}" for rule in RULES for fix in rule.fixes}
     assert keys <= set(TEXTS)
-    assert {fix for rule in _RULES for fix in rule.fixes} <= set(FIXES)
+    assert {fix for rule in RULES for fix in rule.fixes} <= set(FIXES)
 
 
 @pytest.mark.parametrize("mistake, fix, expected_line", [

@@ -291,3 +291,30 @@ def test_the_caption_says_flat_only_when_the_line_is_flat():
     assert compare_caption_keys(shrinking, staircase)[1] == "tr.compare.moving"
     assert compare_caption_keys(flat[:1], staircase[:1])[2] == "tr.compare.same"
     assert is_flat([]) and not is_flat([np.array([1.0]), np.array([1.5])])
+
+
+# --- where the form builder's line goes -------------------------------------------------------------------
+
+from explorer.formbuilder import AT_END, default_position, insert_line, insert_positions  # noqa: E402
+
+_LOOP = ("import torch\nw = torch.ones(2, requires_grad=True)\nfor _ in range(2):\n"
+         "    loss = (w * 3).sum()\n    loss.backward()\n")
+
+
+def test_the_default_place_is_before_the_first_backward_even_inside_a_loop():
+    assert default_position(_LOOP) == 5
+    assert insert_line(_LOOP, "print(loss)", 5).splitlines()[4] == "    print(loss)"
+
+
+def test_without_backward_the_line_goes_at_the_end():
+    source = "import torch\nx = torch.ones(2)\n"
+    assert default_position(source) == AT_END
+    assert insert_line(source, "y = x * 2", AT_END) == source + "y = x * 2\n"
+
+
+def test_a_line_can_go_before_any_statement_but_not_inside_one():
+    assert insert_positions(_LOOP) == [1, 2, 3, 4, 5, AT_END]
+    assert insert_line(_LOOP, "print(w)", 3).splitlines()[2] == "print(w)"
+    with pytest.raises(CodeEditError):
+        insert_line("x = (1 +\n     2)\n", "print(x)", 2)
+    assert insert_positions("x = = 1") == [AT_END]
