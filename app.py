@@ -11,6 +11,8 @@ st.set_page_config(page_title="Autograd Explorer", page_icon=":material/account_
 preload_chart_bundle()
 
 from app_pages.common import GOTO, PAGE_FILES, code_styles, init_program, restore_url_state, tr  # noqa: E402
+from app_pages.frame import frame_styles, phone_nav  # noqa: E402
+from app_pages.share import hide_chosen_parts, share_bar  # noqa: E402
 from explorer.i18n import language_name  # noqa: E402
 from explorer.state import LANGS, lang_from_locale  # noqa: E402
 
@@ -33,6 +35,8 @@ pages = {
 }
 page = st.navigation(list(pages.values()), position="top")
 code_styles()
+frame_styles()
+hide_chosen_parts()
 
 target = st.session_state.pop(GOTO, None)
 if target in pages and pages[target].url_path != page.url_path:
@@ -44,4 +48,6 @@ with st.sidebar:
         st.write(tr("app.about.body"))
         st.caption(tr("app.share"))
 
+phone_nav(pages.values())
+share_bar()
 page.run()

@@ -18,7 +18,7 @@ from explorer.i18n import t
 from explorer.presets import DEFAULT_PRESET, preset_code
 from explorer.runinfo import backward_calls
 from explorer.state import LANGS, MAX_SOURCE_CHARS, decode_source, encode_source, read_params, write_params
-from explorer.urlparams import PAGE_PARAMS, PAGES_WITH_CODE, PARAMS
+from explorer.urlparams import LINK_PARAMS, PAGE_PARAMS, PAGES_WITH_CODE, PARAMS
 from figures import (
     backward_placement,
     backward_states,
@@ -94,7 +94,7 @@ def sync_url(page: str) -> None:
     query = {"lang": lang()}
     if page in PAGES_WITH_CODE:
         query["code"] = encode_source(program())
-    query.update(write_params(st.session_state, PARAMS, PAGE_PARAMS[page]))
+    query.update(write_params(st.session_state, PARAMS, PAGE_PARAMS[page] + LINK_PARAMS))
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
 

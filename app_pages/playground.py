@@ -42,6 +42,7 @@ from explorer.runinfo import (
     node_choice_label,
     statement_toggles,
 )
+from explorer.share import region_key
 from explorer.urlparams import PANELS, VIEWS
 from figures import TEXTS as FIGURE_TEXTS
 from figures import text as figure_text
@@ -169,7 +170,7 @@ st.session_state[CODE_WIDGET] = source
 
 code_column, graph_column = st.columns([11, 9], gap="medium")
 
-with code_column:
+with code_column, st.container(key=region_key("code", "playground")):
     st.selectbox(tr("pg.preset"), [preset.id for preset in PRESETS], index=None, key="pg_preset",
                  placeholder=tr("pg.preset.placeholder"), format_func=labels(lambda key: f"preset.{key}"),
                  on_change=load_preset)
@@ -192,7 +193,7 @@ if too_long(source):
     st.stop()
 record = run_source(source)
 
-with code_column:
+with code_column, st.container(key=region_key("output", "playground")):
     show_output(record, source, fix_key="pg_fix")
 
 with graph_column:
@@ -222,11 +223,13 @@ with graph_column:
             st.table({tr("pg.field"): [tr(row.field) for row in rows],
                       tr("pg.value"): [_row_value(row) for row in rows]}, hide_index=True)
 
-st.divider()
-panel = st.segmented_control(
-    tr("pg.panel"), PANELS, key="panel", required=True, format_func=labels(lambda key: f"pg.panel.{key}"),
-    persist_state="session",
-) or PANELS[0]
+tools = st.container(key=region_key("tools", "playground"))
+with tools:
+    st.divider()
+    panel = st.segmented_control(
+        tr("pg.panel"), PANELS, key="panel", required=True, format_func=labels(lambda key: f"pg.panel.{key}"),
+        persist_state="session",
+    ) or PANELS[0]
 sync_url("playground")
 
 
@@ -342,12 +345,13 @@ def check_panel() -> None:
             st.caption(tr("pg.check.partial", label=check.label, checked=check.checked, total=check.total))
 
 
-if panel == "toggles":
-    toggles_panel()
-elif panel == "form":
-    form_panel()
-elif panel == "check":
-    check_panel()
-else:
-    download_buttons(source, graph, lambda: figure_of(source, view, None, "light", lang(), expanded),
-                     key="pg_download")
+with tools:
+    if panel == "toggles":
+        toggles_panel()
+    elif panel == "form":
+        form_panel()
+    elif panel == "check":
+        check_panel()
+    else:
+        download_buttons(source, graph, lambda: figure_of(source, view, None, "light", lang(), expanded),
+                         key="pg_download")

@@ -20,6 +20,7 @@ from app_pages.common import (
     tr,
 )
 from explorer.runinfo import value_text
+from explorer.share import region_key
 from explorer.training import (
     LEARNING_RATES,
     MAX_EPOCHS,
@@ -50,7 +51,7 @@ def player_action(action: str) -> None:
 
 def controls() -> TrainingSettings:
     defaults = TrainingSettings()
-    with st.container(border=True):
+    with st.container(border=True, key=region_key("controls", "training")):
         first, second = st.columns(2, gap="medium")
         with first:
             model = st.segmented_control(tr("tr.model"), MODELS, key="tr_model", required=True,
@@ -172,9 +173,10 @@ def live_picture() -> None:
 
 live_picture()
 
-st.subheader(tr("tr.code"))
-st.code(script, language="python", line_numbers=True)
-with st.container(horizontal=True):
+with st.container(key=region_key("code", "training")):
+    st.subheader(tr("tr.code"))
+    st.code(script, language="python", line_numbers=True)
+with st.container(horizontal=True, key=region_key("tools", "training")):
     st.button(tr("common.open_playground"), key="tr_open", icon=":material/open_in_new:",
               on_click=open_in_playground, args=(script,))
     st.download_button(tr("common.download_py"), script, file_name="training.py", mime="text/x-python",
