@@ -1,4 +1,15 @@
-"""Every text the app shows, in English and Vietnamese, looked up by id.
+"""Every text the app shows, in English and Vietnamese, looked up by id: `t(key, lang)` is the one lookup.
+
+The catalogue is one key space kept in three tables, each beside the layer that shows its texts,
+because a lower layer cannot import this one:
+
+- `TEXTS` below: the app's pages, lessons, hints and buttons;
+- `figures.texts.TEXTS`: the words drawn inside figures (legends, hover cards, chart titles);
+- `sandbox.messages.MESSAGES`: the sandbox's own messages (limits, refused constructs).
+
+`t` reads all three (`CATALOGUE`), so a page never needs to know which layer owns a text; the figures
+and the sandbox look up their own table with the same key. A test keeps every key unique across the
+tables and every entry in both languages. Docs: docs/design.md, "Texts".
 
 PyTorch's own words (grad_fn, backward(), requires_grad, no_grad, detach()) stay untranslated in both
 languages, as the seed lesson keeps them. Texts may hold `{name}` placeholders filled by `t(...)`.
@@ -9,8 +20,11 @@ are not in this catalogue.
 from __future__ import annotations
 
 import string
+from collections import ChainMap
 
 from explorer.state import LANGS
+from figures.texts import TEXTS as FIGURE_TEXTS
+from sandbox.messages import MESSAGES as SANDBOX_MESSAGES
 
 TEXTS: dict[str, dict[str, str]] = {
     # --- app frame -------------------------------------------------------------------------------------
@@ -740,13 +754,18 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+# The one key space: the app's texts, the figures' words and the sandbox's messages.
+CATALOGUE: ChainMap[str, dict[str, str]] = ChainMap(TEXTS, FIGURE_TEXTS, SANDBOX_MESSAGES)
+
+
 def t(key: str, lang: str, **params: object) -> str:
     """The text `key` in `lang` ("en" or "vi"), with `{name}` placeholders filled from `params`.
 
-    An unknown key is returned as is, so a missing text shows up on screen instead of breaking the page
-    (a test checks that every key the app uses exists).
+    Any key of the catalogue works: an app text (`tr.title`), a figure word (`chart.loss`) or a sandbox
+    message (`numpy_forbidden`). An unknown key is returned as is, so a missing text shows up on screen
+    instead of breaking the page (a test checks that every key the app uses exists).
     """
-    entry = TEXTS.get(key)
+    entry = CATALOGUE.get(key)
     if entry is None:
         return key
     template = entry.get(lang) or entry["en"]
@@ -763,4 +782,4 @@ def language_name(lang: str) -> str:
     return TEXTS[f"app.lang.{lang}"][lang]
 
 
-__all__ = ["LANGS", "TEXTS", "language_name", "placeholders", "t"]
+__all__ = ["CATALOGUE", "LANGS", "TEXTS", "language_name", "placeholders", "t"]
