@@ -28,6 +28,10 @@ def clipboard_page(browser: Browser, app_url: str) -> Iterator[Page]:
         context.close()
 
 
+def _button(page: Page, key: str, label: str):
+    return page.locator(f".st-key-{key}").get_by_role("button", name=label, exact=True)
+
+
 def _progress(page: Page):
     return page.get_by_test_id("stProgress")
 
@@ -36,24 +40,24 @@ def _progress(page: Page):
 def test_training_reset_step_and_play_run_the_epochs(app_url: str, page: Page, lang: str):
     open_page(page, app_url, "training", lang=lang, tr_zero="never")
     expect(_progress(page)).to_contain_text(t("tr.progress", lang, k=5, n=5))
-    page.locator(".st-key-tr_reset button").click()
+    _button(page, "tr_reset", t("tr.reset", lang)).click()
     wait_for_app(page)
     expect(_progress(page)).to_contain_text(t("tr.progress", lang, k=0, n=5))
     expect(page.get_by_text(t("tr.not_started", lang))).to_be_visible()
-    page.locator(".st-key-tr_step button").click()
-    page.locator(".st-key-tr_step button").click()
+    _button(page, "tr_step", t("tr.step", lang)).click()
+    wait_for_app(page)
+    _button(page, "tr_step", t("tr.step", lang)).click()
     wait_for_app(page, settle_ms=600)
     expect(_progress(page)).to_contain_text(t("tr.progress", lang, k=2, n=5))
     ledger = page.get_by_test_id("stTable")
     expect(ledger).to_contain_text(t("tr.col.contribution", lang))
     expect(ledger).to_contain_text("tensor([10., 10., 10., 10.])")  # 5 before + 5 from this backward()
-    play = page.locator(".st-key-tr_play button")
-    play.click()
-    expect(play).to_contain_text(t("tr.pause", lang))
+    _button(page, "tr_play", t("tr.play", lang)).click()
+    expect(_button(page, "tr_play", t("tr.pause", lang))).to_be_visible()
     screenshot(page, f"training_playing_{lang}")
     # One epoch per tick, then the player stops by itself and offers Play again.
     expect(_progress(page)).to_contain_text(t("tr.progress", lang, k=5, n=5), timeout=20_000)
-    expect(play).to_contain_text(t("tr.play", lang), timeout=10_000)
+    expect(_button(page, "tr_play", t("tr.play", lang))).to_be_visible(timeout=10_000)
     assert_no_errors(page)
 
 
@@ -119,7 +123,7 @@ def test_a_phone_shows_the_page_links(browser: Browser, app_url: str):
         open_page(page, app_url, "playground", lang="vi")
         links = page.locator(".st-key-hide_nav_phone")
         expect(links).to_be_visible()
-        links.get_by_text(t("nav.training", "vi")).click()
+        links.get_by_role("link", name=t("nav.training", "vi")).first.click()
         wait_for_app(page, settle_ms=600)
         expect(page.locator("h1").first).to_have_text(t("tr.title", "vi"))
         screenshot(page, "phone_training_vi")
