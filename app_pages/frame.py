@@ -16,8 +16,14 @@ TOP_NAV_MIN_WIDTH = 768
 FRAME_CSS = f"""<style>
 /* Streamlit leaves ~130 px above the first element; the fixed header needs ~60 px of it. */
 [data-testid="stMainBlockContainer"] {{padding-top: 4.25rem;}}
-/* Segmented controls wrap instead of scrolling their last option out of sight in a narrow column. */
-[data-testid="stButtonGroup"] [role="radiogroup"] {{flex-wrap: wrap; row-gap: 0.25rem;}}
+/* Segmented controls wrap instead of scrolling their last option out of sight in a narrow column; each
+   option then keeps a whole border of its own, so a wrapped row does not look cut off. */
+[data-testid="stButtonGroup"] [role="radiogroup"] {{flex-wrap: wrap; gap: 0.25rem;}}
+[data-testid="stButtonGroup"] [role="radiogroup"] > button[data-variant="segmented_control"] {{
+  border-radius: 0.5rem; margin-right: 0;}}
+/* Streamlit hides the side an option shares with its neighbour; apart, each needs all four sides. */
+[data-testid="stButtonGroup"] [role="radiogroup"] > button[aria-checked="false"] {{
+  border-color: color-mix(in srgb, currentColor 22%, transparent) !important;}}
 /* The page links the header hides on a phone, shown as a row of links of our own. */
 .st-key-{PHONE_NAV} {{display: none;}}
 @media (max-width: {TOP_NAV_MIN_WIDTH - 0.02}px) {{
