@@ -19,6 +19,8 @@ from app_pages.common import (  # noqa: E402
     restore_url_state,
     tr,
 )
+from app_pages.frame import frame_styles, phone_nav  # noqa: E402
+from app_pages.share import hide_chosen_parts, share_bar  # noqa: E402
 from explorer.i18n import language_name  # noqa: E402
 from explorer.state import LANGS, lang_from_locale  # noqa: E402
 
@@ -41,6 +43,8 @@ pages = {
 }
 page = st.navigation(list(pages.values()), position="top")
 code_styles()
+frame_styles()
+hide_chosen_parts()
 
 target = st.session_state.pop(GOTO, None)
 if target in pages and pages[target].url_path != page.url_path:
@@ -53,4 +57,6 @@ with st.sidebar:
         isolation_note()
         st.caption(tr("app.share"))
 
+phone_nav(pages.values())
+share_bar()
 page.run()

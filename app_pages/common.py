@@ -13,11 +13,13 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import sandbox
+from explorer import codeedit
+from explorer.errorhints import available_fixes, hint_for
 from explorer.i18n import t
 from explorer.presets import DEFAULT_PRESET, preset_code
 from explorer.runinfo import backward_calls
 from explorer.state import LANGS, MAX_SOURCE_CHARS, decode_source, encode_source, read_params, write_params
-from explorer.urlparams import PAGE_PARAMS, PAGES_WITH_CODE, PARAMS
+from explorer.urlparams import LINK_PARAMS, PAGE_PARAMS, PAGES_WITH_CODE, PARAMS
 from figures import (
     backward_placement,
     backward_states,
@@ -93,7 +95,7 @@ def sync_url(page: str) -> None:
     query = {"lang": lang()}
     if page in PAGES_WITH_CODE:
         query["code"] = encode_source(program())
-    query.update(write_params(st.session_state, PARAMS, PAGE_PARAMS[page]))
+    query.update(write_params(st.session_state, PARAMS, PAGE_PARAMS[page] + LINK_PARAMS))
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
 
@@ -149,10 +151,9 @@ def undo_program() -> None:
 
 
 def open_in_playground(source: str) -> None:
-    """Callback: load `source` into the Playground and go there."""
-    from explorer.codeedit import diff
-
-    set_program(source, change=diff(program(), source) if program() else None)
+    """Callback: load `source` into the Playground and go there (no diff: the program is a new one, not an
+    edit of the last; Undo still brings the old one back)."""
+    set_program(source)
     st.session_state[GOTO] = "playground"
 
 
@@ -263,16 +264,37 @@ def error_title(error: Any) -> str:
     return tr("common.error", kind=error.kind)
 
 
-def show_error(error: Any, source: str) -> None:
-    """A run's error the way a notebook shows it: kind, line, the offending code and the message."""
+def show_error(error: Any, source: str, fix_key: str | None = None) -> None:
+    """A run's error the way a notebook shows it: kind, line, the offending code and the message; then
+    a hint for a known learner mistake, with its one-click fixes when `fix_key` names their buttons."""
     lines = source.splitlines()
     body = error.text(lang())
     if error.line is not None and 1 <= error.line <= len(lines):
         body = f"{body}\n\n```python\n{error.line:>3} | {lines[error.line - 1]}\n```"
     st.error(body, title=error_title(error), icon=":material/error:")
+    show_hint(error, source, fix_key)
 
 
-def show_output(record: Any, source: str) -> None:
+def show_hint(error: Any, source: str, fix_key: str | None = None) -> None:
+    hint = hint_for(error)
+    if hint is None:
+        return
+    with st.container(key="error_hint"):
+        st.info(tr(f"hint.{hint.id}", **hint.params), icon=":material/lightbulb:")
+        if fix_key is None:
+            return
+        with st.container(horizontal=True):
+            for fix_id, fixed in available_fixes(hint, source, error.line):
+                st.button(tr(f"fix.{fix_id}"), key=f"{fix_key}_{fix_id}", icon=":material/auto_fix_high:",
+                          on_click=apply_fix, args=(source, fixed))
+
+
+def apply_fix(source: str, fixed: str) -> None:
+    """Callback of a fix button: the fixed program replaces the old one (Undo brings it back)."""
+    set_program(fixed, change=codeedit.diff(source, fixed))
+
+
+def show_output(record: Any, source: str, fix_key: str | None = None) -> None:
     """The printed output of a run, then its error if it stopped with one."""
     with st.container(border=True):
         st.caption(tr("common.output"))
@@ -282,7 +304,7 @@ def show_output(record: Any, source: str) -> None:
         elif record.error is None:
             st.caption(tr("common.no_output"))
         if record.error is not None:
-            show_error(record.error, source)
+            show_error(record.error, source, fix_key)
 
 
 # --- downloads ---------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from app_pages.common import (
     tr,
 )
 from explorer.lessons import LESSONS, LESSONS_BY_ID
+from explorer.share import region_key
 
 page_state("learn")
 st.title(tr("learn.title"))
@@ -37,9 +38,11 @@ explanation, picture = st.columns(2, gap="large")
 
 with explanation:
     st.markdown(tr(f"lesson.{lesson.id}.body"))
-    st.code(lesson.code, language="python", line_numbers=True, wrap_lines=True)
-    st.button(tr("common.open_playground"), key=f"learn_open_{lesson.id}", icon=":material/open_in_new:",
-              on_click=open_in_playground, args=(lesson.code,))
+    with st.container(key=region_key("code", "learn")):
+        st.code(lesson.code, language="python", line_numbers=True, wrap_lines=True)
+    with st.container(key=region_key("tools", "learn")):
+        st.button(tr("common.open_playground"), key=f"learn_open_{lesson.id}", icon=":material/open_in_new:",
+                  on_click=open_in_playground, args=(lesson.code,))
 
 with picture:
     st.subheader(tr("common.graph"))
@@ -68,9 +71,11 @@ with st.container(border=True):
         if answer == lesson.answer:
             st.success(tr("learn.right"), icon=":material/check_circle:")
         elif answer is None:
-            st.info(tr("learn.wrong", answer=right_answer), icon=":material/lightbulb:")
+            # Nothing was chosen, so nothing was wrong: just the answer.
+            st.info(tr("learn.answer", answer=right_answer), icon=":material/lightbulb:")
         else:
             st.warning(tr("learn.wrong", answer=right_answer), icon=":material/lightbulb:")
         st.markdown(tr(f"lesson.{lesson.id}.explain"))
-        st.caption(tr("learn.printed"))
-        show_output(record, lesson.code)
+        with st.container(key=region_key("output", "learn")):
+            st.caption(tr("learn.printed"))
+            show_output(record, lesson.code)

@@ -28,8 +28,9 @@ from app_pages.common import (
     undo_program,
 )
 from explorer import codeedit
-from explorer.codeedit import CodeEditError, append_line
-from explorer.formbuilder import OPS, build_line
+from explorer.codeedit import CodeEditError
+from explorer.errorhints import empty_graph_key
+from explorer.formbuilder import AT_END, OPS, build_line, default_position, insert_line, insert_positions
 from explorer.gradcheck import check_gradients
 from explorer.presets import PRESETS, PRESETS_BY_ID
 from explorer.runinfo import (
@@ -41,6 +42,7 @@ from explorer.runinfo import (
     node_choice_label,
     statement_toggles,
 )
+from explorer.share import region_key
 from explorer.urlparams import PANELS, VIEWS
 from figures import TEXTS as FIGURE_TEXTS
 from figures import text as figure_text
@@ -50,6 +52,7 @@ GRAPH_KEY = "pg_graph"
 NODE_KEY = "node"
 EXPANDED = "pg_expanded"
 FORM_ERROR = "pg_form_error"
+FORM_WHERE = "pg_form_where"
 EDIT_ERROR = "pg_edit_error"
 
 
@@ -122,8 +125,15 @@ def add_form_line() -> None:
     except CodeEditError as error:
         st.session_state[FORM_ERROR] = (error.message_id, error.params)
         return
+    where = st.session_state.get(FORM_WHERE)
+    try:
+        new = insert_line(source, line, default_position(source) if where is None else where)
+    except CodeEditError as error:
+        st.session_state[FORM_ERROR] = (error.message_id, error.params)
+        return
     st.session_state[FORM_ERROR] = None
-    new = append_line(source, line)
+    # The lines below the new one moved down: the next line goes to the (new) default place again.
+    st.session_state.pop(FORM_WHERE, None)
     set_program(new, change=codeedit.diff(source, new))
 
 
@@ -160,7 +170,7 @@ st.session_state[CODE_WIDGET] = source
 
 code_column, graph_column = st.columns([11, 9], gap="medium")
 
-with code_column:
+with code_column, st.container(key=region_key("code", "playground")):
     st.selectbox(tr("pg.preset"), [preset.id for preset in PRESETS], index=None, key="pg_preset",
                  placeholder=tr("pg.preset.placeholder"), format_func=labels(lambda key: f"preset.{key}"),
                  on_change=load_preset)
@@ -183,8 +193,8 @@ if too_long(source):
     st.stop()
 record = run_source(source)
 
-with code_column:
-    show_output(record, source)
+with code_column, st.container(key=region_key("output", "playground")):
+    show_output(record, source, fix_key="pg_fix")
 
 with graph_column:
     view = st.segmented_control(
@@ -199,7 +209,7 @@ with graph_column:
     choice_names = {node: node_choice_label(node_data(graph.nodes[node])) for node in choices}
     selected = st.session_state.get(NODE_KEY)
     if graph.number_of_nodes() == 0:
-        st.info(tr("common.empty_graph"), icon=":material/info:")
+        st.info(tr(empty_graph_key(record)), icon=":material/info:")
     figure = figure_of(source, view, selected, theme(), lang(), expanded)
     st.plotly_chart(figure, key=GRAPH_KEY, on_select=graph_clicked, selection_mode="points",
                     alt=tr("common.graph_alt"), config={"displaylogo": False, "scrollZoom": True})
@@ -213,11 +223,13 @@ with graph_column:
             st.table({tr("pg.field"): [tr(row.field) for row in rows],
                       tr("pg.value"): [_row_value(row) for row in rows]}, hide_index=True)
 
-st.divider()
-panel = st.segmented_control(
-    tr("pg.panel"), PANELS, key="panel", required=True, format_func=labels(lambda key: f"pg.panel.{key}"),
-    persist_state="session",
-) or PANELS[0]
+tools = st.container(key=region_key("tools", "playground"))
+with tools:
+    st.divider()
+    panel = st.segmented_control(
+        tr("pg.panel"), PANELS, key="panel", required=True, format_func=labels(lambda key: f"pg.panel.{key}"),
+        persist_state="session",
+    ) or PANELS[0]
 sync_url("playground")
 
 
@@ -283,6 +295,11 @@ def form_panel() -> None:
         values_column, target_column = st.columns(2)
         values_column.text_input(tr("pg.form.values"), key="pg_form_values", placeholder="1.0, 2.0, 3.0")
         target_column.text_input(tr("pg.form.target"), key="pg_form_target", value="t")
+        positions = insert_positions(source)
+        default = default_position(source)
+        st.selectbox(tr("pg.form.where"), positions, key=FORM_WHERE, index=positions.index(default),
+                     format_func=lambda line: tr("pg.form.end") if line == AT_END
+                     else tr("pg.form.before", line=line, text=codeedit.line_text(source, line)))
         st.form_submit_button(tr("pg.form.add"), on_click=add_form_line, icon=":material/add:")
     form_error = st.session_state.get(FORM_ERROR)
     if form_error:
@@ -328,12 +345,13 @@ def check_panel() -> None:
             st.caption(tr("pg.check.partial", label=check.label, checked=check.checked, total=check.total))
 
 
-if panel == "toggles":
-    toggles_panel()
-elif panel == "form":
-    form_panel()
-elif panel == "check":
-    check_panel()
-else:
-    download_buttons(source, graph, lambda: figure_of(source, view, None, "light", lang(), expanded),
-                     key="pg_download")
+with tools:
+    if panel == "toggles":
+        toggles_panel()
+    elif panel == "form":
+        form_panel()
+    elif panel == "check":
+        check_panel()
+    else:
+        download_buttons(source, graph, lambda: figure_of(source, view, None, "light", lang(), expanded),
+                         key="pg_download")

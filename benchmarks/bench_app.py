@@ -18,28 +18,14 @@ import urllib.request
 from pathlib import Path
 
 from benchmarks._harness import Result, measure
+from explorer.presets import preset_code
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 CHROMIUM = Path("/usr/bin/chromium")
 NODE_POINTS = ".js-plotly-plot .scatterlayer path.point.plotly-customdata"  # the graph's nodes, once drawn
 
-SEED = """\
-import torch
-
-x = torch.randn(3, requires_grad=True)
-y = x + 2
-print(x)
-print(y)
-print(y.grad_fn)
-z = y * 3
-print(z)
-z = z + 3
-print(z)
-z = z.mean()
-z.backward()
-print(x.grad)
-"""
+SEED = preset_code("seed10")  # the seed lesson's first sections (explorer.seed)
 # 100 rounds of (leaf, AccumulateGrad, MulBackward0, AddBackward0, constant): 504 nodes. No two rounds form
 # a chain the figure could fold, so all of them are drawn.
 BIG = """\

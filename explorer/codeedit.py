@@ -505,3 +505,82 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 def is_dotted_name(text: str) -> bool:
     """Whether `text` is a name like `x` or `model.weight` (what labels and the form builder accept)."""
     return bool(_IDENTIFIER.match(text))
+
+
+# --- fixes for the mistakes learners make (see explorer.errorhints) -------------------------------------
+
+def _method_calls(parsed: ParsedSource, method: str) -> list[ast.Call]:
+    """Every `<receiver>.<method>(...)` call of the program, in source order."""
+    calls = [node for node in ast.walk(parsed.tree)
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+             and node.func.attr == method]
+    return sorted(calls, key=lambda call: (call.lineno, call.col_offset))
+
+
+def _calls_on(parsed: ParsedSource, method: str, line: int) -> list[ast.Call]:
+    calls = [call for call in _method_calls(parsed, method) if call.lineno <= line <= call.end_lineno]
+    if not calls:
+        raise CodeEditError("edit_no_call", method=method, line=line)
+    return calls
+
+
+def _add_keyword(parsed: ParsedSource, call: ast.Call, text: str) -> tuple[int, int, str]:
+    closing = parsed.offset(call.end_lineno, call.end_col_offset) - 1  # the call's `)`
+    separator = ", " if call.args or call.keywords else ""
+    return closing, closing, separator + text
+
+
+def add_retain_graph(source: str, line: int) -> str:
+    """`retain_graph=True` on the backward() calls that run before the one on `line` fails.
+
+    The graph is freed by the call *before* the failing one, so that is where the keyword goes: every
+    earlier backward() without it, or the call on `line` itself when it is the only one (a loop
+    that calls the same backward() again).
+    """
+    parsed = ParsedSource(source)
+    calls = [call for call in _method_calls(parsed, "backward")
+             if not any(keyword.arg == "retain_graph" for keyword in call.keywords)]
+    earlier = [call for call in calls if call.end_lineno < line] or [
+        call for call in calls if call.lineno <= line <= call.end_lineno]
+    if not earlier:
+        raise CodeEditError("edit_no_call", method="backward", line=line)
+    return _apply(source, [_add_keyword(parsed, call, "retain_graph=True") for call in earlier])
+
+
+def _plain_backward(parsed: ParsedSource, line: int) -> ast.Call:
+    call = _calls_on(parsed, "backward", line)[0]
+    if call.args or any(keyword.arg == "gradient" for keyword in call.keywords):
+        raise CodeEditError("edit_has_gradient", line=line)
+    return call
+
+
+def backward_with_ones(source: str, line: int) -> str:
+    """`y.backward()` on `line` becomes `y.backward(gradient=torch.ones_like(y))`."""
+    parsed = ParsedSource(source)
+    call = _plain_backward(parsed, line)
+    receiver = parsed.segment(call.func.value)
+    return _apply(source, [_add_keyword(parsed, call, f"gradient={parsed.alias}.ones_like({receiver})")])
+
+
+def backward_of_sum(source: str, line: int) -> str:
+    """`y.backward()` on `line` becomes `y.sum().backward()`: one number to differentiate."""
+    parsed = ParsedSource(source)
+    receiver = _plain_backward(parsed, line).func.value
+    text = parsed.segment(receiver)
+    if not isinstance(receiver, ast.Name | ast.Attribute | ast.Call | ast.Subscript):
+        text = f"({text})"  # `(a * b).sum()`, not `a * b.sum()`
+    start, end = parsed.offset(receiver.lineno, receiver.col_offset), parsed.offset(
+        receiver.end_lineno, receiver.end_col_offset)
+    return _apply(source, [(start, end, f"{text}.sum()")])
+
+
+def detach_before_numpy(source: str, line: int) -> str:
+    """`x.numpy()` on `line` becomes `x.detach().tolist()`: off the graph, and plain Python numbers (the
+    sandbox has no numpy)."""
+    parsed = ParsedSource(source)
+    edits = []
+    for call in _calls_on(parsed, "numpy", line):
+        receiver_end = parsed.offset(call.func.value.end_lineno, call.func.value.end_col_offset)
+        call_end = parsed.offset(call.end_lineno, call.end_col_offset)
+        edits.append((receiver_end, call_end, ".detach().tolist()"))
+    return _apply(source, edits)

@@ -1,7 +1,8 @@
 """The Playground's form builder: pick an operation and its operands, get one line of PyTorch.
 
-For learners who would rather not type: the line is built from a template, checked, and appended to the
-program, where it can be read and edited like any other.
+For learners who would rather not type: the line is built from a template, checked, and put into the
+program where the learner chooses (by default just before the first `backward()`, where a new
+computation still becomes part of the graph), to be read and edited like any other.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import keyword
 import re
 from dataclasses import dataclass
 
-from explorer.codeedit import CodeEditError, is_dotted_name
+from explorer.codeedit import CodeEditError, ParsedSource, append_line, is_dotted_name
 
 
 @dataclass(frozen=True)
@@ -108,3 +109,47 @@ def build_line(op_id: str, operands: list[str], target: str | None = None, torch
     line = f"{_target(target or '')} = {expression}" if op.makes_tensor else expression
     ast.parse(line)  # the pieces are validated; this guards the templates themselves
     return line
+
+
+AT_END = 0  # the insert position "after the last line"
+
+
+def insert_positions(source: str) -> list[int]:
+    """Where a line can go: before the first line of any statement, or AT_END; [AT_END] when the code
+    does not parse."""
+    try:
+        parsed = ParsedSource(source)
+    except CodeEditError:
+        return [AT_END]
+    return sorted({located.stmt.lineno for located in parsed.walk_statements()}) + [AT_END]
+
+
+def default_position(source: str) -> int:
+    """Before the first statement that calls backward(); AT_END when there is none."""
+    try:
+        parsed = ParsedSource(source)
+    except CodeEditError:
+        return AT_END
+    compound = (ast.With, ast.For, ast.While, ast.If, ast.Try, ast.FunctionDef, ast.ClassDef, ast.Match)
+    for located in sorted(parsed.walk_statements(), key=lambda found: found.stmt.lineno):
+        if isinstance(located.stmt, compound):
+            continue
+        if any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+               and node.func.attr == "backward" for node in ast.walk(located.stmt)):
+            return located.stmt.lineno
+    return AT_END
+
+
+def insert_line(source: str, line: str, before: int) -> str:
+    """The program with `line` put before line `before` (indented like it), or at the end for AT_END.
+
+    Raises:
+        CodeEditError: "edit_no_statement" when no statement starts on `before`.
+    """
+    if before == AT_END:
+        return append_line(source, line)
+    if before not in insert_positions(source):
+        raise CodeEditError("edit_no_statement", line=before)
+    parsed = ParsedSource(source)
+    start = parsed.line_start(before)
+    return source[:start] + parsed.indent_of(before) + line.rstrip("\n") + "\n" + source[start:]

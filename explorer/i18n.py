@@ -1,4 +1,15 @@
-"""Every text the app shows, in English and Vietnamese, looked up by id.
+"""Every text the app shows, in English and Vietnamese, looked up by id: `t(key, lang)` is the one lookup.
+
+The catalogue is one key space kept in three tables, each beside the layer that shows its texts,
+because a lower layer cannot import this one:
+
+- `TEXTS` below: the app's pages, lessons, hints and buttons;
+- `figures.texts.TEXTS`: the words drawn inside figures (legends, hover cards, chart titles);
+- `sandbox.messages.MESSAGES`: the sandbox's own messages (limits, refused constructs).
+
+`t` reads all three (`CATALOGUE`), so a page never needs to know which layer owns a text; the figures
+and the sandbox look up their own table with the same key. A test keeps every key unique across the
+tables and every entry in both languages. Docs: docs/design.md, "Texts".
 
 PyTorch's own words (grad_fn, backward(), requires_grad, no_grad, detach()) stay untranslated in both
 languages, as the seed lesson keeps them. Texts may hold `{name}` placeholders filled by `t(...)`.
@@ -9,8 +20,11 @@ are not in this catalogue.
 from __future__ import annotations
 
 import string
+from collections import ChainMap
 
 from explorer.state import LANGS
+from figures.texts import TEXTS as FIGURE_TEXTS
+from sandbox.messages import MESSAGES as SANDBOX_MESSAGES
 
 TEXTS: dict[str, dict[str, str]] = {
     # --- app frame -------------------------------------------------------------------------------------
@@ -41,9 +55,27 @@ TEXTS: dict[str, dict[str, str]] = {
     "layer.empty_cwd": {"en": "an empty working directory", "vi": "thư mục làm việc rỗng"},
     "layer.seccomp": {"en": "a system-call filter (seccomp)", "vi": "bộ lọc lời gọi hệ thống (seccomp)"},
     "app.share": {
-        "en": "The address bar holds this page's state: copy it to share what you see.",
-        "vi": "Thanh địa chỉ lưu trạng thái của trang: sao chép nó để chia sẻ đúng những gì bạn đang thấy.",
+        "en": "The address bar holds this page's state: Copy link (top right) shares exactly what you see.",
+        "vi": "Thanh địa chỉ lưu trạng thái của trang: nút Sao chép liên kết (góc trên bên phải) chia sẻ "
+              "đúng những gì bạn đang thấy.",
     },
+    "share.copy": {"en": "Copy link", "vi": "Sao chép liên kết"},
+    "share.copied": {"en": "Link copied", "vi": "Đã sao chép"},
+    "share.teacher": {"en": "For teachers", "vi": "Dành cho giáo viên"},
+    "share.teacher.intro": {
+        "en": "A link for the class: this page as you see it, with the parts chosen below hidden.",
+        "vi": "Liên kết cho cả lớp: trang này đúng như bạn đang thấy, với các phần chọn dưới đây được ẩn đi.",
+    },
+    "share.hide": {"en": "Hide", "vi": "Ẩn"},
+    "share.present": {"en": "Presentation mode (large text for a projector)",
+                      "vi": "Chế độ trình chiếu (chữ lớn cho máy chiếu)"},
+    "share.copy_lesson": {"en": "Copy lesson link", "vi": "Sao chép liên kết bài học"},
+    "share.part.code": {"en": "code", "vi": "mã"},
+    "share.part.output": {"en": "output", "vi": "kết quả in ra"},
+    "share.part.tools": {"en": "tools and buttons", "vi": "công cụ và nút bấm"},
+    "share.part.controls": {"en": "settings", "vi": "thiết lập"},
+    "share.part.nav": {"en": "page links", "vi": "liên kết các trang"},
+    "share.part.sidebar": {"en": "sidebar", "vi": "thanh bên"},
     "nav.learn": {"en": "Learn", "vi": "Bài học"},
     "nav.playground": {"en": "Playground", "vi": "Thực hành"},
     "nav.backward": {"en": "Backward", "vi": "Lan truyền ngược"},
@@ -77,6 +109,98 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "No tensor here requires grad, so autograd recorded no graph yet.",
         "vi": "Chưa có tensor nào cần grad nên autograd chưa ghi lại đồ thị nào.",
     },
+    "common.did_not_run": {
+        "en": "The program did not run (see the error under the code), so there is no graph to draw.",
+        "vi": "Chương trình chưa chạy được (xem lỗi bên dưới mã), nên không có đồ thị nào để vẽ.",
+    },
+    "common.stopped_early": {
+        "en": "The program stopped with an error before any tensor that requires grad was made, so there "
+              "is no graph to draw.",
+        "vi": "Chương trình dừng vì lỗi trước khi có tensor nào cần grad, nên không có đồ thị nào để vẽ.",
+    },
+    "common.hint": {"en": "What this means", "vi": "Lỗi này nghĩa là gì"},
+    "common.fixed": {
+        "en": "Fixed. What changed in the code is shown under it; Undo takes it back.",
+        "vi": "Đã sửa. Những gì thay đổi trong mã được hiện bên dưới mã; Hoàn tác để quay lại.",
+    },
+    # --- hints under torch's error messages (torch's own words stay above them, untranslated) ---------
+    "hint.backward_twice": {
+        "en": "The first backward() freed the values the graph saved for it. To call backward() through "
+              "the same graph again, pass retain_graph=True to the earlier call (or rebuild the graph by "
+              "running the forward computation again).",
+        "vi": "Lần backward() đầu tiên đã giải phóng các giá trị mà đồ thị lưu lại cho nó. Muốn gọi "
+              "backward() lần nữa trên cùng đồ thị, hãy truyền retain_graph=True cho lần gọi trước (hoặc "
+              "tạo lại đồ thị bằng cách chạy lại phép tính xuôi).",
+    },
+    "hint.non_scalar": {
+        "en": "backward() without an argument only works on a single number (like a loss). For a tensor "
+              "with several entries, pass the vector of the vector-Jacobian product, e.g. "
+              "gradient=torch.ones_like(y), or reduce it to one number first with .sum() or .mean().",
+        "vi": "backward() không đối số chỉ dùng được cho một số duy nhất (như hàm mất mát). Với tensor có "
+              "nhiều phần tử, hãy truyền vector của tích vector-Jacobian, ví dụ "
+              "gradient=torch.ones_like(y), hoặc rút gọn nó thành một số bằng .sum() hay .mean() trước.",
+    },
+    "hint.leaf_inplace": {
+        "en": "Changing a leaf that requires grad in place (w -= ..., w.add_(...)) would itself be "
+              "recorded in the graph. Updates of weights go inside with torch.no_grad():, where autograd "
+              "records nothing.",
+        "vi": "Thay đổi tại chỗ một tensor lá cần grad (w -= ..., w.add_(...)) sẽ bị ghi vào đồ thị. Việc "
+              "cập nhật trọng số phải nằm trong with torch.no_grad():, nơi autograd không ghi lại gì.",
+    },
+    "hint.saved_modified": {
+        "en": "backward() needs a value the graph saved, but an in-place operation (a method ending in _, "
+              "or +=) changed it after it was saved. Write the change out of place instead, e.g. "
+              "y = y + 1 rather than y.add_(1).",
+        "vi": "backward() cần một giá trị mà đồ thị đã lưu, nhưng một phép toán tại chỗ (phương thức kết "
+              "thúc bằng _, hoặc +=) đã thay đổi nó sau khi lưu. Hãy viết phép thay đổi dưới dạng không "
+              "tại chỗ, ví dụ y = y + 1 thay vì y.add_(1).",
+    },
+    "hint.int_requires_grad": {
+        "en": "Gradients exist only for floating-point tensors: torch.tensor([1, 2]) holds integers. Write "
+              "the numbers as floats (1.0, 2.0) or pass dtype=torch.float32.",
+        "vi": "Chỉ tensor số thực (dấu phẩy động) mới có gradient: torch.tensor([1, 2]) chứa số nguyên. "
+              "Hãy viết các số dưới dạng số thực (1.0, 2.0) hoặc truyền dtype=torch.float32.",
+    },
+    "hint.matmul_shapes": {
+        "en": "A {a}×{b} matrix times a {c}×{d} one needs the inner sizes to match ({b} and {c} differ). "
+              "With nn.Linear(in_features, out_features) the second matrix is the layer's weight turned "
+              "over, in_features × out_features: the input's last size must equal in_features. Print the "
+              "shapes (x.shape) to see which one is off.",
+        "vi": "Nhân ma trận {a}×{b} với ma trận {c}×{d} cần hai kích thước ở giữa bằng nhau ({b} và {c} "
+              "khác nhau). Với nn.Linear(in_features, out_features), ma trận thứ hai là trọng số của lớp "
+              "đã chuyển vị, in_features × out_features: kích thước cuối của đầu vào phải bằng "
+              "in_features. Hãy in kích thước (x.shape) để xem cái nào bị sai.",
+    },
+    "hint.mv_shapes": {
+        "en": "A {a}×{b} matrix times a vector needs a vector of {b} entries, not {c}. Print the shapes "
+              "(x.shape) to see which one is off.",
+        "vi": "Nhân ma trận {a}×{b} với một vector cần vector có {b} phần tử, không phải {c}. Hãy in kích "
+              "thước (x.shape) để xem cái nào bị sai.",
+    },
+    "hint.numpy_requires_grad": {
+        "en": "In PyTorch, .numpy() on a tensor that requires grad fails: it would leave the graph without "
+              "saying so. Call .detach() first (x.detach().numpy()). This app has no numpy: "
+              "x.detach().tolist() gives the numbers.",
+        "vi": "Trong PyTorch, gọi .numpy() trên tensor cần grad sẽ báo lỗi: nó sẽ rời khỏi đồ thị mà không "
+              "báo trước. Hãy gọi .detach() trước (x.detach().numpy()). Ứng dụng này không có numpy: "
+              "x.detach().tolist() cho ra các con số.",
+    },
+    "fix.retain_graph": {"en": "Add retain_graph=True", "vi": "Thêm retain_graph=True"},
+    "fix.ones_like": {"en": "Pass gradient=torch.ones_like(…)", "vi": "Truyền gradient=torch.ones_like(…)"},
+    "fix.sum": {"en": "Reduce with .sum() first", "vi": "Rút gọn bằng .sum() trước"},
+    "fix.no_grad": {
+        "en": "Wrap the update in torch.no_grad()",
+        "vi": "Đặt bước cập nhật trong torch.no_grad()",
+    },
+    "fix.detach_numpy": {"en": "Use .detach().tolist()", "vi": "Dùng .detach().tolist()"},
+    "edit_no_call": {
+        "en": "Line {line} has no .{method}() call to change.",
+        "vi": "Dòng {line} không có lời gọi .{method}() nào để sửa.",
+    },
+    "edit_has_gradient": {
+        "en": "The backward() call on line {line} already passes a gradient.",
+        "vi": "Lời gọi backward() ở dòng {line} đã truyền gradient rồi.",
+    },
     "common.error_at": {"en": "{kind} on line {line}", "vi": "{kind} ở dòng {line}"},
     "common.error": {"en": "{kind}", "vi": "{kind}"},
     "common.line": {"en": "line {line}", "vi": "dòng {line}"},
@@ -109,6 +233,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "learn.reveal": {"en": "Reveal the answer", "vi": "Xem đáp án"},
     "learn.right": {"en": "Right!", "vi": "Chính xác!"},
     "learn.wrong": {"en": "Not quite. The answer is: {answer}", "vi": "Chưa đúng. Đáp án là: {answer}"},
+    "learn.answer": {"en": "The answer is: {answer}", "vi": "Đáp án là: {answer}"},
     "learn.printed": {"en": "What the program printed", "vi": "Chương trình đã in ra"},
     "lesson.grad_fn.title": {"en": "1 · Autograd and grad_fn", "vi": "1 · Autograd và grad_fn"},
     "lesson.grad_fn.body": {
@@ -312,6 +437,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "pg.form.b": {"en": "Second operand", "vi": "Toán hạng thứ hai"},
     "pg.form.values": {"en": "Values (for a new tensor)", "vi": "Giá trị (cho tensor mới)"},
     "pg.form.target": {"en": "Store the result in", "vi": "Lưu kết quả vào biến"},
+    "pg.form.where": {"en": "Where the line goes", "vi": "Vị trí đặt dòng lệnh"},
+    "pg.form.before": {"en": "before line {line}: {text}", "vi": "trước dòng {line}: {text}"},
+    "pg.form.end": {"en": "at the end", "vi": "ở cuối chương trình"},
     "pg.form.add": {"en": "Add the line", "vi": "Thêm dòng lệnh"},
     "pg.form.operand.help": {
         "en": "A tensor of your program, or a number.",
@@ -557,12 +685,54 @@ TEXTS: dict[str, dict[str, str]] = {
     "tr.update.sgd": {"en": "torch.optim.SGD", "vi": "torch.optim.SGD"},
     "tr.progress": {"en": "Epoch {k} of {n}", "vi": "Epoch {k} / {n}"},
     "tr.charts": {"en": "Per epoch", "vi": "Theo từng epoch"},
-    "tr.compare": {
-        "en": "The other line is the same run {other}: the staircase without zero_() next to the flat line "
-              "with it.",
-        "vi": "Đường còn lại là cùng lần chạy đó nhưng {other}: bậc thang khi không có zero_() bên cạnh "
-              "đường phẳng khi có nó.",
+    "tr.compare.what": {
+        "en": "The other line is the same run {other}.",
+        "vi": "Đường còn lại là cùng lần chạy đó nhưng {other}.",
     },
+    "tr.compare.flat": {
+        "en": "With zero_(), .grad holds only this epoch's gradient: here it is the same every epoch, so "
+              "that line is flat.",
+        "vi": "Có zero_() thì .grad chỉ chứa gradient của epoch này: ở đây nó như nhau ở mọi epoch nên "
+              "đường đó nằm ngang.",
+    },
+    "tr.compare.moving": {
+        "en": "With zero_(), .grad holds only this epoch's gradient: here it changes as the weights learn, "
+              "so that line moves too.",
+        "vi": "Có zero_() thì .grad chỉ chứa gradient của epoch này: ở đây nó thay đổi khi trọng số học, "
+              "nên đường đó cũng thay đổi.",
+    },
+    "tr.compare.piles": {
+        "en": "Without zero_(), every backward() adds onto what .grad already held, so that line piles the "
+              "gradients of all epochs up.",
+        "vi": "Không có zero_() thì mỗi lần backward() cộng thêm vào giá trị .grad đang có, nên đường đó "
+              "cộng dồn gradient của mọi epoch.",
+    },
+    "tr.compare.same": {
+        "en": "So far the two lines coincide: nothing has piled up yet.",
+        "vi": "Đến giờ hai đường vẫn trùng nhau: chưa có gì bị cộng dồn.",
+    },
+    "tr.play": {"en": "Play", "vi": "Chạy"},
+    "tr.pause": {"en": "Pause", "vi": "Tạm dừng"},
+    "tr.step": {"en": "One epoch", "vi": "Một epoch"},
+    "tr.reset": {"en": "Reset", "vi": "Làm lại"},
+    "tr.player.help": {
+        "en": "Play runs the loop one epoch at a time; One epoch shows the next; Reset starts again.",
+        "vi": "Chạy thực hiện vòng lặp từng epoch một; Một epoch hiện epoch tiếp theo; Làm lại bắt đầu lại "
+              "từ đầu.",
+    },
+    "tr.not_started": {
+        "en": "No epoch has run yet: press Play or One epoch.",
+        "vi": "Chưa chạy epoch nào: hãy bấm Chạy hoặc Một epoch.",
+    },
+    "tr.epoch_ledger": {"en": ".grad in epoch {k}", "vi": ".grad ở epoch {k}"},
+    "tr.epoch_ledger.intro": {
+        "en": "backward() adds its contribution to what .grad held before it.",
+        "vi": "backward() cộng phần đóng góp của nó vào giá trị .grad đang có trước đó.",
+    },
+    "tr.col.param": {"en": "parameter", "vi": "tham số"},
+    "tr.col.before": {"en": ".grad before backward()", "vi": ".grad trước backward()"},
+    "tr.col.contribution": {"en": "added by this backward()", "vi": "backward() này cộng thêm"},
+    "tr.col.after": {"en": ".grad after backward()", "vi": ".grad sau khi gọi backward()"},
     "tr.compare.never": {"en": "without zero_()", "vi": "không có zero_()"},
     "tr.compare.with": {"en": "with zero_() after the update", "vi": "có zero_() sau bước cập nhật"},
     "tr.ledger": {"en": "Ledger", "vi": "Sổ ghi"},
@@ -602,13 +772,18 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+# The one key space: the app's texts, the figures' words and the sandbox's messages.
+CATALOGUE: ChainMap[str, dict[str, str]] = ChainMap(TEXTS, FIGURE_TEXTS, SANDBOX_MESSAGES)
+
+
 def t(key: str, lang: str, **params: object) -> str:
     """The text `key` in `lang` ("en" or "vi"), with `{name}` placeholders filled from `params`.
 
-    An unknown key is returned as is, so a missing text shows up on screen instead of breaking the page
-    (a test checks that every key the app uses exists).
+    Any key of the catalogue works: an app text (`tr.title`), a figure word (`chart.loss`) or a sandbox
+    message (`numpy_forbidden`). An unknown key is returned as is, so a missing text shows up on screen
+    instead of breaking the page (a test checks that every key the app uses exists).
     """
-    entry = TEXTS.get(key)
+    entry = CATALOGUE.get(key)
     if entry is None:
         return key
     template = entry.get(lang) or entry["en"]
@@ -625,4 +800,4 @@ def language_name(lang: str) -> str:
     return TEXTS[f"app.lang.{lang}"][lang]
 
 
-__all__ = ["LANGS", "TEXTS", "language_name", "placeholders", "t"]
+__all__ = ["CATALOGUE", "LANGS", "TEXTS", "language_name", "placeholders", "t"]

@@ -1,12 +1,15 @@
 """The Learn page's four lessons, following the seed notebook's four sections.
 
-Each lesson has a program (shown, run, drawn and openable in the Playground) and a predict-then-reveal
-question. The words are in the text catalogue under `lesson.<id>.*`.
+Each lesson has a program (shown, run, drawn and openable in the Playground), made of the notebook's
+cells from explorer.seed, and a predict-then-reveal question. The words are in the text catalogue under
+`lesson.<id>.*`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from explorer.seed import CELLS, program
 
 
 @dataclass(frozen=True)
@@ -19,34 +22,7 @@ class Lesson:
     answer: int                # index of the right choice
 
 
-_GRAD_FN = """\
-import torch
-
-x = torch.randn(3, requires_grad=True)
-y = x + 2
-print(x)
-print(x.grad_fn)
-print(y)
-print(y.grad_fn)
-
-z = y * 3
-print(z)
-z = z + 3
-print(z)
-"""
-_VJP = """\
-import torch
-
-x = torch.randn(5, requires_grad=True)
-y = x * 2
-for _ in range(10):
-    y = y * 2
-print(y.shape)
-
-w = torch.tensor([0.1, 1.0, 0.0001, 0.01, 0.001], dtype=torch.float32)
-y.backward(w)
-print(x.grad)
-"""
+# Cells 16, 18 and 19 of the notebook, abridged into one program around the question it asks.
 _STOP = """\
 import torch
 
@@ -64,26 +40,16 @@ with torch.no_grad():
     d = a + 2
 print(d.requires_grad)
 """
-_ZERO = """\
-import torch
-
-weights = torch.ones(4, requires_grad=True)
-
-for epoch in range(3):
-    model_output = (weights * 5).sum()
-    model_output.backward()
-
-    print(weights.grad)
-    with torch.no_grad():
-        weights -= 0.001 * weights.grad
-
-    weights.grad.zero_()
-"""
+# The notebook's loop for three epochs, not five: the staircase shows by the second print, and the graph
+# beside the lesson stays small enough to read every label.
+_ZERO = CELLS["zero"].replace("range(5)", "range(3)")
 
 LESSONS: tuple[Lesson, ...] = (
-    Lesson("grad_fn", _GRAD_FN, ("lesson.grad_fn.choice.acc_add", "lesson.grad_fn.choice.none_add",
-                                 "lesson.grad_fn.choice.none_none"), 1),
-    Lesson("vjp", _VJP, ("lesson.vjp.choice.w", "lesson.vjp.choice.error", "lesson.vjp.choice.scaled"), 2),
+    Lesson("grad_fn", program("3", "5", "7"),
+           ("lesson.grad_fn.choice.acc_add", "lesson.grad_fn.choice.none_add",
+            "lesson.grad_fn.choice.none_none"), 1),
+    Lesson("vjp", program("14", "15"),
+           ("lesson.vjp.choice.w", "lesson.vjp.choice.error", "lesson.vjp.choice.scaled"), 2),
     Lesson("stop", _STOP, ("lesson.stop.choice.true", "lesson.stop.choice.false",
                            "lesson.stop.choice.error"), 1),
     Lesson("zero", _ZERO, ("lesson.zero.choice.five", "lesson.zero.choice.zero",

@@ -8,7 +8,7 @@ whose event holds the loss, the gradients it left and the parameter values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -117,12 +117,14 @@ def training_script(settings: TrainingSettings) -> str:
 
 @dataclass(frozen=True)
 class EpochRow:
-    """One epoch: the loss, each parameter's .grad right after backward() and its value after the update."""
+    """One epoch: the loss, each parameter's .grad just before and right after backward(), and its value
+    after the update."""
 
     epoch: int
     loss: float
     grads: dict[str, np.ndarray | None]
     values: dict[str, np.ndarray]
+    grads_before: dict[str, np.ndarray | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,7 @@ def training_history(record: Any, parameters: tuple[str, ...]) -> TrainingHistor
             epoch=index + 1,
             loss=float("nan") if root is None else float(np.asarray(root.value, dtype=np.float64).sum()),
             grads={name: _copy(call.grads_after.get(tid)) for name, tid in ids.items()},
+            grads_before={name: _copy(call.grads_before.get(tid)) for name, tid in ids.items()},
             values={name: np.array(later.tensors[tid].value if tid in later.tensors
                                    else record.graph.tensors[tid].value) for name, tid in ids.items()},
         ))
@@ -186,3 +189,112 @@ def chart_lines(values: dict[str, np.ndarray | None]) -> dict[str, Any]:
         uniform = array is not None and array.size > 0 and bool(np.all(array == array.flat[0]))
         lines[name] = float(array.reshape(-1)[0]) if uniform else value
     return lines
+
+
+# --- the epoch-by-epoch picture ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GradEntry:
+    """One parameter's `.grad` around one backward(): what was there, what backward() added, the result."""
+
+    name: str
+    before: np.ndarray | None
+    contribution: np.ndarray | None
+    after: np.ndarray | None
+
+
+def grad_ledger(row: EpochRow) -> list[GradEntry]:
+    """Per parameter, `.grad` before this epoch's backward(), its contribution and `.grad` after.
+
+    backward() adds into `.grad`, so the contribution is after − before (before is None on the first
+    call, or after `zero_grad(set_to_none=True)`: the contribution is then the whole of after).
+    """
+    entries = []
+    for name, after in row.grads.items():
+        before = row.grads_before.get(name)
+        if after is None:
+            contribution = None
+        elif before is None:
+            contribution = np.array(after)
+        else:
+            contribution = np.asarray(after) - np.asarray(before)
+        entries.append(GradEntry(name, before, contribution, after))
+    return entries
+
+
+def is_flat(values: list[np.ndarray | None], tolerance: float = 1e-9) -> bool:
+    """Whether every value equals the first (a line that stays level), ignoring missing ones."""
+    present = [np.asarray(v, dtype=np.float64) for v in values if v is not None]
+    if len(present) < 2:
+        return True
+    first = present[0]
+    return all(v.shape == first.shape and np.allclose(v, first, rtol=0, atol=tolerance) for v in present)
+
+
+Values = list[np.ndarray | None]
+
+
+def compare_caption_keys(zeroing: Values, accumulating: Values) -> list[str]:
+    """The catalogue keys of the staircase chart's caption, chosen by what the two lines really do.
+
+    The caption first says what each line is; then it says "flat" only when the emptied line is level,
+    and calls the other a staircase only when it differs from it.
+    """
+    keys = ["tr.compare.what"]
+    keys.append("tr.compare.flat" if is_flat(zeroing) else "tr.compare.moving")
+    same = len(zeroing) == len(accumulating) and all(
+        (a is None) == (b is None) and (a is None or np.allclose(a, b))
+        for a, b in zip(zeroing, accumulating))
+    keys.append("tr.compare.same" if same else "tr.compare.piles")
+    return keys
+
+
+@dataclass(frozen=True)
+class Playback:
+    """Where the Training page's player is: how many epochs of the run are shown, and whether it plays.
+
+    The page opens on the finished run (every epoch shown); Reset empties the picture, Step shows one
+    more epoch, Play shows one more per tick until the last (playing from the end starts over).
+    """
+
+    total: int
+    shown: int
+    playing: bool = False
+
+    @classmethod
+    def finished(cls, total: int) -> Playback:
+        return cls(total, total)
+
+    @property
+    def at_end(self) -> bool:
+        return self.shown >= self.total
+
+    def play(self) -> Playback:
+        return Playback(self.total, 0 if self.at_end else self.shown, playing=True)
+
+    def pause(self) -> Playback:
+        return replace(self, playing=False)
+
+    def toggle(self) -> Playback:
+        return self.pause() if self.playing else self.play()
+
+    def step(self) -> Playback:
+        return Playback(self.total, min(self.shown + 1, self.total), playing=False)
+
+    def reset(self) -> Playback:
+        return Playback(self.total, 0, playing=False)
+
+    def tick(self) -> Playback:
+        """One beat of the play loop: one more epoch, stopping by itself after the last."""
+        if not self.playing:
+            return self
+        shown = min(self.shown + 1, self.total)
+        return Playback(self.total, shown, playing=shown < self.total)
+
+
+def playback_for(stored: tuple[TrainingSettings, Playback] | None, settings: TrainingSettings) -> Playback:
+    """The player for `settings`: the stored one when it belongs to the same settings, else the finished
+    run (changing a control shows its whole run at once, as the page did before it had a player)."""
+    if stored is not None and stored[0] == settings:
+        return stored[1]
+    return Playback.finished(settings.epochs)

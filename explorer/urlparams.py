@@ -7,6 +7,7 @@ The program itself travels separately, as the compact `code` token (see explorer
 from __future__ import annotations
 
 from explorer.lessons import LESSONS
+from explorer.share import HIDE_PARAM, PRESENT_PARAM
 from explorer.state import LANGS, Param
 from explorer.training import LEARNING_RATES, MAX_EPOCHS, MODELS, UPDATES, ZERO_PLACES, TrainingSettings
 
@@ -18,6 +19,8 @@ _TRAINING = TrainingSettings()
 
 PARAMS: dict[str, Param] = {param.key: param for param in (
     Param("lang", "en", LANGS),
+    # A teacher's lesson link: the parts of the page hidden (see explorer.share)
+    Param(HIDE_PARAM, ""),
     # Learn
     Param("lesson", LESSONS[0].id, tuple(lesson.id for lesson in LESSONS)),
     # Playground
@@ -47,3 +50,6 @@ PAGE_PARAMS: dict[str, tuple[str, ...]] = {
     "training": ("tr_model", "tr_epochs", "tr_lr", "tr_zero", "tr_update"),
 }
 PAGES_WITH_CODE = ("playground", "backward")
+# State that belongs to the link rather than to one page: kept on every page the viewer moves to.
+# `present` (presentation mode) joins as soon as it is declared above.
+LINK_PARAMS: tuple[str, ...] = tuple(key for key in (HIDE_PARAM, PRESENT_PARAM) if key in PARAMS)

@@ -14,11 +14,18 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from figures.palette import OKABE_ITO
+from figures.palette import BLUE, BLUISH_GREEN, REDDISH_PURPLE, VERMILLION
 from figures.texts import text
 from figures.theme import background_layout, get_theme
 
 Number = float | int | np.ndarray
+
+# Line colours with at least 3:1 contrast (WCAG) on both the light (#FFFFFF) and the dark (#0E1117)
+# background, so no line fades on a projector: Okabe–Ito's blue, vermillion, bluish green and reddish
+# purple, then darker stand-ins for its yellow, orange and sky blue (which fall under 3:1 on white).
+CHART_COLOURS = (BLUE, VERMILLION, BLUISH_GREEN, REDDISH_PURPLE, "#B8860B", "#7F7F7F", "#6A5ACD", "#A0522D")
+MAX_TICKS = 8
+_TICK_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
 # Arrays with at most this many elements get one line per element; bigger ones one line for their mean.
 ELEMENT_LINES = 4
 
@@ -56,6 +63,32 @@ def _lines(ledger: Sequence[EpochRecord], attribute: str) -> dict[str, tuple[lis
                 epochs.append(row.epoch)
                 values.append(number)
     return lines
+
+
+def epoch_ticks(count: int, max_ticks: int = MAX_TICKS) -> list[int]:
+    """Tick positions for an axis of epochs 1..count: 1, then multiples of a round step (at most
+    `max_ticks` labels, so they never overlap however many epochs there are)."""
+    count = max(1, int(count))
+    step = next((s for s in _TICK_STEPS if count / s <= max_ticks), _TICK_STEPS[-1])
+    if step == 1:
+        return list(range(1, count + 1))
+    return [1] + list(range(step, count + 1, step))
+
+
+def epoch_axis(count: int) -> dict[str, Any]:
+    """An x axis spanning exactly epochs 1..count (plotly's auto-range would pad it to 0 and count + 3).
+
+    The end markers are not clipped (see `_line`), so the range needs no padding; a single epoch gets a
+    unit-wide range around it.
+    """
+    count = max(1, int(count))
+    span = [0.5, 1.5] if count == 1 else [1, count]
+    return {"range": span, "autorange": False, "tickmode": "array", "tickvals": epoch_ticks(count)}
+
+
+def _line(x: Sequence[int], y: Sequence[float], name: str, colour: str, **extra: Any) -> go.Scatter:
+    return go.Scatter(x=np.array(x), y=np.array(y), mode="lines+markers", name=name, cliponaxis=False,
+                      line={"color": colour, **extra.pop("line", {})}, marker={"color": colour}, **extra)
 
 
 def ledger_from_record(record: Any) -> list[EpochRecord]:
@@ -112,19 +145,21 @@ def _style(figure: go.Figure, theme: str, plot_height: int, top: int, width: flo
         margin={"l": 50, "r": 10, "t": top, "b": bottom},
         legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0,
                 "xanchor": "left", "font": {"size": LEGEND_FONT}},
-        hovermode="x unified", colorway=list(OKABE_ITO),
+        hovermode="x unified", colorway=list(CHART_COLOURS),
     )
     return figure
 
 
-def training_figure(ledger: Iterable[EpochRecord], *, theme: str = "light", lang: str = "en",
-                    width: float = 520) -> go.Figure:
+def training_figure(ledger: Iterable[EpochRecord], *, epochs: int | None = None, theme: str = "light",
+                    lang: str = "en", width: float = 520) -> go.Figure:
     """Loss, gradients and weights per epoch, as three stacked line charts sharing the epoch axis.
 
     Each chart's title sits over its top-left corner; the legend has its own strip under the epoch axis.
 
     Args:
         ledger: rows in epoch order (see EpochRecord and ledger_from_record).
+        epochs: how many epochs the run has: the axis spans 1..epochs even while fewer rows are drawn,
+            so the lines grow into a fixed frame (default: the last row's epoch).
         theme: "light" or "dark".
         lang: "en" or "vi".
         width: the width in px the figure is shown at (how many rows the legend needs).
@@ -135,17 +170,18 @@ def training_figure(ledger: Iterable[EpochRecord], *, theme: str = "light", lang
     rows = list(ledger)
     titles = (text("chart.loss", lang), text("chart.grad", lang), text("chart.weight", lang))
     figure = make_subplots(rows=3, cols=1, shared_xaxes=True, subplot_titles=titles, vertical_spacing=0.08)
+    colours = iter(CHART_COLOURS * 4)
     losses = [(row.epoch, row.loss) for row in rows if row.loss is not None]
     if losses:
-        epochs, values = zip(*losses)
-        figure.add_trace(go.Scatter(x=np.array(epochs), y=np.array(values), mode="lines+markers",
-                                    name=titles[0], legendgroup="loss"), row=1, col=1)
+        x, y = zip(*losses)
+        figure.add_trace(_line(x, y, titles[0], next(colours), legendgroup="loss"), row=1, col=1)
     for row_number, attribute in ((2, "grads"), (3, "weights")):
-        for name, (epochs, values) in _lines(rows, attribute).items():
+        for name, (x, y) in _lines(rows, attribute).items():
             label = f"{name}.grad" if attribute == "grads" else name
-            figure.add_trace(go.Scatter(x=np.array(epochs), y=np.array(values), mode="lines+markers",
-                                        name=label, legendgroup=attribute), row=row_number, col=1)
-    figure.update_xaxes(title_text=text("chart.epoch", lang), row=3, col=1, dtick=1)
+            figure.add_trace(_line(x, y, label, next(colours), legendgroup=attribute), row=row_number, col=1)
+    last = max((row.epoch for row in rows), default=1)
+    figure.update_xaxes(**epoch_axis(epochs or last))
+    figure.update_xaxes(title_text=text("chart.epoch", lang), row=3, col=1)
     # Titles at the top-left of their charts, clear of the lines (plotly centres them by default).
     figure.update_annotations(x=0, xanchor="left", font={"size": 13})
     return _style(figure, theme, plot_height=520, top=30, width=width)
@@ -155,32 +191,33 @@ def _scalar(value: Number) -> float:
     return float(np.asarray(value, dtype=float).mean())
 
 
-def staircase_figure(with_zero: Sequence[Number], without_zero: Sequence[Number], *, theme: str = "light",
-                     lang: str = "en", width: float = 340) -> go.Figure:
+def staircase_figure(with_zero: Sequence[Number], without_zero: Sequence[Number], *,
+                     calls: int | None = None, theme: str = "light", lang: str = "en",
+                     width: float = 340) -> go.Figure:
     """`.grad` after each backward(), with and without `.grad.zero_()`, as two step lines.
 
     Args:
         with_zero: `.grad` after each call when it is zeroed between calls (arrays are averaged).
         without_zero: the same without zeroing: it climbs a staircase.
+        calls: how many calls the run makes: the axis spans 1..calls (default: the longer line).
         theme: "light" or "dark".
         lang: "en" or "vi".
         width: the width in px the figure is shown at (how many rows the legend needs).
 
     Returns:
-        The figure: a flat line against a staircase.
+        The figure, one step line per run.
     """
     figure = go.Figure()
-    runs = ((without_zero, "chart.without_zero", "solid"), (with_zero, "chart.with_zero", "dash"))
-    for values, key, dash in runs:
-        calls = np.arange(1, len(values) + 1)
-        figure.add_trace(go.Scatter(
-            x=calls, y=np.array([_scalar(v) for v in values]), mode="lines+markers", line_shape="hv",
-            name=text(key, lang), line={"dash": dash, "width": 2.5},
-        ))
+    runs = ((without_zero, "chart.without_zero", "solid", VERMILLION),
+            (with_zero, "chart.with_zero", "dash", BLUE))
+    for values, key, dash, colour in runs:
+        figure.add_trace(_line(range(1, len(values) + 1), [_scalar(v) for v in values], text(key, lang),
+                               colour, line_shape="hv", line={"dash": dash, "width": 2.5}))
     # The title sits under the strip plotly's tool bar takes at the top right.
     figure.update_layout(title={"text": text("chart.staircase", lang), "x": 0, "xanchor": "left",
                                 "xref": "paper", "y": 1, "yref": "container", "yanchor": "top",
                                 "pad": {"t": 30}, "font": {"size": 14}})
-    figure.update_xaxes(title_text=text("chart.backward_call", lang), dtick=1)
+    figure.update_xaxes(title_text=text("chart.backward_call", lang),
+                        **epoch_axis(calls or max(len(with_zero), len(without_zero), 1)))
     figure.update_yaxes(title_text=".grad")
     return _style(figure, theme, plot_height=270, top=70, width=width)

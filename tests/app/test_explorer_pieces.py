@@ -219,3 +219,102 @@ def test_grads_by_tensor_keeps_tensor_nodes():
     from explorer.backwardplan import grads_by_tensor
 
     assert grads_by_tensor({"t:3": 1.0, "fn:2": 2.0, "chain:t:1": 3.0}) == {3: 1.0}
+
+
+# --- the Training page's player ------------------------------------------------------------------------
+
+import numpy as np  # noqa: E402
+
+from explorer.training import (  # noqa: E402
+    EpochRow,
+    Playback,
+    compare_caption_keys,
+    grad_ledger,
+    is_flat,
+    playback_for,
+)
+
+
+def test_the_player_opens_on_the_finished_run():
+    playback = Playback.finished(5)
+    assert (playback.shown, playback.playing, playback.at_end) == (5, False, True)
+
+
+def test_play_from_the_end_starts_over_and_ticks_to_the_last_epoch():
+    playback = Playback.finished(3).play()
+    assert (playback.shown, playback.playing) == (0, True)
+    shown = []
+    while playback.playing:
+        playback = playback.tick()
+        shown.append(playback.shown)
+    assert shown == [1, 2, 3]
+    assert playback.tick() == playback  # a stopped player does not move
+
+
+def test_pause_keeps_the_epoch_and_play_resumes_from_it():
+    playback = Playback(5, 0).play().tick().tick().toggle()
+    assert (playback.shown, playback.playing) == (2, False)
+    assert playback.toggle().tick().shown == 3
+
+
+def test_step_shows_one_more_epoch_and_stops_playing_at_the_end():
+    playback = Playback(2, 0, playing=True).step()
+    assert (playback.shown, playback.playing) == (1, False)
+    assert playback.step().step().shown == 2
+
+
+def test_reset_empties_the_picture():
+    assert Playback.finished(4).reset() == Playback(4, 0)
+
+
+def test_new_settings_get_a_finished_player_and_the_same_settings_keep_theirs():
+    settings = TrainingSettings(epochs=4)
+    paused = Playback(4, 2)
+    assert playback_for((settings, paused), settings) is paused
+    assert playback_for((settings, paused), TrainingSettings(epochs=4, lr=0.01)) == Playback.finished(4)
+    assert playback_for(None, settings) == Playback.finished(4)
+
+
+def test_grad_ledger_splits_grad_into_before_and_this_backward():
+    row = EpochRow(2, 1.0, grads={"w": np.array([10.0]), "b": np.array([3.0])}, values={},
+                   grads_before={"w": np.array([5.0]), "b": None})
+    entries = {entry.name: entry for entry in grad_ledger(row)}
+    np.testing.assert_array_equal(entries["w"].contribution, [5.0])
+    np.testing.assert_array_equal(entries["b"].contribution, [3.0])
+    assert entries["b"].before is None
+
+
+def test_the_caption_says_flat_only_when_the_line_is_flat():
+    flat, staircase = [np.full(4, 5.0)] * 3, [np.full(4, 5.0 * k) for k in (1, 2, 3)]
+    assert compare_caption_keys(flat, staircase) == ["tr.compare.what", "tr.compare.flat", "tr.compare.piles"]
+    shrinking = [np.array([-30.0]), np.array([-20.0]), np.array([-12.0])]
+    assert compare_caption_keys(shrinking, staircase)[1] == "tr.compare.moving"
+    assert compare_caption_keys(flat[:1], staircase[:1])[2] == "tr.compare.same"
+    assert is_flat([]) and not is_flat([np.array([1.0]), np.array([1.5])])
+
+
+# --- where the form builder's line goes -------------------------------------------------------------------
+
+from explorer.formbuilder import AT_END, default_position, insert_line, insert_positions  # noqa: E402
+
+_LOOP = ("import torch\nw = torch.ones(2, requires_grad=True)\nfor _ in range(2):\n"
+         "    loss = (w * 3).sum()\n    loss.backward()\n")
+
+
+def test_the_default_place_is_before_the_first_backward_even_inside_a_loop():
+    assert default_position(_LOOP) == 5
+    assert insert_line(_LOOP, "print(loss)", 5).splitlines()[4] == "    print(loss)"
+
+
+def test_without_backward_the_line_goes_at_the_end():
+    source = "import torch\nx = torch.ones(2)\n"
+    assert default_position(source) == AT_END
+    assert insert_line(source, "y = x * 2", AT_END) == source + "y = x * 2\n"
+
+
+def test_a_line_can_go_before_any_statement_but_not_inside_one():
+    assert insert_positions(_LOOP) == [1, 2, 3, 4, 5, AT_END]
+    assert insert_line(_LOOP, "print(w)", 3).splitlines()[2] == "print(w)"
+    with pytest.raises(CodeEditError):
+        insert_line("x = (1 +\n     2)\n", "print(x)", 2)
+    assert insert_positions("x = = 1") == [AT_END]

@@ -80,3 +80,33 @@ def test_lookup_fills_placeholders_and_falls_back():
     assert t("common.error_at", "vi", kind="RuntimeError", line=3) == "RuntimeError ở dòng 3"
     assert t("no.such.key", "en") == "no.such.key"
     assert language_name("vi") == "Tiếng Việt"
+
+
+# --- one catalogue over the three tables -----------------------------------------------------------------
+
+from explorer.i18n import CATALOGUE  # noqa: E402
+from figures.texts import TEXTS as FIGURE_TEXTS  # noqa: E402
+from sandbox.messages import MESSAGES as SANDBOX_MESSAGES  # noqa: E402
+
+
+def test_no_key_is_defined_in_two_tables():
+    tables = {"explorer": TEXTS, "figures": FIGURE_TEXTS, "sandbox": SANDBOX_MESSAGES}
+    seen: dict[str, str] = {}
+    for name, table in tables.items():
+        for key in table:
+            assert key not in seen, f"{key} is in both {seen[key]} and {name}"
+            seen[key] = name
+    assert len(CATALOGUE) == len(seen)
+
+
+@pytest.mark.parametrize("table", [FIGURE_TEXTS, SANDBOX_MESSAGES], ids=["figures", "sandbox"])
+def test_the_lower_layers_texts_are_in_both_languages_with_the_same_placeholders(table):
+    for key, entry in table.items():
+        assert set(entry) == set(LANGS), key
+        assert placeholders(entry["en"]) == placeholders(entry["vi"]), key
+
+
+def test_one_lookup_finds_every_layers_texts():
+    assert t("chart.loss", "vi") == FIGURE_TEXTS["chart.loss"]["vi"]
+    assert t("unsupported_syntax", "vi", construct="lambda") == "Sandbox không hỗ trợ lambda"
+    assert t("tr.title", "en") == TEXTS["tr.title"]["en"]

@@ -387,3 +387,78 @@ def test_every_preset_steps_through_backward(preset):
     at.button(key="bw_last").click().run()
     assert not at.exception
     assert t("bw.done", "vi") in texts(at)
+
+
+# --- the Training page's player ------------------------------------------------------------------------
+
+def test_training_reset_then_step_shows_one_epoch_at_a_time():
+    at = start("en", "app_pages/training.py", query={"tr_zero": "never"})
+    at.button(key="tr_reset").click().run()
+    assert _grad_column(at) == []
+    assert t("tr.not_started", "en") in texts(at)
+    at.button(key="tr_step").click().run()
+    at.button(key="tr_step").click().run()
+    assert _grad_column(at) == ["tensor([5., 5., 5., 5.])", "tensor([10., 10., 10., 10.])"]
+    ledger = at.table[0].value
+    assert list(ledger[t("tr.col.before", "en")]) == ["tensor([5., 5., 5., 5.])"]
+    assert list(ledger[t("tr.col.contribution", "en")]) == ["tensor([5., 5., 5., 5.])"]
+    assert list(ledger[t("tr.col.after", "en")]) == ["tensor([10., 10., 10., 10.])"]
+
+
+def test_training_play_turns_into_pause_and_draws_the_first_epoch():
+    at = start("en", "app_pages/training.py")
+    at.button(key="tr_play").click().run()
+    assert at.button(key="tr_play").label == t("tr.pause", "en")
+    assert len(_grad_column(at)) == 1
+    at.button(key="tr_play").click().run()
+    assert at.button(key="tr_play").label == t("tr.play", "en")
+
+
+def test_training_caption_does_not_call_a_moving_line_flat():
+    at = start("en", "app_pages/training.py", query={"tr_model": "linear", "tr_lr": "0.02"})
+    captions = texts(at)
+    assert t("tr.compare.moving", "en") in captions
+    assert t("tr.compare.flat", "en") not in captions
+
+
+# --- Learn: no verdict without an answer; opening a lesson just loads it ----------------------------------
+
+def test_revealing_without_an_answer_shows_the_answer_and_no_verdict():
+    lesson = LESSONS[0]
+    at = start("en", query={"lesson": lesson.id})
+    assert "Not quite" not in texts(at)
+    at.button(key=f"learn_reveal_{lesson.id}").click().run()
+    shown = texts(at)
+    assert "Not quite" not in shown
+    assert t("learn.answer", "en", answer=t(lesson.choices[lesson.answer], "en")) in shown
+
+
+def test_opening_a_lesson_in_the_playground_shows_no_diff():
+    lesson = LESSONS[3]
+    at = start("en", query={"lesson": lesson.id})
+    at.button(key=f"learn_open_{lesson.id}").click().run()
+    at.switch_page("app_pages/playground.py").run()
+    assert at.text_area(key="pg_code").value == lesson.code
+    assert t("pg.changed", "en") not in texts(at)
+    assert not at.button(key="pg_undo").disabled  # the old program is one Undo away
+
+
+# --- the form builder's insert position ------------------------------------------------------------------
+
+def test_the_form_builder_puts_the_line_before_the_first_backward_by_default():
+    at = start("en", "app_pages/playground.py", program=preset_code("seed10"), query={"panel": "form"})
+    at.selectbox(key="pg_form_op").select("print_grad")
+    at.selectbox(key="pg_form_a").select("x")
+    at.button[-1].click().run()
+    lines = at.session_state["program"].splitlines()
+    backward = next(i for i, line in enumerate(lines) if ".backward(" in line)
+    assert lines[backward - 1] == "print(x.grad)"
+
+
+def test_the_form_builder_can_put_the_line_at_the_end():
+    at = start("en", "app_pages/playground.py", program=preset_code("seed10"), query={"panel": "form"})
+    at.selectbox(key="pg_form_op").select("print_grad")
+    at.selectbox(key="pg_form_a").select("x")
+    at.selectbox(key="pg_form_where").select(0)
+    at.button[-1].click().run()
+    assert at.session_state["program"].endswith("print(x.grad)\n")
