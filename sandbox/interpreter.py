@@ -20,7 +20,7 @@ from sandbox.expressions import ExpressionCompiler, Store, bound_names, not_supp
 from sandbox.functions import ClassCell, ClassFrame, Frame, FunctionSpec, bind_arguments
 from sandbox.namespaces import Namespace
 from sandbox.policy import SPECIAL_METHODS, USER_CLASS_MARK, is_user_class
-from sandbox.scope import Scope
+from sandbox.scope import Scope, ScopeError
 
 Statement = Callable[[Frame], Any]
 
@@ -531,10 +531,10 @@ class Interpreter(ExpressionCompiler):
 
     @staticmethod
     def _future_import(node: ast.ImportFrom) -> Statement:
-        # Python's parser has already applied the future features it knows; the statement does nothing more.
+        # The features Python knows change nothing here; an unknown one is the compiler's SyntaxError.
         for alias in node.names:
             if alias.name not in __future__.all_feature_names:
-                raise SyntaxError(f"future feature {alias.name} is not defined")
+                raise ScopeError(f"future feature {alias.name} is not defined", node)
         return lambda frame: None
 
     # -- functions ------------------------------------------------------------------------------------

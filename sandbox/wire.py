@@ -149,17 +149,11 @@ def _fail(what: str) -> WireError:
     return WireError(f"malformed record: {what}")
 
 
-def _of(kind: type | tuple[type, ...], value: Any, what: str) -> Any:
-    # bool is an int in Python: an int field must not take True, and a bool field only takes bools.
-    if isinstance(value, bool) and kind in (int, (int, type(None))):
-        raise _fail(what)
-    if not isinstance(value, kind):
+def _int(value: Any, what: str) -> int:
+    # Exact types: JSON gives exactly these, and bool (an int subclass) must not pass for an id.
+    if type(value) is not int:
         raise _fail(what)
     return value
-
-
-def _int(value: Any, what: str) -> int:
-    return _of(int, value, what)
 
 
 def _opt_int(value: Any, what: str) -> int | None:
@@ -167,7 +161,9 @@ def _opt_int(value: Any, what: str) -> int | None:
 
 
 def _str(value: Any, what: str) -> str:
-    return _of(str, value, what)
+    if type(value) is not str:
+        raise _fail(what)
+    return value
 
 
 def _opt_str(value: Any, what: str) -> str | None:
@@ -175,19 +171,19 @@ def _opt_str(value: Any, what: str) -> str | None:
 
 
 def _bool(value: Any, what: str) -> bool:
-    return _of(bool, value, what)
+    if type(value) is not bool:
+        raise _fail(what)
+    return value
 
 
 def _list(value: Any, what: str, length: int | None = None) -> list[Any]:
-    _of(list, value, what)
-    if len(value) > _MAX_ITEMS or (length is not None and len(value) != length):
+    if type(value) is not list or len(value) > _MAX_ITEMS or (length is not None and len(value) != length):
         raise _fail(what)
     return value
 
 
 def _dict(value: Any, what: str) -> dict[str, Any]:
-    _of(dict, value, what)
-    if len(value) > _MAX_ITEMS:
+    if type(value) is not dict or len(value) > _MAX_ITEMS:
         raise _fail(what)
     return value
 
@@ -214,11 +210,10 @@ class _Decoder:
         element = np.dtype(dtype).itemsize
         if offset < 0 or nbytes < 0 or offset + nbytes > len(self.buffers):
             raise _fail(f"{what}: buffer")
-        # A capped array is stored flattened: its size may be below the product of the shape it had.
-        if nbytes % element or (nbytes // element != math.prod(dims) and len(dims) != 1):
+        if nbytes % element or nbytes // element != math.prod(dims):
             raise _fail(f"{what}: size")
-        chunk = bytes(self.buffers[offset:offset + nbytes])
-        return np.frombuffer(chunk, dtype=dtype).reshape(dims).copy()
+        array = np.frombuffer(self.buffers, dtype=dtype, count=nbytes // element, offset=offset)
+        return array.reshape(dims).copy()
 
     def opt_array(self, ref: Any, what: str) -> np.ndarray | None:
         return None if ref is None else self.array(ref, what)

@@ -315,3 +315,11 @@ def test_error_keeps_the_output_printed_before_it() -> None:
 def test_error_in_a_function_reports_the_line_inside_it() -> None:
     record = run("def f(x):\n    y = x + 1\n    return y / 0\n\nf(1)")
     assert record.error is not None and record.error.line == 3
+
+
+def test_an_unknown_future_feature_is_a_syntax_error_on_its_line() -> None:
+    source = '"""A docstring may come first."""\nfrom __future__ import nope\n'
+    _, expected = python_run(source)
+    record = run(source)
+    assert record.error is not None and (record.error.kind, record.error.line) == ("SyntaxError", 2)
+    assert record.error.message == expected.msg
