@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import importlib
 import math as _math
+import numbers as _numbers
 
 from engine import (
+    _conversion,  # noqa: E402,F401 - float(t) warns as torch does
+    _device,
+    _functions,
     _ops_math,  # noqa: F401 - registers op-table entries
     _ops_nn,  # noqa: F401 - registers the loss and linear entries
+    accelerator,
     autograd,  # noqa: E402
+    backends,
+    cuda,
 )
 from engine._creation import (
     arange,
@@ -23,7 +30,9 @@ from engine._creation import (
     from_numpy,
     full,
     full_like,
+    get_default_dtype,
     linspace,
+    multinomial,
     normal,
     ones,
     ones_like,
@@ -33,10 +42,12 @@ from engine._creation import (
     randn,
     randn_like,
     randperm,
+    set_default_dtype,
     tensor,
     zeros,
     zeros_like,
 )
+from engine._device import device, get_default_device, set_default_device  # noqa: E402
 from engine._dtype import (
     Size,
     bool,
@@ -56,6 +67,7 @@ from engine._dtype import (
     short,
     uint8,
 )
+from engine._dtype import from_numpy as _dtype_of
 from engine._functions import (
     abs,
     add,
@@ -73,7 +85,6 @@ from engine._functions import (
     pow,
     reciprocal,
     relu,
-    result_type,
     rsub,
     sigmoid,
     sqrt,
@@ -85,14 +96,33 @@ from engine._functions import (
 from engine._functions_reduce import *  # noqa: E402,F403 - max/min, clamp, softmax, comparisons, in-place
 from engine._functions_shape import *  # noqa: E402,F403 - shape, indexing and joining ops
 from engine._grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from engine._random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from engine._legacy import (  # noqa: E402
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+)
+from engine._printing import get_printoptions, printoptions, set_printoptions
+from engine._random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from engine._tensor import Tensor
+
+# After the op modules, which bind their own Tensor.to: the device-aware one replaces it.
+_device.bind_tensor_methods()
 
 pi = _math.pi
 e = _math.e
 inf = _math.inf
 nan = _math.nan
-FloatTensor = Tensor
+
+
+def result_type(operand: Tensor | _numbers.Number, other: Tensor | _numbers.Number) -> dtype:
+    """torch.result_type: the dtype an op on the two operands computes in."""
+    return _dtype_of(_functions.result_type(operand, other))
 
 
 def is_tensor(obj: object) -> bool:
@@ -105,6 +135,6 @@ def numel(input: Tensor) -> int:
 
 def __getattr__(name: str):
     # nn and optim import the core, so they load on first use (torch.nn, torch.optim).
-    if name in ("nn", "optim"):
+    if name in ("nn", "optim", "utils"):
         return importlib.import_module(f"engine.{name}")
     raise AttributeError(f"module 'torch' has no attribute '{name}'")

@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 
 from engine import _random
+from engine._creation import get_default_dtype
+from engine._device import check_factory_device
 from engine._tensor import Tensor
 from engine.nn import functional as F
 from engine.nn.module import Module, indent_nested
@@ -32,7 +34,8 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        numpy_dtype = np.float32 if dtype is None else dtype.numpy
+        numpy_dtype = get_default_dtype().numpy if dtype is None else dtype.numpy
+        check_factory_device(device)
         weight, bias_values = _random.linear_default_init(out_features, in_features, bias, numpy_dtype)
         self.weight = _initialised(weight)
         if bias:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from engine import _grad_mode, _random, _trace
+from engine._names import TorchNamed
 from engine._tensor import Tensor
 from engine.nn.module import clear_grads, typename
 
@@ -57,7 +58,7 @@ def lerp(start: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
     return fused_multiply_add(start - end, scalar(1, start) - w, end)
 
 
-class Optimizer:
+class Optimizer(metaclass=TorchNamed):
     """Base class: holds `param_groups` and per-parameter `state`; subclasses define `_update_group`."""
 
     def __init__(self, params: Any, defaults: dict[str, Any]) -> None:
