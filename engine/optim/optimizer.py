@@ -130,6 +130,8 @@ class Optimizer(metaclass=TorchNamed):
         with _grad_mode.no_grad():
             for group in self.param_groups:
                 self._update_group(group)
+        # lr_scheduler reads this to warn when it is stepped before the optimizer, as torch's does.
+        self._step_count = getattr(self, "_step_count", 0) + 1
         _trace.optimizer_stepped(self)
         return loss
 
@@ -190,6 +192,17 @@ def parameters_with_grads(group: dict[str, Any]) -> Iterable[tuple[Tensor, np.nd
     for param in group["params"]:
         if param._grad is not None:
             yield param, param._grad._data
+
+
+def step_counter() -> Tensor:
+    """A parameter's step count: torch keeps it as a float32 0-d tensor, and its value feeds the math."""
+    return Tensor._from_array(np.zeros((), dtype=np.float32))
+
+
+def check_non_negative(label: str, value: float) -> None:
+    """The constructors' range check, worded as torch's: "Invalid learning rate: -1"."""
+    if not value >= 0.0:
+        raise ValueError(f"Invalid {label}: {value}")
 
 
 def as_float(value: Any) -> Any:
