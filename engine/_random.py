@@ -535,7 +535,8 @@ class GeneratorState:
 class Generator:
     """torch.Generator for the CPU: same seed, same numbers."""
 
-    def __init__(self) -> None:
+    def __init__(self, device: object = "cpu") -> None:
+        # Every device is the CPU here; torch.Generator(device="cuda") is refused by engine._device users.
         self._bits = np.random.MT19937(0)
         self.manual_seed(_TORCH_DEFAULT_SEED)
 
