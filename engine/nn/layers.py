@@ -133,6 +133,26 @@ class Flatten(Module):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
+class Unflatten(Module):
+    """Splits dimension `dim` into `unflattened_size` (one entry may be -1), as a view."""
+
+    def __init__(self, dim: int, unflattened_size: Any) -> None:
+        super().__init__()
+        if not isinstance(unflattened_size, list | tuple):
+            raise TypeError("unflattened_size must be a tuple of ints, but found type " +
+                            type(unflattened_size).__name__)
+        self.dim = dim
+        self.unflattened_size = unflattened_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        shape = list(input.shape)
+        dim = self.dim % len(shape) if shape else 0
+        return input.view(*shape[:dim], *self.unflattened_size, *shape[dim + 1:])
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
+
 class Dropout(Module):
     """In training mode, zeroes elements with probability p and scales the rest by 1/(1 − p)."""
 
