@@ -25,7 +25,8 @@ def default_collate(batch: Sequence[Any]) -> Any:
 
     elem = batch[0]
     if isinstance(elem, Tensor):
-        return stack(list(batch), 0)
+        stacked = _stack_plain(batch)
+        return stack(list(batch), 0) if stacked is None else stacked
     if isinstance(elem, np.ndarray):
         return stack([_creation.from_numpy(np.asarray(b)) for b in batch], 0)
     if isinstance(elem, bool | int | np.integer):
@@ -92,6 +93,17 @@ class DataLoader:
 
     def __len__(self) -> int:
         return len(self.batch_sampler if self.batch_sampler is not None else self.sampler)
+
+
+def _stack_plain(batch: Sequence[Tensor]) -> Tensor | None:
+    """torch.stack for samples that need no grad and agree in shape and dtype (no graph to record, so
+    numpy stacks them directly); None otherwise, for torch.stack to promote or to raise torch's error."""
+    first = batch[0]._data
+    for sample in batch:
+        data = sample._data
+        if sample._requires_grad or data.shape != first.shape or data.dtype != first.dtype:
+            return None
+    return Tensor._from_array(np.stack([sample._data for sample in batch]))._trace_created()
 
 
 def _no_collate(sample: Any) -> Any:
