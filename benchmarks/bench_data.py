@@ -29,10 +29,8 @@ def _arrays() -> tuple[np.ndarray, np.ndarray]:
     return rng.random((SAMPLES, FEATURES), dtype=np.float32), rng.integers(0, 10, SAMPLES)
 
 
-def _tensor_dataset_epoch(lib: ModuleType) -> Callable[[], object]:
-    images, labels = _arrays()
-    dataset = lib.utils.data.TensorDataset(lib.tensor(images), lib.tensor(labels))
-    loader = lib.utils.data.DataLoader(dataset, batch_size=BATCH, shuffle=True)
+def _epoch(loader: object) -> Callable[[], object]:
+    """One pass over the loader, touching every batch."""
 
     def run() -> object:
         total = 0
@@ -41,6 +39,12 @@ def _tensor_dataset_epoch(lib: ModuleType) -> Callable[[], object]:
         return total
 
     return run
+
+
+def _tensor_dataset_epoch(lib: ModuleType) -> Callable[[], object]:
+    images, labels = _arrays()
+    dataset = lib.utils.data.TensorDataset(lib.tensor(images), lib.tensor(labels))
+    return _epoch(lib.utils.data.DataLoader(dataset, batch_size=BATCH, shuffle=True))
 
 
 def _custom_dataset_epoch(lib: ModuleType) -> Callable[[], object]:
@@ -54,15 +58,7 @@ def _custom_dataset_epoch(lib: ModuleType) -> Callable[[], object]:
         def __getitem__(self, index: int) -> tuple[object, object]:
             return features[index], targets[index]
 
-    loader = lib.utils.data.DataLoader(Rows(), batch_size=BATCH, shuffle=True)
-
-    def run() -> object:
-        total = 0
-        for _, y in loader:
-            total += y.shape[0]
-        return total
-
-    return run
+    return _epoch(lib.utils.data.DataLoader(Rows(), batch_size=BATCH, shuffle=True))
 
 
 def _pair(name: str, make: Callable[[ModuleType], Callable[[], object]], target: str) -> Result:
