@@ -125,6 +125,18 @@ def result_type(operand: Tensor | _numbers.Number, other: Tensor | _numbers.Numb
     return _dtype_of(_functions.result_type(operand, other))
 
 
+# Reproducibility recipes switch this on; every engine algorithm is deterministic already.
+_deterministic = [False]
+
+
+def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
+    _deterministic[0] = bool(mode)
+
+
+def are_deterministic_algorithms_enabled() -> bool:
+    return _deterministic[0]
+
+
 def is_tensor(obj: object) -> bool:
     return isinstance(obj, Tensor)
 

@@ -30,6 +30,8 @@ TORCH_ALIASES = {
     "torch.accelerator": "engine.accelerator",
     "torch.backends": "engine.backends",
     "torch.backends.mps": "engine.backends.mps",
+    "torch.backends.cudnn": "engine.backends.cudnn",
+    "torch.backends.cuda": "engine.backends.cuda",
     "torch.optim.lr_scheduler": "engine.optim.lr_scheduler",
     "torch.utils": "engine.utils",
     "torch.utils.data": "engine.utils.data",

@@ -1,5 +1,5 @@
-"""torch.backends: the availability checks scripts make before choosing a device."""
+"""torch.backends: the availability checks and flags scripts set before choosing a device."""
 
-from engine.backends import mps
+from engine.backends import cuda, cudnn, mps
 
-__all__ = ["mps"]
+__all__ = ["cuda", "cudnn", "mps"]
