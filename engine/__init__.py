@@ -107,7 +107,7 @@ from engine._legacy import (  # noqa: E402
     LongTensor,
     ShortTensor,
 )
-from engine._printing import get_printoptions, printoptions, set_printoptions
+from engine._printing import set_printoptions
 from engine._random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from engine._tensor import Tensor
 

@@ -2,7 +2,7 @@
 
 import sys
 
-from engine._names import name_classes
+from engine._names import name_classes as _name_classes
 from engine.nn import functional, init
 from engine.nn.layers import (
     Dropout,
@@ -22,7 +22,7 @@ from engine.nn.loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss,
 from engine.nn.module import Module
 from engine.nn.parameter import Parameter
 
-name_classes(
+_name_classes(
     sys.modules[__name__],
     {
         "torch.nn.modules.linear": ("Linear", "Identity"),

@@ -2,7 +2,7 @@
 
 import sys
 
-from engine._names import name_classes
+from engine._names import name_classes as _name_classes
 from engine.optim import lr_scheduler
 from engine.optim.adagrad import Adagrad
 from engine.optim.adam import Adam
@@ -13,7 +13,7 @@ from engine.optim.sgd import SGD
 
 __all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "lr_scheduler"]
 
-name_classes(
+_name_classes(
     sys.modules[__name__],
     {
         "torch.optim.sgd": ("SGD",), "torch.optim.adam": ("Adam",), "torch.optim.adamw": ("AdamW",),

@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from engine._names import TorchNamed
+from engine._names import TorchNamed as _TorchNamed
 
 STEP_ORDER_WARNING = (
     "Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and later, you "
@@ -22,7 +22,7 @@ STEP_ORDER_WARNING = (
 )
 
 
-class LRScheduler(metaclass=TorchNamed):
+class LRScheduler(metaclass=_TorchNamed):
     """Base class: sets every group's `lr` from `get_lr()` at each `step()`."""
 
     _torch_name = "torch.optim.lr_scheduler.LRScheduler"

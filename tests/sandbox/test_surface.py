@@ -17,7 +17,10 @@ import engine
 from sandbox.namespaces import engine_namespaces
 
 REVIEWED = {
-    "torch": """FloatTensor Size Tensor abs add all allclose amax amin any arange argmax argmin as_tensor
+    "torch": """BoolTensor ByteTensor CharTensor DoubleTensor HalfTensor IntTensor LongTensor ShortTensor
+        Generator are_deterministic_algorithms_enabled device get_default_device get_default_dtype
+        multinomial set_default_device set_default_dtype set_printoptions use_deterministic_algorithms
+        FloatTensor Size Tensor abs add all allclose amax amin any arange argmax argmin as_tensor
         autograd bitwise_and bitwise_not bitwise_or bitwise_xor bmm bool broadcast_to cat ceil chunk clamp
         clamp_max clamp_min clip clone concat concatenate cos div dot double dtype e empty empty_like
         enable_grad eq equal exp expm1 eye flatten float float16 float32 float64 floor frac full full_like ge
@@ -31,14 +34,16 @@ REVIEWED = {
         transpose trunc uint8 unbind unsqueeze var where zeros zeros_like""",
     "torch.nn": """BCELoss BCEWithLogitsLoss CrossEntropyLoss Dropout Flatten Identity L1Loss Linear
         LogSoftmax MSELoss Module ModuleList NLLLoss Parameter ReLU Sequential Sigmoid Softmax Tanh
-        functional init""",
+        Unflatten functional init""",
     "torch.nn.functional": """Tensor binary_cross_entropy binary_cross_entropy_with_logits cross_entropy
         dropout l1_loss linear log_softmax mse_loss nll_loss relu sigmoid softmax tanh""",
     "torch.nn.init": """Tensor calculate_gain constant_ kaiming_normal_ kaiming_uniform_ normal_ ones_
         uniform_ xavier_normal_ xavier_uniform_ zeros_""",
-    "torch.optim": "Adam Optimizer SGD",
+    "torch.optim": "Adagrad Adam AdamW Optimizer RMSprop SGD lr_scheduler",
+    "torch.optim.lr_scheduler": "CosineAnnealingLR ExponentialLR LRScheduler LambdaLR StepLR",
     "torch.autograd": "backward grad",
-    "Tensor": """T abs abs_ add add_ all allclose amax amin any argmax argmin backward bitwise_and
+    "Tensor": """cpu cuda exponential_ get_device multinomial
+        T abs abs_ add add_ all allclose amax amin any argmax argmin backward bitwise_and
         bitwise_and_ bitwise_not bitwise_or bitwise_or_ bitwise_xor bitwise_xor_ bmm bool broadcast_to byte
         ceil ceil_ char chunk clamp clamp_ clamp_max clamp_max_ clamp_min clamp_min_ clip clip_ clone
         contiguous copy_ cos cos_ data detach detach_ device dim div div_ divide divide_ dot double dtype
