@@ -16,6 +16,7 @@ KNOWN_DIFFERENCES = {
     "d2l_linreg_concise": "float32 sums in a different order: the 6th decimal of a printed loss",
     "examples_tensors": "float32 sums in a different order: the 3rd decimal of a 4-digit loss",
     "makemore_bigram": "sum(..., keepdims=True), the numpy-style alias, is not in the op files yet",
+    "d2l_softmax_scratch": "indexing with a range (y_hat[range(n), y]) is not in the op files yet",
 }
 
 
