@@ -26,6 +26,15 @@ TORCH_ALIASES = {
     "torch.nn.init": "engine.nn.init",
     "torch.optim": "engine.optim",
     "torch.autograd": "engine.autograd",
+    "torch.cuda": "engine.cuda",
+    "torch.accelerator": "engine.accelerator",
+    "torch.backends": "engine.backends",
+    "torch.backends.mps": "engine.backends.mps",
+    "torch.backends.cudnn": "engine.backends.cudnn",
+    "torch.backends.cuda": "engine.backends.cuda",
+    "torch.optim.lr_scheduler": "engine.optim.lr_scheduler",
+    "torch.utils": "engine.utils",
+    "torch.utils.data": "engine.utils.data",
 }
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine._names import TorchNamed
 
-class dtype:  # noqa: N801 - the public name is torch's
+
+class dtype(metaclass=TorchNamed):  # noqa: N801 - the public name is torch's
     """A tensor element type, printed as torch prints it (`torch.float32`)."""
 
     __slots__ = ("name", "numpy", "is_floating_point", "itemsize")
@@ -82,7 +84,7 @@ def legacy_type_name(numpy_dtype: np.dtype) -> str:
     return f"torch.{scalar_type_name(numpy_dtype)}Tensor"
 
 
-class Size(tuple):
+class Size(tuple, metaclass=TorchNamed):
     """torch.Size: a tuple of ints that prints as `torch.Size([2, 3])`."""
 
     def __repr__(self) -> str:
@@ -99,3 +101,7 @@ class Size(tuple):
         for d in self:
             count *= d
         return count
+
+
+dtype._torch_name = "torch.dtype"
+Size._torch_name = "torch.Size"

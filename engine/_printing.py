@@ -43,6 +43,13 @@ _PARAMETER_HEADER = "Parameter containing:\n"
 _SUFFIXLESS_DTYPES = frozenset({np.dtype(np.float32), np.dtype(np.int64), np.dtype(np.bool_)})
 _DEFAULT_FLOAT_DTYPE = np.dtype(np.float32)
 
+
+def set_default_float(float_dtype: np.dtype) -> None:
+    """torch.set_default_dtype: tensors of the new default float dtype print without a dtype suffix."""
+    global _DEFAULT_FLOAT_DTYPE, _SUFFIXLESS_DTYPES
+    _DEFAULT_FLOAT_DTYPE = np.dtype(float_dtype)
+    _SUFFIXLESS_DTYPES = frozenset({_DEFAULT_FLOAT_DTYPE, np.dtype(np.int64), np.dtype(np.bool_)})
+
 # Bool, every integer width and float16/32/64: numpy's name for each is torch's, after "torch.".
 _PRINTABLE_DTYPES = frozenset(np.dtype(code) for code in np.typecodes["AllInteger"] + "?efd")
 _NAMED_DTYPES = _PRINTABLE_DTYPES | {np.dtype(np.complex64), np.dtype(np.complex128)}

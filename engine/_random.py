@@ -438,6 +438,24 @@ def _check_randperm(n: int, dtype: np.dtype) -> None:
         raise RuntimeError(f"value cannot be converted to type {_RANDPERM_INT_NAMES[dtype]} without overflow")
 
 
+def _check_multinomial(probs: np.ndarray, num_samples: int, replacement: bool) -> None:
+    if probs.dtype.kind != "f":
+        name = {"i": "Long", "b": "Bool", "u": "Byte"}.get(probs.dtype.kind, str(probs.dtype))
+        if probs.dtype == np.int32:
+            name = "Int"
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {name}")
+    if probs.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    if not replacement and num_samples > probs.shape[-1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    if not np.isfinite(probs).all() or (probs < 0).any():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if (probs.reshape(-1, probs.shape[-1]).sum(axis=-1) <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+
+
 # ---------------------------------------------------------------------------------------------------
 # Generator state
 
@@ -517,7 +535,8 @@ class GeneratorState:
 class Generator:
     """torch.Generator for the CPU: same seed, same numbers."""
 
-    def __init__(self) -> None:
+    def __init__(self, device: object = "cpu") -> None:
+        # Every device is the CPU here; torch.Generator(device="cuda") is refused by engine._device users.
         self._bits = np.random.MT19937(0)
         self.manual_seed(_TORCH_DEFAULT_SEED)
 
@@ -728,6 +747,32 @@ class Generator:
         # Step i swaps position i with a position drawn from [i, n).
         offsets = self._words32(max(n - 1, 0)) % np.arange(n, 1, -1, dtype=np.uint64)
         return _forward_shuffle(offsets.astype(np.int64) + np.arange(offsets.size)).astype(dtype)
+
+    def exponential(self, shape: Shape, dtype: npt.DTypeLike, rate: float = 1.0) -> np.ndarray:
+        """Tensor.exponential_(rate): -log1p(-u) / rate from a double uniform u, then cast to `dtype`."""
+        dims = _shape_tuple(shape)
+        unit = self._unit(math.prod(dims), np.dtype(np.float64))
+        return (-_libm(math.log1p, -unit) / rate).astype(dtype).reshape(dims)
+
+    def multinomial(self, probs: np.ndarray, num_samples: int, replacement: bool = False) -> np.ndarray:
+        """torch.multinomial on rows of non-negative weights: int64 category indices.
+
+        torch takes one of two routes, and each consumes the generator differently. One sample, or any
+        number without replacement: divide the weights by Exp(1) noise and take the largest (argmax /
+        topk). Several samples with replacement: one double uniform per sample, located by binary search
+        in the row's normalised running sum.
+        """
+        _check_multinomial(probs, num_samples, replacement)
+        rows = probs.reshape(-1, probs.shape[-1])
+        if num_samples == 1 or not replacement:
+            keys = rows / self.exponential(rows.shape, rows.dtype)
+            picked = np.argsort(-keys, axis=-1, kind="stable")[:, :num_samples]
+        else:
+            cumulative = np.cumsum(rows, axis=-1, dtype=rows.dtype)
+            cumulative = cumulative / cumulative[:, -1:]
+            unit = self._unit(rows.shape[0] * num_samples, np.dtype(np.float64)).reshape(-1, num_samples)
+            picked = np.stack([np.searchsorted(c, u, side="left") for c, u in zip(cumulative, unit)])
+        return picked.astype(np.int64).reshape(*probs.shape[:-1], num_samples)
 
     def bernoulli(self, shape: Shape, p: float, dtype: npt.DTypeLike = np.float32) -> np.ndarray:
         """Tensor.bernoulli_(p): 1 with probability p. F.dropout(x, q) draws this mask with p = 1 - q.

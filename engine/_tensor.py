@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from engine import _dtype, _grad_mode, _printing, _trace
+from engine._names import TensorType
 
 if TYPE_CHECKING:
     from engine.autograd.graph import Node
@@ -40,8 +41,10 @@ DETACH_VIEW_IN_PLACE = (
 )
 
 
-class Tensor:
+class Tensor(metaclass=TensorType):
     """A multi-dimensional array that can record the operations made on it."""
+
+    _torch_name = "torch.Tensor"
 
     __slots__ = (
         "_data", "_requires_grad", "_grad_fn", "_grad", "_version_counter", "_accumulator", "_id",

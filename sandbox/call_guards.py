@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from engine._dtype import Size
 from engine._tensor import Tensor
 from sandbox.errors import SecurityViolation
 from sandbox.guards import Guards
@@ -98,6 +99,13 @@ class CallGuards:
         self._add(engine, "logspace", self._steps)
         self._add(engine, "eye", self._eye)
         self._add(engine, "randperm", self._randperm)
+        for owner in (engine, engine.Tensor):
+            self._add(owner, "multinomial", self._multinomial)
+        # torch.Tensor(2, 3) / torch.FloatTensor([...]): the legacy constructors take a shape or data.
+        for name in ("Tensor", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor",
+                     "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor"):
+            if getattr(engine, name, None) is not None:
+                self.table[getattr(engine, name)] = self._legacy
         for name in _NEW_FACTORIES:
             self._add(engine.Tensor, name, self._factory)
         self._add(engine.Tensor, "new_full", self._full)
@@ -177,6 +185,23 @@ class CallGuards:
 
     def _randperm(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         self._elements(_count(args[:1] or kwargs.get("n", 0)))
+
+    def _multinomial(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """multinomial(probs, n): n indices per row of probs (any n with replacement)."""
+        tensor = getattr(callee, "__self__", None)
+        if not isinstance(tensor, Tensor):
+            tensor, args = (args[0], args[1:]) if args and isinstance(args[0], Tensor) else (None, args)
+        samples = _number(kwargs.get("num_samples", args[0] if args else None))
+        if isinstance(tensor, Tensor) and samples is not None:
+            rows = tensor._data.size // max(tensor._data.shape[-1], 1) if tensor._data.ndim else 1
+            self._elements(max(rows, 1) * abs(samples))
+
+    def _legacy(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """torch.Tensor(*sizes) allocates that shape; torch.Tensor(data) copies nested data."""
+        if len(args) == 1 and isinstance(args[0], list | tuple) and not isinstance(args[0], Size):
+            self.guards.check_tensor_data(args[0])
+        elif not any(isinstance(a, Tensor) for a in args):
+            self._elements(_count(args))
 
     def _arange(self, callee: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         numbers = [_number(a) for a in args[:3]]

@@ -25,4 +25,5 @@ class RunContext:
     call_guards: dict[Any, Any] = field(default_factory=dict)  # engine callable -> size check
     intercepts: dict[Any, Any] = field(default_factory=dict)  # engine callable -> recording wrapper
     labelled: tuple[type, ...] = ()  # types whose binding gives labels
-    module_class: type | None = None  # engine nn.Module, the allowed base class
+    module_class: type | None = None  # engine nn.Module
+    base_classes: tuple[type, ...] = ()  # engine classes a program's class may derive from

@@ -635,10 +635,9 @@ class Interpreter(ExpressionCompiler):
         return define_class
 
     def _check_base(self, base: Any, class_name: str) -> type:
-        module_class = self.run.module_class
         if is_user_class(base):
             return base
-        if isinstance(base, type) and module_class is not None and issubclass(base, module_class):
+        if isinstance(base, type) and issubclass(base, self.run.base_classes):
             return base
         shown = getattr(base, "__name__", None) or type(base).__name__
         raise SecurityViolation("class_base", name=class_name, base=shown)

@@ -30,10 +30,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "class {name}: không được dùng đối số từ khóa trong câu lệnh class ({keyword}=...)",
     },
     "class_base": {
-        "en": "class {name}: a class may only derive from nn.Module (or a module class) or from a class "
-        "defined in this program, not from {base}",
-        "vi": "class {name}: lớp chỉ được kế thừa nn.Module (hoặc một lớp module) hoặc một lớp định nghĩa "
-        "trong chương trình này, không được kế thừa {base}",
+        "en": "class {name}: a class may only derive from nn.Module (or a module class), from "
+        "torch.utils.data.Dataset or from a class defined in this program, not from {base}",
+        "vi": "class {name}: lớp chỉ được kế thừa nn.Module (hoặc một lớp module), "
+        "torch.utils.data.Dataset hoặc một lớp định nghĩa trong chương trình này, không được kế thừa {base}",
     },
     "class_decorator": {
         "en": "class {name}: decorators on classes are not supported in the sandbox",

@@ -27,6 +27,10 @@ ENGINE_MODULES = {
     "torch.optim": "engine.optim",
     "torch.optim.lr_scheduler": "engine.optim.lr_scheduler",
     "torch.autograd": "engine.autograd",
+    "torch.cuda": "engine.cuda",
+    "torch.accelerator": "engine.accelerator",
+    "torch.utils": "engine.utils",
+    "torch.utils.data": "engine.utils.data",
 }
 
 MATH_CONSTANTS = ("pi", "e", "tau", "inf", "nan")

@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 
 from engine import _random
+from engine._creation import get_default_dtype
+from engine._device import check_factory_device
 from engine._tensor import Tensor
 from engine.nn import functional as F
 from engine.nn.module import Module, indent_nested
@@ -32,7 +34,8 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        numpy_dtype = np.float32 if dtype is None else dtype.numpy
+        numpy_dtype = get_default_dtype().numpy if dtype is None else dtype.numpy
+        check_factory_device(device)
         weight, bias_values = _random.linear_default_init(out_features, in_features, bias, numpy_dtype)
         self.weight = _initialised(weight)
         if bias:
@@ -128,6 +131,26 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Splits dimension `dim` into `unflattened_size` (one entry may be -1), as a view."""
+
+    def __init__(self, dim: int, unflattened_size: Any) -> None:
+        super().__init__()
+        if not isinstance(unflattened_size, list | tuple):
+            raise TypeError("unflattened_size must be a tuple of ints, but found type " +
+                            type(unflattened_size).__name__)
+        self.dim = dim
+        self.unflattened_size = unflattened_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        shape = list(input.shape)
+        dim = self.dim % len(shape) if shape else 0
+        return input.view(*shape[:dim], *self.unflattened_size, *shape[dim + 1:])
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
 
 
 class Dropout(Module):

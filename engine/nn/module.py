@@ -16,6 +16,7 @@ import numpy as np
 
 from engine import _grad_mode, _trace
 from engine._dtype import legacy_type_name
+from engine._names import TorchNamed
 from engine._tensor import Tensor, write_in_place
 from engine.nn.parameter import Parameter
 
@@ -52,7 +53,7 @@ class _IncompatibleKeys(NamedTuple):
     __str__ = __repr__
 
 
-class Module:
+class Module(metaclass=TorchNamed):
     """Base class for all neural network modules; subclass it and define `forward`."""
 
     training: bool
@@ -322,6 +323,8 @@ class Module:
         return self._cast_floats(np.dtype(np.float64))
 
     def to(self, *args: Any, **kwargs: Any) -> Module:
+        """Module.to(device), .to(dtype), .to(device, dtype), .to(tensor): moves or casts in place."""
+        from engine import _device
         from engine._dtype import dtype as engine_dtype
 
         for value in (*args, *kwargs.values()):
@@ -332,10 +335,22 @@ class Module:
                         f"dtype={value}"
                     )
                 self._cast_floats(value.numpy)
+            elif isinstance(value, Tensor):
+                if value.dtype.is_floating_point:
+                    self._cast_floats(value._data.dtype)
+            elif value is not None and not isinstance(value, bool):
+                _device.check_usable(value)
         return self
 
     def cpu(self) -> Module:
         return self
+
+    def cuda(self, device: Any = None) -> Module:
+        from engine import _device
+
+        if next(iter([*self.parameters(), *self.buffers()]), None) is None:
+            return self  # nothing to move: torch never touches CUDA
+        return _device.tensor_cuda(None, device)
 
     # -- state dict -------------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from engine import _grad_mode, _random, _trace
+from engine._names import TorchNamed
 from engine._tensor import Tensor
 from engine.nn.module import clear_grads, typename
 
@@ -56,7 +57,7 @@ def lerp(start: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
     return fused_multiply_add(start - end, scalar(1, start) - w, end)
 
 
-class Optimizer:
+class Optimizer(metaclass=TorchNamed):
     """Base class: holds `param_groups` and per-parameter `state`; subclasses define `_update_group`."""
 
     def __init__(self, params: Any, defaults: dict[str, Any]) -> None:
@@ -128,6 +129,8 @@ class Optimizer:
         with _grad_mode.no_grad():
             for group in self.param_groups:
                 self._update_group(group)
+        # lr_scheduler reads this to warn when it is stepped before the optimizer, as torch's does.
+        self._step_count = getattr(self, "_step_count", 0) + 1
         _trace.optimizer_stepped(self)
         return loss
 
@@ -212,6 +215,17 @@ def parameters_with_grads(group: dict[str, Any]) -> Iterable[tuple[Tensor, np.nd
     for param in group["params"]:
         if param._grad is not None:
             yield param, param._grad._data
+
+
+def step_counter() -> Tensor:
+    """A parameter's step count: torch keeps it as a float32 0-d tensor, and its value feeds the math."""
+    return Tensor._from_array(np.zeros((), dtype=np.float32))
+
+
+def check_non_negative(label: str, value: float) -> None:
+    """The constructors' range check, worded as torch's: "Invalid learning rate: -1"."""
+    if not value >= 0.0:
+        raise ValueError(f"Invalid {label}: {value}")
 
 
 def as_float(value: Any) -> Any:

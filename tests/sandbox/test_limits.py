@@ -392,6 +392,16 @@ BOMBS: dict[str, tuple[str, str, dict[str, int]]] = {
         "max_tensor_elements",
         {},
     ),
+    "legacy_tensor_shape": (TORCH + "z = torch.Tensor(100000, 100000)", "max_tensor_elements", {}),
+    "legacy_typed_tensor_shape": (TORCH + "z = torch.FloatTensor(10**5, 10**5)", "max_tensor_elements", {}),
+    "multinomial_huge": (
+        TORCH + "z = torch.multinomial(torch.ones(2), 10**10, True)", "max_tensor_elements", {}
+    ),
+    "multinomial_method_huge": (
+        TORCH + "z = torch.ones(3, 2).multinomial(num_samples=10**10, replacement=True)",
+        "max_tensor_elements",
+        {},
+    ),
     "randint_size_keyword": (
         TORCH + "z = torch.randint(10, size=(100000, 100000))",
         "max_tensor_elements",
