@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import math as _math
-import numbers as _numbers
 
 from engine import (
     _conversion,  # noqa: E402,F401 - float(t) warns as torch does
@@ -65,7 +64,6 @@ from engine._dtype import (
     uint8,
 )
 from engine._dtype import from_numpy as _dtype_of
-from engine.ops._args import result_type as _promoted_type
 from engine._grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from engine._legacy import (  # noqa: E402
     BoolTensor,
@@ -82,6 +80,7 @@ from engine._printing import set_printoptions
 from engine._random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from engine._tensor import Tensor
 from engine.ops import *  # noqa: F403 - every torch-level function the op families declare
+from engine.ops._args import result_type as _promoted_type
 
 # After the op modules, which bind their own Tensor.to: the device-aware one replaces it.
 _device.bind_tensor_methods()
@@ -90,11 +89,6 @@ pi = _math.pi
 e = _math.e
 inf = _math.inf
 nan = _math.nan
-
-
-def result_type(operand: Tensor | _numbers.Number, other: Tensor | _numbers.Number) -> dtype:
-    """torch.result_type: the dtype an op on the two operands computes in."""
-    return _dtype_of(_promoted_type(operand, other))
 
 
 # Reproducibility recipes switch this on; every engine algorithm is deterministic already.

@@ -10,6 +10,7 @@ an error ends with `  File "SCRIPT.py", line N` and `ErrorType: message` on stde
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +29,10 @@ def warning_text(script: Path, lines: list[str], warning: sandbox.WarningShown) 
 
 def run_script(script: Path) -> int:
     """Run `script` through the sandbox, print its output, report warnings and an error on stderr."""
+    # The pool says which confinement layers it has only when one is missing: stderr is the script's.
+    log = logging.getLogger("sandbox.pool")
+    log.addHandler(logging.StreamHandler())
+    log.setLevel(logging.WARNING)
     source = script.read_text(encoding="utf-8")
     record = sandbox.run(source)
     sys.stdout.write(record.stdout)

@@ -203,7 +203,10 @@ def serve(control: socket.socket, settings: confine.Confinement) -> None:
         if not fds:
             continue
         # "W": a worker for the warm pool, which pre-touches its pages; "F": one wanted right now.
-        _fork_worker(control, socket.socket(fileno=fds[0]), settings, pre_touch=message == b"W")
+        try:
+            _fork_worker(control, socket.socket(fileno=fds[0]), settings, pre_touch=message == b"W")
+        except OSError:  # the pool went away (its process exited): so does the fork server
+            return
 
 
 def main(argv: list[str]) -> int:

@@ -108,8 +108,9 @@ class Namespace:
 
 
 def _from_engine(value: Any) -> bool:
+    # Engine classes that print as torch's carry torch's module names (torch.utils.data.dataset).
     module = getattr(value, "__module__", None) or ""
-    return module == "engine" or module.startswith("engine.")
+    return module.partition(".")[0] in ("engine", "torch")
 
 
 def _exposable(value: Any) -> bool:

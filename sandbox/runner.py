@@ -171,7 +171,9 @@ class _Run:
             labelled=(Tensor, module_class) if module_class else (Tensor,),
             module_class=module_class,
             base_classes=tuple(
-                cls for cls in (module_class, _optional_class("engine.utils.data", "Dataset")) if cls is not None
+                cls
+                for cls in (module_class, _optional_class("engine.utils.data", "Dataset"))
+                if cls is not None
             ),
         )
 

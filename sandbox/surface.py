@@ -11,8 +11,8 @@ exists in the engine.
 from __future__ import annotations
 
 ALLOWED: dict[str, str] = {
-    "torch": """accelerator cuda utils BoolTensor ByteTensor CharTensor DoubleTensor FloatTensor Generator HalfTensor IntTensor
-        LongTensor ShortTensor Size Tensor abs add all allclose amax amin any arange
+    "torch": """accelerator cuda utils BoolTensor ByteTensor CharTensor DoubleTensor FloatTensor Generator
+        HalfTensor IntTensor LongTensor ShortTensor Size Tensor abs add all allclose amax amin any arange
         are_deterministic_algorithms_enabled argmax argmin as_tensor autograd bitwise_and bitwise_not
         bitwise_or bitwise_xor bmm bool broadcast_to cat ceil chunk clamp clamp_max clamp_min clip clone
         concat concatenate cos device div dot double dtype e empty empty_like enable_grad eq equal exp
@@ -53,6 +53,14 @@ ALLOWED: dict[str, str] = {
         subtract_ sum swapaxes swapdims t tan tan_ tanh tanh_ to tolist transpose true_divide
         true_divide_ trunc trunc_ type unbind uniform_ unsqueeze unsqueeze_ var view view_as where zero_""",
     "torch.optim.lr_scheduler": """CosineAnnealingLR ExponentialLR LRScheduler LambdaLR StepLR""",
+    # The device idiom on a machine without CUDA: questions answer "no", actions fail as torch's do.
+    "torch.cuda": """current_device device_count empty_cache get_device_name is_available is_initialized
+        manual_seed manual_seed_all seed seed_all set_device synchronize""",
+    "torch.accelerator": "current_accelerator device_count is_available",
+    # Datasets hold tensors the program already made; batching stacks them (no sampler sized by a
+    # number is exposed).
+    "torch.utils": "data",
+    "torch.utils.data": "DataLoader Dataset Subset TensorDataset default_collate random_split",
 }
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from engine import _dtype
 from engine._dispatch import run
 from engine._optable import TABLE
 from engine._tensor import Tensor, _normalize_dim
@@ -42,9 +43,9 @@ def _promote_group(dtypes: list[np.dtype]) -> np.dtype | None:
     return result
 
 
-@public(method=False)
 def result_type(*operands: Tensor | Scalar) -> np.dtype:
-    """torch's promotion: dimensioned tensors, then 0-d tensors, then Python numbers, by category."""
+    """torch's promotion: dimensioned tensors, then 0-d tensors, then Python numbers, by category
+    (as a numpy dtype, which the ops compute in; `torch.result_type` gives the torch dtype)."""
     dimensioned = [o._data.dtype for o in operands if isinstance(o, Tensor) and o._data.ndim > 0]
     zero_dim = [o._data.dtype for o in operands if isinstance(o, Tensor) and o._data.ndim == 0]
     numbers_ = [_python_number_dtype(o) for o in operands if not isinstance(o, Tensor)]
@@ -56,6 +57,12 @@ def result_type(*operands: Tensor | Scalar) -> np.dtype:
         if result is None or _category(candidate) > _category(result):
             result = _DEFAULT_FOR_CATEGORY[_category(candidate)] if use_default else candidate
     return result
+
+
+@public(name="result_type", method=False)
+def torch_result_type(tensor: Tensor | Scalar, other: Tensor | Scalar) -> _dtype.dtype:
+    """torch.result_type: the dtype an op on the two operands computes in."""
+    return _dtype.from_numpy(result_type(tensor, other))
 
 
 def _python_number_dtype(value: Any) -> np.dtype:

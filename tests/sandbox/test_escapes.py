@@ -18,6 +18,7 @@ from sandbox.guards import Guards
 from sandbox.policy import Policy
 from sandbox.runner import _Run
 from sandbox.state import RunState
+from tests.sandbox.helpers import python_output
 
 PRELUDE = """\
 import torch
@@ -425,17 +426,7 @@ def test_loading_optimizer_state_copies_no_program_object() -> None:
     )
     record = run(program)
     assert record.error is None, record.error
-    assert record.output == _printed_by_torch(program)
-
-
-def _printed_by_torch(program: str) -> str:
-    import contextlib
-    import io
-
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        exec(compile(program, "<torch>", "exec"), {"__name__": "__main__"})  # our own test program
-    return printed.getvalue()
+    assert record.output == python_output(program)[0]
 
 
 def test_two_argument_super_of_a_class_is_refused() -> None:
@@ -534,4 +525,4 @@ def test_ordinary_rounding_codecs_gcd_and_layer_subclasses_still_work() -> None:
     )
     record = run(program)
     assert record.error is None, record.error
-    assert record.output == _printed_by_torch(program)
+    assert record.output == python_output(program)[0]
