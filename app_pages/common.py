@@ -18,6 +18,7 @@ from explorer.runinfo import backward_calls
 from explorer.state import LANGS, MAX_SOURCE_CHARS, decode_source, encode_source, read_params, write_params
 from explorer.urlparams import PAGE_PARAMS, PAGES_WITH_CODE, PARAMS
 from figures import (
+    DEFAULT_WIDTH,
     backward_placement,
     backward_states,
     backward_step_figure,
@@ -185,9 +186,10 @@ def graph_of(source: str, view: str, expanded: tuple[str, ...] = ()) -> Any:
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def figure_of(source: str, view: str, selected: str | None, theme_name: str, lang_name: str,
-              expanded: tuple[str, ...] = ()) -> Any:
-    """The plotly figure of a program's graph, with `selected` highlighted."""
-    return graph_figure(graph_of(source, view, expanded), selected=selected, theme=theme_name, lang=lang_name)
+              expanded: tuple[str, ...] = (), width: int = DEFAULT_WIDTH) -> Any:
+    """The plotly figure of a program's graph, with `selected` highlighted, laid out for `width` px."""
+    return graph_figure(graph_of(source, view, expanded), selected=selected, theme=theme_name, lang=lang_name,
+                        width=width)
 
 
 OUTPUT_KEY = "run_output"
@@ -202,8 +204,9 @@ def code_styles() -> None:
     )
 
 
-# The Backward page draws its figure across the whole page: a wide layout needs less height.
-BACKWARD_WIDTH = 720
+# The Backward page draws its figure across the whole page: laid out for its width at 1024 px with the
+# sidebar open (wider screens spread it out).
+BACKWARD_WIDTH = 560
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

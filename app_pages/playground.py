@@ -47,6 +47,9 @@ from figures import text as figure_text
 from graph.model import preview
 
 GRAPH_KEY = "pg_graph"
+# The graph is laid out for the page's width at 1024 px with the sidebar open; wider screens spread
+# it out, a phone squeezes it (still whole).
+GRAPH_WIDTH = 560
 NODE_KEY = "node"
 EXPANDED = "pg_expanded"
 FORM_ERROR = "pg_form_error"
@@ -158,7 +161,9 @@ if st.session_state.pop("bad_link", False):
 source = program()
 st.session_state[CODE_WIDGET] = source
 
-code_column, graph_column = st.columns([11, 9], gap="medium")
+# The code and its output side by side, the graph under them across the whole page: a graph needs the
+# width more than the code does (at 1024 px with the sidebar open, a column would leave it 240 px).
+code_column, output_column = st.columns([3, 2], gap="medium")
 
 with code_column:
     st.selectbox(tr("pg.preset"), [preset.id for preset in PRESETS], index=None, key="pg_preset",
@@ -183,9 +188,10 @@ if too_long(source):
     st.stop()
 record = run_source(source)
 
-with code_column:
+with output_column:
     show_output(record, source)
 
+graph_column = st.container()
 with graph_column:
     view = st.segmented_control(
         tr("pg.view"), VIEWS, key="view", required=True, format_func=labels(lambda key: f"pg.view.{key}"),
@@ -200,7 +206,7 @@ with graph_column:
     selected = st.session_state.get(NODE_KEY)
     if graph.number_of_nodes() == 0:
         st.info(tr("common.empty_graph"), icon=":material/info:")
-    figure = figure_of(source, view, selected, theme(), lang(), expanded)
+    figure = figure_of(source, view, selected, theme(), lang(), expanded, width=GRAPH_WIDTH)
     st.plotly_chart(figure, key=GRAPH_KEY, on_select=graph_clicked, selection_mode="points",
                     alt=tr("common.graph_alt"), config={"displaylogo": False, "scrollZoom": True})
     st.caption(tr("pg.click_hint"))

@@ -27,6 +27,7 @@ from figures.graph_figure import (
     edge_label_position,
     edge_segments,
     edge_traces,
+    frame,
     make_canvas,
     node_traces,
 )
@@ -308,7 +309,7 @@ def overlay_traces(state: StepState | None, canvas: Canvas, call: Any) -> list[g
     grad_nodes = [] if state is None else [node for node in state.grads if node in canvas.positions]
     grad_x, grad_y = _points(canvas, grad_nodes)
     grad_text = [_grad_label(state, node, canvas.lang) for node in grad_nodes]
-    ring = {"symbol": "circle-open", "size": 24, "color": theme.muted, "line": {"width": 1.5}}
+    ring = {"symbol": "circle-open", "size": canvas.scaled(24), "color": theme.muted, "line": {"width": 1.5}}
     return [
         go.Scatter(x=executed_x, y=executed_y, mode="markers", hoverinfo="skip", showlegend=False,
                    name=text("anim.executed", canvas.lang), meta={"role": "executed"}, marker=ring),
@@ -317,16 +318,18 @@ def overlay_traces(state: StepState | None, canvas: Canvas, call: Any) -> list[g
                     meta={"role": "gradient_edges"}),
         go.Scatter(x=middle[:, 0], y=middle[:, 1], mode="text", text=labels, hoverinfo="skip",
                    showlegend=False, textposition=edge_label_position(canvas.direction),
-                   textfont={"size": LABEL_FONT, "color": theme.gradient_text}, meta={"role": "edge_labels"}),
+                   textfont={"size": canvas.font, "color": theme.gradient_text}, cliponaxis=False,
+                   meta={"role": "edge_labels"}),
         go.Scatter(x=active_x, y=active_y, mode="markers", showlegend=False, hoverinfo="skip",
                    name=text("anim.active", canvas.lang), meta={"role": "active"},
-                   marker={"symbol": "circle-open", "size": ACTIVE_RING, "color": HIGHLIGHT,
+                   marker={"symbol": "circle-open", "size": canvas.scaled(ACTIVE_RING), "color": HIGHLIGHT,
                            "line": {"width": 3.5}}),
         # An invisible marker as wide as the active ring keeps the text clear of the ring.
         go.Scatter(x=grad_x, y=grad_y, mode="markers+text", text=grad_text, hoverinfo="skip",
-                   showlegend=False, marker={"size": 2 * GRAD_OFFSET, "opacity": 0},
+                   showlegend=False, marker={"size": canvas.scaled(2 * GRAD_OFFSET), "opacity": 0},
+                   cliponaxis=False,
                    textposition=grad_position(canvas.direction),
-                   textfont={"size": LABEL_FONT, "color": theme.gradient_text}, meta={"role": "grads"}),
+                   textfont={"size": canvas.font, "color": theme.gradient_text}, meta={"role": "grads"}),
     ]
 
 
@@ -343,10 +346,10 @@ def overlay_boxes(states: list[StepState], canvas: Canvas, call: Any) -> list[Bo
         edges, labels = _labelled_edges(state, canvas, call)
         for (x, y), label in zip(_label_points(edges, labels, canvas), labels):
             if label:
-                boxes.append(text_rect(x, y, text_box([label]), position))
+                boxes.append(text_rect(x, y, text_box([label], canvas.placement.font), position))
         for node in state.grads:
             if node in canvas.positions:
-                size = text_box(_grad_lines(state, node, canvas.lang))
+                size = text_box(_grad_lines(state, node, canvas.lang), canvas.placement.font)
                 boxes.append(text_rect(*canvas.positions[node], size, grad_position(canvas.direction),
                                        GRAD_OFFSET))
     return boxes
@@ -377,26 +380,26 @@ def _title_height(states: list[StepState], call: Any, lang: str) -> float:
     return lines * TITLE_LINE + 12
 
 
-def _grad_room(states: list[StepState], lang: str) -> dict[Hashable, tuple[float, float]]:
+def _grad_room(states: list[StepState], lang: str, font: float) -> dict[Hashable, tuple[float, float]]:
     """The room each node's `.grad` text needs, over every step."""
     room: dict[Hashable, tuple[float, float]] = {}
     for state in states:
         for node in state.grads:
-            width, height = text_box(_grad_lines(state, node, lang))
+            width, height = text_box(_grad_lines(state, node, lang), font)
             old_width, old_height = room.get(node, (0.0, 0.0))
-            room[node] = (max(width, old_width), max(height, old_height, 2 * LINE_EM * LABEL_FONT))
+            room[node] = (max(width, old_width), max(height, old_height, 2 * LINE_EM * font))
     return room
 
 
 def backward_placement(source: Any, *, lang: str = "en", direction: str = AUTO, width: float = DEFAULT_WIDTH,
-                       show_labels: bool | None = None) -> Placement:
+                       show_labels: bool | None = None, font: float = LABEL_FONT) -> Placement:
     """One placement for every step of a backward pass: room for the `.grad`s and the arithmetic.
 
     Top-to-bottom is tried first: there the arithmetic reads along the gap between two layers.
 
     Args:
         source: a graph from `graph_from_backward`, or a backward call.
-        lang, direction, width, show_labels: as for graph_figure.
+        lang, direction, width, show_labels, font: as for graph_figure.
 
     Returns:
         The placement, to pass to each step's figure.
@@ -404,13 +407,14 @@ def backward_placement(source: Any, *, lang: str = "en", direction: str = AUTO, 
     call, graph = _call_and_graph(source)
     states = backward_states(graph)
     stacked = max((len(state.edges) for state in states), default=0) + 1
-    line = LINE_EM * LABEL_FONT
-    widest = max((text_width(arithmetic(edge)) for state in states for edge in state.edges), default=0.0)
-    widest = max(widest, text_width(start_text(call, lang)))
+    line = LINE_EM * font
+    widest = max((text_width(arithmetic(edge), font) for state in states for edge in state.edges),
+                 default=0.0)
+    widest = max(widest, text_width(start_text(call, lang), font))
     layer_space = {"TB": max(LAYER_SPACE["TB"], stacked * line + 8), "LR": widest + 12}
     return place(graph, lang=lang, direction=direction, width=width, show_labels=show_labels,
-                 under=_grad_room(states, lang), layer_space=layer_space, clearance=ACTIVE_RING / 2 + 2,
-                 prefer=("TB", "LR"))
+                 under=_grad_room(states, lang, font), font=font, layer_space=layer_space,
+                 clearance=ACTIVE_RING / 2 + 2, prefer=("TB", "LR"))
 
 
 def _prepare(source: Any, theme: str, direction: str, lang: str, placement: Placement | None,
@@ -422,8 +426,8 @@ def _prepare(source: Any, theme: str, direction: str, lang: str, placement: Plac
                                        show_labels=show_labels)
     canvas = make_canvas(graph, theme=theme, lang=lang, placement=placement)
     states = backward_states(graph)
-    extra = [*edge_label_boxes(canvas), *overlay_boxes(states, canvas, call)]
-    layout = base_layout(canvas, title_height=_title_height(states, call, lang), bottom=bottom, extra=extra,
+    frame(canvas, [*edge_label_boxes(canvas), *overlay_boxes(states, canvas, call)])
+    layout = base_layout(canvas, title_height=_title_height(states, call, lang), bottom=bottom,
                          legend_extra=[text("edge.gradient", lang)])
     figure = go.Figure(data=[*edge_traces(canvas), *node_traces(canvas)], layout=layout)
     return call, canvas, states, figure

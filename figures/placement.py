@@ -30,7 +30,7 @@ RING_RADIUS = 12  # px kept clear round every node's point (its marker, most of 
 LAYER_SPACE = {"LR": 30.0, "TB": 24.0}  # px between the boxes of neighbouring layers
 NODE_SPACE = 10.0  # px between neighbouring boxes in a layer
 REGION_PADDING = 4.0  # px between a no_grad box and its nodes' boxes
-REGION_FONT = 9
+REGION_FONT = 10  # px, the no_grad caption at the default label font (it grows with the labels)
 EDGE_LABEL_ROOM = 6.0  # px left on each side of an edge label
 
 
@@ -43,6 +43,11 @@ class Placement:
     width: float
     show_labels: bool
     clearance: float = 0.0  # px round each point its label keeps clear of (a ring drawn there)
+    font: float = LABEL_FONT  # px, the labels' font size the room was measured for
+
+    @property
+    def region_font(self) -> float:
+        return REGION_FONT * self.font / LABEL_FONT
 
     @property
     def direction(self) -> str:
@@ -112,15 +117,17 @@ def region_caption(lang: str) -> str:
 
 
 def _extents(graph: nx.DiGraph, direction: str, lang: str, show_labels: bool,
-             under: Mapping[Hashable, tuple[float, float]], clearance: float) -> dict[Hashable, Extent]:
+             under: Mapping[Hashable, tuple[float, float]], clearance: float,
+             font: float) -> dict[Hashable, Extent]:
     extents = {}
     for node, data in graph.nodes(data=True):
-        label = text_box(node_lines(data, lang)) if show_labels else (0.0, 0.0)
+        label = text_box(node_lines(data, lang), font) if show_labels else (0.0, 0.0)
         extents[node] = node_extent(data["kind"], label, direction, under.get(node, (0.0, 0.0)), clearance)
     # A no_grad box keeps a strip under its nodes for its caption, and is as wide as the caption:
     # each member keeps that room clear.
-    strip = REGION_FONT * LINE_EM + REGION_PADDING
-    caption = text_width(region_caption(lang), REGION_FONT) + REGION_PADDING
+    region_font = REGION_FONT * font / LABEL_FONT
+    strip = region_font * LINE_EM + REGION_PADDING
+    caption = text_width(region_caption(lang), region_font) + REGION_PADDING
     pad = REGION_PADDING
     for region in no_grad_regions(graph):
         for node in region:
@@ -129,20 +136,20 @@ def _extents(graph: nx.DiGraph, direction: str, lang: str, show_labels: bool,
     return extents
 
 
-def _layer_space(graph: nx.DiGraph, direction: str, show_labels: bool, extra: float) -> float:
+def _layer_space(graph: nx.DiGraph, direction: str, show_labels: bool, extra: float, font: float) -> float:
     """Clear space between layers; left-to-right, wide enough for an edge label (`detach()`) in it."""
     space = max(LAYER_SPACE[direction], extra)
     if direction == "LR" and show_labels:
         labels = [label for _, _, label in graph.edges(data="label") if label]
         if labels:
-            space = max(space, max(text_width(label) for label in labels) + 2 * EDGE_LABEL_ROOM)
+            space = max(space, max(text_width(label, font) for label in labels) + 2 * EDGE_LABEL_ROOM)
     return space
 
 
 def place(graph: nx.DiGraph, *, lang: str = "en", direction: str = AUTO, width: float = DEFAULT_WIDTH,
           show_labels: bool | None = None, under: Mapping[Hashable, tuple[float, float]] | None = None,
           layer_space: Mapping[str, float] | None = None, clearance: float = 0.0,
-          prefer: Sequence[str] = DIRECTIONS) -> Placement:
+          prefer: Sequence[str] = DIRECTIONS, font: float = LABEL_FONT) -> Placement:
     """Lay a graph out in px for a figure `width` px wide, keeping room for every label.
 
     Args:
@@ -155,6 +162,7 @@ def place(graph: nx.DiGraph, *, lang: str = "en", direction: str = AUTO, width: 
         layer_space: direction -> least clear space between layers (edge labels that sit there).
         clearance: px round each node's point that its label keeps clear of (a ring drawn there).
         prefer: the directions `auto` tries, in order.
+        font: the labels' font size in px (presentation mode draws them bigger).
 
     Returns:
         The placement.
@@ -171,11 +179,11 @@ def place(graph: nx.DiGraph, *, lang: str = "en", direction: str = AUTO, width: 
         candidates = candidates[:1]  # nothing to fit: no need to lay a big graph out twice
     placements = []
     for candidate in candidates:
-        extents = _extents(graph, candidate, lang, show_labels, under, clearance)
-        space = _layer_space(graph, candidate, show_labels, (layer_space or {}).get(candidate, 0.0))
+        extents = _extents(graph, candidate, lang, show_labels, under, clearance, font)
+        space = _layer_space(graph, candidate, show_labels, (layer_space or {}).get(candidate, 0.0), font)
         layout = boxed_layout(graph, candidate, extents=extents, layer_space=space, node_space=NODE_SPACE,
                               followers=followers)
-        placement = Placement(layout, extents, float(width), show_labels, clearance)
+        placement = Placement(layout, extents, float(width), show_labels, clearance, float(font))
         x0, x1, _, _ = placement.bounds()
         if x1 - x0 <= plot_width(width):
             return placement
@@ -209,7 +217,7 @@ def edge_label_point(placement: Placement, source: Hashable, target: Hashable, l
         return x, y0 + t * (y1 - y0)
     start = layout.bands[previous][0] if previous < k else y0  # lower edge of the layer above
     end = layout.bands[k][1]
-    step = LABEL_FONT * LINE_EM
+    step = placement.font * LINE_EM
     y = (start + end) / 2 + ((lines - 1) / 2 - index) * step
     t = 0.5 if y1 == y0 else (y - y0) / (y1 - y0)
     return x0 + t * (x1 - x0) + EDGE_LABEL_ROOM, y  # just right of the line, not on it

@@ -199,10 +199,14 @@ def test_big_graphs_leave_labels_to_hover_and_stay_small():
     json.loads(text)
 
 
-def test_step_argument_draws_that_backward_step():
-    from figures import backward_step_figure
-    from graph import graph_from_backward, trace_backward
+def test_graph_figure_does_not_import_the_backward_frames():
+    # backward_frames builds on graph_figure; the other way round would be an import cycle.
+    import ast
+    import importlib
+    from pathlib import Path
 
-    names = seed_chain(torch)
-    graph = graph_from_backward(trace_backward(names["root"], labels=names))
-    assert graph_figure(graph, step=2).to_json() == backward_step_figure(graph, 2).to_json()
+    module = importlib.import_module("figures.graph_figure")
+    tree = ast.parse(Path(module.__file__).read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert "figures.placement" in imported  # the walk sees the module's imports
+    assert "figures.backward_frames" not in imported
