@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 
 import sandbox
+from explorer.graphchoice import WHOLE_RUN, graph_for
 from explorer.i18n import t
 from explorer.presets import DEFAULT_PRESET, preset_code
 from explorer.runinfo import backward_calls
@@ -27,7 +28,8 @@ from figures import (
     node_name,
     standalone_html,
 )
-from graph import collapse_chains, graph_from_backward, graph_from_record, to_dot, to_json
+from figures.labels import LABEL_FONT
+from graph import collapse_chains, graph_from_backward, to_dot, to_json
 
 PROGRAM = "program"            # the program the Playground and the Backward page share (plain session state)
 CODE_WIDGET = "pg_code"        # the Playground's text box
@@ -179,17 +181,19 @@ def run_source(source: str, backward_details: int | None = None) -> Any:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def graph_of(source: str, view: str, expanded: tuple[str, ...] = ()) -> Any:
-    """The graph view of a program's run, long repeated chains folded unless `expanded`."""
-    return collapse_chains(graph_from_record(run_source(source), view=view), expanded=expanded)
+def graph_of(source: str, view: str, expanded: tuple[str, ...] = (), call: int = WHOLE_RUN) -> Any:
+    """The graph view of a program's run (or of one backward `call`), long repeated chains folded unless
+    `expanded`."""
+    return collapse_chains(graph_for(run_source(source), call, view), expanded=expanded)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def figure_of(source: str, view: str, selected: str | None, theme_name: str, lang_name: str,
-              expanded: tuple[str, ...] = (), width: int = DEFAULT_WIDTH) -> Any:
+              expanded: tuple[str, ...] = (), width: int = DEFAULT_WIDTH, call: int = WHOLE_RUN,
+              font: float = LABEL_FONT) -> Any:
     """The plotly figure of a program's graph, with `selected` highlighted, laid out for `width` px."""
-    return graph_figure(graph_of(source, view, expanded), selected=selected, theme=theme_name, lang=lang_name,
-                        width=width)
+    return graph_figure(graph_of(source, view, expanded, call), selected=selected, theme=theme_name,
+                        lang=lang_name, width=width, font=font)
 
 
 OUTPUT_KEY = "run_output"

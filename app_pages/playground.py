@@ -31,6 +31,7 @@ from explorer import codeedit
 from explorer.codeedit import CodeEditError, append_line
 from explorer.formbuilder import OPS, build_line
 from explorer.gradcheck import check_gradients
+from explorer.graphchoice import WHOLE_RUN, chosen_graph, default_graph, graph_options, option_text
 from explorer.presets import PRESETS, PRESETS_BY_ID
 from explorer.runinfo import (
     MAX_TOGGLES,
@@ -52,6 +53,8 @@ GRAPH_KEY = "pg_graph"
 GRAPH_WIDTH = 560
 NODE_KEY = "node"
 EXPANDED = "pg_expanded"
+CALL_KEY = "pg_call"  # which backward call's graph is drawn
+CALL_SOURCE = "pg_call_source"  # the program that choice was made for
 FORM_ERROR = "pg_form_error"
 EDIT_ERROR = "pg_edit_error"
 
@@ -150,6 +153,24 @@ def _array_text(array: Any) -> str:
     return preview(array, limit=8, width=120) or "None"
 
 
+def pick_graph(record: Any, source: str) -> int:
+    """The chooser of which backward call's graph is drawn (see explorer.graphchoice); a new program
+    starts at its default, the last call."""
+    options = graph_options(record)
+    if not options:
+        return WHOLE_RUN
+    if st.session_state.get(CALL_SOURCE) != source:
+        st.session_state[CALL_SOURCE] = source
+        st.session_state[CALL_KEY] = default_graph(record)
+    st.session_state[CALL_KEY] = chosen_graph(record, st.session_state.get(CALL_KEY))
+    names = {}
+    for option in options:
+        key, params = option_text(record, option)
+        names[option] = tr(key, **params)
+    return st.selectbox(tr("pg.graph_of"), options, key=CALL_KEY, format_func=names.__getitem__,
+                        help=tr("pg.graph_of.help"))
+
+
 # --- page ------------------------------------------------------------------------------------------------
 
 page_state("playground")
@@ -198,15 +219,17 @@ with graph_column:
         persist_state="session",
     ) or VIEWS[0]
     expanded = tuple(st.session_state.get(EXPANDED, ()))
-    graph = graph_of(source, view, expanded)
+    call = pick_graph(record, source)
+    graph = graph_of(source, view, expanded, call)
     choices = [node for node, data in graph.nodes(data=True) if data["kind"] != "collapsed"]
     if st.session_state.get(NODE_KEY) not in choices:
         st.session_state[NODE_KEY] = None
     choice_names = {node: node_choice_label(node_data(graph.nodes[node])) for node in choices}
     selected = st.session_state.get(NODE_KEY)
     if graph.number_of_nodes() == 0:
-        st.info(tr("common.empty_graph"), icon=":material/info:")
-    figure = figure_of(source, view, selected, theme(), lang(), expanded, width=GRAPH_WIDTH)
+        missing = call != WHOLE_RUN and record.error is None
+        st.info(tr("pg.graph_of.missing" if missing else "common.empty_graph"), icon=":material/info:")
+    figure = figure_of(source, view, selected, theme(), lang(), expanded, width=GRAPH_WIDTH, call=call)
     st.plotly_chart(figure, key=GRAPH_KEY, on_select=graph_clicked, selection_mode="points",
                     alt=tr("common.graph_alt"), config={"displaylogo": False, "scrollZoom": True})
     st.caption(tr("pg.click_hint"))
@@ -341,5 +364,6 @@ elif panel == "form":
 elif panel == "check":
     check_panel()
 else:
-    download_buttons(source, graph, lambda: figure_of(source, view, None, "light", lang(), expanded),
+    download_buttons(source, graph, lambda: figure_of(source, view, None, "light", lang(), expanded,
+                                                      width=GRAPH_WIDTH, call=call),
                      key="pg_download")

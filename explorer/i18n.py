@@ -249,6 +249,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Click a node to inspect it.",
         "vi": "Bấm vào một nút để xem chi tiết.",
     },
+    "pg.graph_of": {"en": "Graph of", "vi": "Đồ thị của"},
+    "pg.graph_of.call": {"en": "backward call {k} of {n} (line {line})",
+                         "vi": "lần gọi backward {k} trên {n} (dòng {line})"},
+    "pg.graph_of.all": {"en": "the whole program (every call at once)",
+                        "vi": "cả chương trình (mọi lần gọi cùng lúc)"},
+    "pg.graph_of.help": {
+        "en": "Each backward() call walks the graph built since the last one. Shown one at a time, "
+              "a training loop's graph is the same small graph each iteration.",
+        "vi": "Mỗi lần gọi backward() đi qua đồ thị được tạo từ lần gọi trước. Xem từng lần một, "
+              "đồ thị của một vòng lặp huấn luyện là cùng một đồ thị nhỏ ở mỗi vòng.",
+    },
+    "pg.graph_of.missing": {
+        "en": "The run did not keep this call's graph. Choose a later call or the whole program.",
+        "vi": "Lần chạy không giữ đồ thị của lần gọi này. Hãy chọn một lần gọi sau hoặc cả chương trình.",
+    },
     "pg.inspect": {"en": "Inspect node", "vi": "Xem chi tiết nút"},
     "pg.inspect.placeholder": {"en": "Click a node or choose one…", "vi": "Bấm vào một nút hoặc chọn…"},
     "pg.inspector": {"en": "Inspector", "vi": "Chi tiết"},

@@ -599,6 +599,26 @@ def graph_from_backward(call: BackwardLike, *, show_saved: bool = False,
     return graph
 
 
+def graph_from_call(call: BackwardLike, fallback: GraphSnapshot, view: str = AUTOGRAD, *,
+                    show_saved: bool = False, show_attrs: bool = False) -> nx.DiGraph:
+    """One backward call's graph: what its root reaches, as that call saw it.
+
+    A run keeps the full graph of only its first few calls; for a later one the run's final graph
+    (`fallback`, what the program still holds at the end, as torch does) is walked from the call's
+    root instead. The result is empty when neither holds the root.
+
+    Args:
+        call: a BackwardCall of a run record.
+        fallback: the run record's final `graph`.
+        view, show_saved, show_attrs: see graph_from_snapshot.
+    """
+    snap = call.graph if call.graph.nodes and call.root in call.graph.tensors else fallback
+    if call.root not in snap.tensors:
+        return nx.DiGraph(view=view, roots=[])
+    return graph_from_snapshot(snap, view, roots=[call.root], reachable_only=True, show_saved=show_saved,
+                               show_attrs=show_attrs)
+
+
 # -- queries figures use ----------------------------------------------------------------------------
 
 def no_grad_regions(graph: nx.DiGraph) -> list[list[str]]:
