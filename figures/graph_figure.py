@@ -11,6 +11,7 @@ exactly that many px: every label gets the room the layout kept for it, so none 
 from __future__ import annotations
 
 import html
+from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,13 +40,14 @@ from figures.placement import (
 )
 from figures.texts import text
 from figures.theme import Theme, background_layout, get_theme
-from graph.model import Kind, Style, lineage, no_grad_regions
+from graph.model import Kind, Style, lineage, no_grad_regions, slot_edges
 
 __all__ = ["LABEL_LIMIT", "Canvas", "View", "fit_view", "frame", "graph_figure", "hover_card", "make_canvas"]
 
 ARROW_SIZE = 9
 # Edges that skip a layer bow out by this many px, sampled at CURVE_POINTS points.
 BEND = 22.0
+PARALLEL_BEND = 11.0  # px each of two edges between the same nodes bows to its side
 CURVE_POINTS = 9
 MIN_PLOT_HEIGHT = 240  # px
 # px; a taller drawing makes the page scroll up to this height, and is zoomed out past it
@@ -243,8 +245,21 @@ def _bend(canvas: Canvas, edges: Sequence[tuple[Hashable, Hashable]]) -> np.ndar
     """How far each edge bows out: edges that skip layers curve, so they do not run through the nodes
     of the layers in between (a straightened chain lies on one line)."""
     layers = canvas.placement.layout.layers
-    spans = np.array([abs(layers[v] - layers[u]) for u, v in edges], dtype=float)
-    return np.where(spans >= 2, BEND, 0.0)
+    spans = np.array([abs(layers[v] - layers[u]) for u, v in edges], dtype=float).reshape(-1)
+    return np.where(spans >= 2, BEND, 0.0) + _parallel_spread(edges)
+
+
+def _parallel_spread(edges: Sequence[tuple[Hashable, Hashable]]) -> np.ndarray:
+    """Edges listed more than once between the same two nodes (`x * x` feeds both inputs of one node)
+    bow apart, one to each side, so each of them can be seen."""
+    counts = Counter(edges)
+    seen: Counter = Counter()
+    spread = np.zeros(len(edges))
+    for i, edge in enumerate(edges):
+        if counts[edge] > 1:
+            spread[i] = (seen[edge] - (counts[edge] - 1) / 2) * 2 * PARALLEL_BEND
+            seen[edge] += 1
+    return spread
 
 
 def edge_paths(canvas: Canvas, edges: list[tuple[Hashable, Hashable]]) -> tuple[np.ndarray, np.ndarray]:
@@ -280,7 +295,7 @@ def edge_segments(canvas: Canvas, edges: list[tuple[Hashable, Hashable]],
     if reverse:
         paths = paths[:, ::-1, :]
     radius = np.array([marker_radius(canvas.graph.nodes[tip]["kind"]) for tip in tips])
-    curved = _bend(canvas, edges) > 0
+    curved = _bend(canvas, edges) != 0
     xs, ys, sizes = [], [], []
     for group, points in ((curved, paths), (~curved, paths[:, [0, -1], :])):
         if group.any():
@@ -341,8 +356,8 @@ def arrow_trace(x: np.ndarray, y: np.ndarray, sizes: np.ndarray, line: Mapping[s
 def edge_traces(canvas: Canvas) -> list[go.Scatter]:
     """One trace per edge style, plus the `detach()` labels."""
     by_style: dict[str, list[tuple[Hashable, Hashable]]] = {style: [] for style in Style.ALL}
-    for u, v, style in canvas.graph.edges(data="style"):
-        by_style.setdefault(style, []).append((u, v))
+    for u, v, data, _ in slot_edges(canvas.graph):
+        by_style.setdefault(data["style"], []).append((u, v))
     traces = []
     for style, edges in by_style.items():
         if not edges:
@@ -352,7 +367,7 @@ def edge_traces(canvas: Canvas) -> list[go.Scatter]:
         traces.append(arrow_trace(x, y, sizes, _edge_look(style, canvas.theme),
                                   name=text("edge.detach", canvas.lang) if is_detach else "",
                                   showlegend=is_detach, meta={"role": "edges", "style": style}))
-        labelled = [(u, v) for u, v in edges if canvas.graph.edges[u, v].get("label")]
+        labelled = list(dict.fromkeys((u, v) for u, v in edges if canvas.graph.edges[u, v].get("label")))
         if labelled and canvas.show_labels:
             traces.append(_edge_label_trace(canvas, labelled))
     return traces
@@ -423,7 +438,8 @@ def selection_traces(canvas: Canvas, selected: Hashable) -> list[go.Scatter]:
     ancestors, descendants = lineage(canvas.graph, selected)
     up = ancestors | {selected}
     down = descendants | {selected}
-    edges = [(u, v) for u, v in canvas.graph.edges if (u in up and v in up) or (u in down and v in down)]
+    edges = [(u, v) for u, v, _, _ in slot_edges(canvas.graph)
+             if (u in up and v in up) or (u in down and v in down)]
     x, y, sizes = edge_segments(canvas, edges)
     traces = [arrow_trace(x, y, sizes, {"color": HIGHLIGHT, "width": 2.4, "dash": "solid"},
                           meta={"role": "selection_edges"})]

@@ -17,7 +17,7 @@ missing name and the line kinds into words of the reader's language.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 import networkx as nx
@@ -536,8 +536,13 @@ def graph_from_snapshot(snap: GraphSnapshot, view: str = AUTOGRAD, *, roots: Ite
         raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
     roots = list(roots)
     if view == AUTOGRAD:
-        return _AutogradBuilder(snap, roots, reachable_only, show_saved, show_attrs).build()
-    return _TensorBuilder(snap, roots, reachable_only).build()
+        graph = _AutogradBuilder(snap, roots, reachable_only, show_saved, show_attrs).build()
+    else:
+        graph = _TensorBuilder(snap, roots, reachable_only).build()
+    if not graph.graph["roots"]:
+        # No root was asked for: the outputs are the roots (what an export's reader looks for first).
+        graph.graph["roots"] = [node for node, kind in graph.nodes(data="kind") if kind == Kind.ROOT]
+    return graph
 
 
 def _labels_by_id(labels: Mapping[str, Any] | None) -> dict[int, tuple[str, None, None]]:
@@ -640,6 +645,15 @@ def no_grad_regions(graph: nx.DiGraph) -> list[list[str]]:
             regions.union(earlier, later)
     groups = [sorted(group, key=order.__getitem__) for group in regions.to_sets()]
     return sorted(groups, key=lambda group: order[group[0]])
+
+
+def slot_edges(graph: nx.DiGraph) -> Iterator[tuple[Hashable, Hashable, dict[str, Any], int | None]]:
+    """Every edge once per input slot it feeds: `y = x * x` is two edges into MulBackward0 (slots 0
+    and 1), which is why its gradient is 2x. A DiGraph keeps them as one edge with both `slots`; the
+    screen and every export draw them apart through this."""
+    for source, target, data in graph.edges(data=True):
+        for slot in data.get("slots") or (None,):
+            yield source, target, data, slot
 
 
 def lineage(graph: nx.DiGraph, node: str) -> tuple[set[str], set[str]]:

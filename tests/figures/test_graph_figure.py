@@ -90,10 +90,11 @@ def test_an_edge_that_skips_layers_curves_around_the_nodes_between():
     breaks = np.flatnonzero(np.isnan(x))
     lengths = np.diff(np.concatenate([[-1], breaks])) - 1
     assert sorted(set(lengths)) == [2, CURVE_POINTS]
-    assert np.count_nonzero(lengths == CURVE_POINTS) == 1
-    start = breaks[lengths == CURVE_POINTS][0] - CURVE_POINTS
-    curve_y = y[start:start + CURVE_POINTS]
-    assert np.ptp(curve_y) > 0.3  # it bows out of the straight line its ends share
+    # x * x's two edges bow apart; the + x skips layers: three curves.
+    assert np.count_nonzero(lengths == CURVE_POINTS) == 3
+    for end in breaks[lengths == CURVE_POINTS]:
+        curve_y = y[end - CURVE_POINTS:end]
+        assert np.ptp(curve_y) > 0.3  # it bows out of the straight line its ends share
 
 
 def test_detach_edge_is_dashed_and_labelled(cut_graph):
@@ -210,3 +211,20 @@ def test_graph_figure_does_not_import_the_backward_frames():
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert "figures.placement" in imported  # the walk sees the module's imports
     assert "figures.backward_frames" not in imported
+
+
+def test_a_tensor_used_twice_by_one_op_is_drawn_as_two_edges():
+    from graph import graph_from_tensors
+
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    graph = graph_from_tensors(x * x, labels={"x": x})
+    figure = graph_figure(graph)
+    flow = next(trace for trace in figure.data if (trace.meta or {}).get("role") == "edges"
+                and trace.meta["style"] == "flow")
+    # Each drawn edge ends in one arrowhead; the flow edges are AccumulateGrad -> Mul twice.
+    heads = int(np.count_nonzero(np.asarray(flow.marker.size)))
+    assert heads == 2
+    points = np.column_stack([np.asarray(flow.x, dtype=float), np.asarray(flow.y, dtype=float)])
+    paths = [path for path in np.split(points, np.where(np.isnan(points[:, 0]))[0]) if len(path) > 1]
+    middles = {tuple(np.round(np.nanmean(path, axis=0), 3)) for path in paths}
+    assert len(middles) == 2  # the two bow apart rather than lying on one line
