@@ -14,7 +14,8 @@ from typing import Any
 import networkx as nx
 
 from explorer.runinfo import backward_calls
-from graph import graph_from_call, graph_from_record
+from graph import graph_from_call, graph_from_snapshot
+from graph.model import with_saved_values
 
 WHOLE_RUN = -1  # the choice that draws every tensor of the run
 
@@ -49,6 +50,8 @@ def option_text(record: Any, option: int) -> tuple[str, dict[str, object]]:
 
 def graph_for(record: Any, option: int, view: str) -> nx.DiGraph:
     """The graph view a choice stands for (unfolded)."""
+    calls = backward_calls(record)
     if option == WHOLE_RUN:
-        return graph_from_record(record, view=view)
-    return graph_from_call(backward_calls(record)[option], record.graph, view)
+        # The values constants had (freed by backward, kept in each call's own graph).
+        return graph_from_snapshot(with_saved_values(record.graph, [call.graph for call in calls]), view)
+    return graph_from_call(calls[option], record.graph, view)

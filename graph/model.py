@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 import networkx as nx
@@ -602,6 +603,25 @@ def graph_from_backward(call: BackwardLike, *, show_saved: bool = False,
                                 show_saved=show_saved, show_attrs=show_attrs)
     graph.graph["backward"] = call
     return graph
+
+
+def with_saved_values(final: GraphSnapshot, earlier: Iterable[GraphSnapshot]) -> GraphSnapshot:
+    """`final` with each node's saved values as an earlier snapshot of the same run held them.
+
+    A backward() frees what its nodes saved, so a run's final graph has lost the values of its
+    constants (the 3 of `a * 3`); the graph each backward call saw still has them. Node ids are
+    creation numbers, the same in every snapshot of one run.
+    """
+    saved: dict[int, dict[str, np.ndarray]] = {}
+    for snap in earlier:
+        for node_id, info in snap.nodes.items():
+            if info.saved and node_id in final.nodes and not final.nodes[node_id].saved:
+                saved[node_id] = info.saved
+    if not saved:
+        return final
+    nodes = {node_id: replace(info, saved=saved[node_id]) if node_id in saved else info
+             for node_id, info in final.nodes.items()}
+    return GraphSnapshot(final.tensors, nodes)
 
 
 def graph_from_call(call: BackwardLike, fallback: GraphSnapshot, view: str = AUTOGRAD, *,

@@ -55,3 +55,10 @@ def test_a_stale_choice_falls_back_to_the_default():
     assert chosen_graph(record, WHOLE_RUN) == WHOLE_RUN
     assert chosen_graph(record, 99) == 19
     assert chosen_graph(record, "3") == 19
+
+
+def test_literal_constants_keep_their_value_after_backward_freed_it():
+    record = sandbox.run(CUTS, seed=0)
+    graph = graph_for(record, WHOLE_RUN, AUTOGRAD)
+    values = [data["value"] for _, data in graph.nodes(data=True) if data["kind"] == Kind.CONSTANT]
+    assert "3." in values  # the 3 of `a * 3`, saved by MulBackward0 and freed by e.backward()
