@@ -32,6 +32,7 @@ from explorer.codeedit import CodeEditError, append_line
 from explorer.formbuilder import OPS, build_line
 from explorer.gradcheck import check_gradients
 from explorer.graphchoice import WHOLE_RUN, chosen_graph, default_graph, graph_options, option_text
+from explorer.markdown import literal
 from explorer.presets import PRESETS, PRESETS_BY_ID
 from explorer.runinfo import (
     MAX_TOGGLES,
@@ -45,12 +46,14 @@ from explorer.runinfo import (
 from explorer.urlparams import PANELS, VIEWS
 from figures import TEXTS as FIGURE_TEXTS
 from figures import text as figure_text
+from figures.labels import LABEL_FONT, PRESENTATION_FONT
 from graph.model import preview
 
 GRAPH_KEY = "pg_graph"
 # The graph is laid out for the page's width at 1024 px with the sidebar open; wider screens spread
 # it out, a phone squeezes it (still whole).
 GRAPH_WIDTH = 560
+PRESENT_WIDTH = 960  # presenting: the page at 1440 px with the sidebar open
 NODE_KEY = "node"
 EXPANDED = "pg_expanded"
 CALL_KEY = "pg_call"  # which backward call's graph is drawn
@@ -139,7 +142,8 @@ def _row_value(row: Any) -> str:
     # Node kinds are named in the figures' catalogue, the same words as the legend.
     if row.field == "pg.field.kind" and f"kind.{row.value}" in FIGURE_TEXTS:
         return figure_text(f"kind.{row.value}", lang())
-    return row.value
+    # Cells are markdown: `z = y*y*3` must not turn into italics.
+    return literal(str(row.value))
 
 
 def _numeric_text(check: Any) -> str:
@@ -184,7 +188,11 @@ st.session_state[CODE_WIDGET] = source
 
 # The code and its output side by side, the graph under them across the whole page: a graph needs the
 # width more than the code does (at 1024 px with the sidebar open, a column would leave it 240 px).
+# Presenting, the graph comes first.
+presenting = bool(st.session_state.get("present"))
+graph_on_top = st.container()
 code_column, output_column = st.columns([3, 2], gap="medium")
+graph_below = st.container()
 
 with code_column:
     st.selectbox(tr("pg.preset"), [preset.id for preset in PRESETS], index=None, key="pg_preset",
@@ -212,12 +220,13 @@ record = run_source(source)
 with output_column:
     show_output(record, source)
 
-graph_column = st.container()
-with graph_column:
-    view = st.segmented_control(
-        tr("pg.view"), VIEWS, key="view", required=True, format_func=labels(lambda key: f"pg.view.{key}"),
-        persist_state="session",
-    ) or VIEWS[0]
+with graph_on_top if presenting else graph_below:
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        view = st.segmented_control(
+            tr("pg.view"), VIEWS, key="view", required=True, format_func=labels(lambda key: f"pg.view.{key}"),
+            persist_state="session",
+        ) or VIEWS[0]
+        st.toggle(tr("pg.present"), key="present", help=tr("pg.present.help"), persist_state="session")
     expanded = tuple(st.session_state.get(EXPANDED, ()))
     call = pick_graph(record, source)
     graph = graph_of(source, view, expanded, call)
@@ -229,7 +238,8 @@ with graph_column:
     if graph.number_of_nodes() == 0:
         missing = call != WHOLE_RUN and record.error is None
         st.info(tr("pg.graph_of.missing" if missing else "common.empty_graph"), icon=":material/info:")
-    figure = figure_of(source, view, selected, theme(), lang(), expanded, width=GRAPH_WIDTH, call=call)
+    width, font = (PRESENT_WIDTH, PRESENTATION_FONT) if presenting else (GRAPH_WIDTH, LABEL_FONT)
+    figure = figure_of(source, view, selected, theme(), lang(), expanded, width=width, call=call, font=font)
     st.plotly_chart(figure, key=GRAPH_KEY, on_select=graph_clicked, selection_mode="points",
                     alt=tr("common.graph_alt"), config={"displaylogo": False, "scrollZoom": True})
     st.caption(tr("pg.click_hint"))

@@ -249,6 +249,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Click a node to inspect it.",
         "vi": "Bấm vào một nút để xem chi tiết.",
     },
+    "pg.present": {"en": "Presentation mode", "vi": "Chế độ trình chiếu"},
+    "pg.present.help": {
+        "en": "The graph first, across the page, with big labels for a projector. The link keeps it.",
+        "vi": "Đồ thị lên đầu, rộng hết trang, chữ lớn để chiếu lên màn hình. Đường liên kết giữ chế độ này.",
+    },
     "pg.graph_of": {"en": "Graph of", "vi": "Đồ thị của"},
     "pg.graph_of.call": {"en": "backward call {k} of {n} (line {line})",
                          "vi": "lần gọi backward {k} trên {n} (dòng {line})"},

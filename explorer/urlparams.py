@@ -24,6 +24,7 @@ PARAMS: dict[str, Param] = {param.key: param for param in (
     Param("view", "autograd", VIEWS),
     Param("node", ""),
     Param("panel", "toggles", PANELS),
+    Param("present", False),  # presentation mode: the graph first, across the page, in big letters
     # Backward
     Param("bw_root", ""),
     Param("bw_grad", None),   # None: the root's own default; "" (typed empty) is kept in a link
@@ -42,7 +43,7 @@ PARAMS: dict[str, Param] = {param.key: param for param in (
 
 PAGE_PARAMS: dict[str, tuple[str, ...]] = {
     "learn": ("lesson",),
-    "playground": ("view", "node", "panel"),
+    "playground": ("view", "node", "panel", "present"),
     "backward": ("bw_root", "bw_grad", "bw_retain", "bw_twice", "bw_call", "bw_step", "bw_speed"),
     "training": ("tr_model", "tr_epochs", "tr_lr", "tr_zero", "tr_update"),
 }

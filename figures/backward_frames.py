@@ -491,11 +491,13 @@ def backward_animation(source: Any, *, theme: str = "light", direction: str = AU
     ]
     figure.update_layout(title=_title(states, 0 if states else None, call, lang))
     if states:
-        buttons = _play_buttons(frame_ms, lang)
+        # The controls go under the legend, which sits under the plot.
+        legend = figure.layout.margin.b - MARGIN - ANIMATION_CONTROLS
+        buttons = _play_buttons(frame_ms, lang, legend)
         # The slider starts where the buttons end (their words are longer in some languages).
         labels = sum(text_width(button["label"], BUTTON_FONT) + 24 for button in buttons["buttons"])
         start = min(0.5, (labels + 16) / max(1.0, canvas.placement.width - 2 * MARGIN))
-        figure.update_layout(updatemenus=[buttons], sliders=[_slider(states, lang, start)])
+        figure.update_layout(updatemenus=[buttons], sliders=[_slider(states, lang, start, legend)])
     return figure
 
 
@@ -510,10 +512,10 @@ def _frame_args(duration: int) -> dict[str, Any]:
 BUTTON_FONT = 12
 
 
-def _play_buttons(frame_ms: int, lang: str) -> dict[str, Any]:
+def _play_buttons(frame_ms: int, lang: str, below: float) -> dict[str, Any]:
     return {
         "type": "buttons", "direction": "left", "showactive": False, "x": 0.0, "y": 0, "xanchor": "left",
-        "yanchor": "top", "pad": {"t": 40, "r": 10}, "font": {"size": BUTTON_FONT},
+        "yanchor": "top", "pad": {"t": 40 + below, "r": 10}, "font": {"size": BUTTON_FONT},
         "buttons": [
             {"label": "▶ " + text("anim.play", lang), "method": "animate",
              "args": [None, _frame_args(frame_ms)]},
@@ -523,9 +525,9 @@ def _play_buttons(frame_ms: int, lang: str) -> dict[str, Any]:
     }
 
 
-def _slider(states: list[StepState], lang: str, start: float) -> dict[str, Any]:
+def _slider(states: list[StepState], lang: str, start: float, below: float) -> dict[str, Any]:
     return {
-        "active": 0, "x": start, "len": 1 - start, "y": 0, "yanchor": "top", "pad": {"t": 30},
+        "active": 0, "x": start, "len": 1 - start, "y": 0, "yanchor": "top", "pad": {"t": 30 + below},
         "currentvalue": {"prefix": text("anim.slider", lang)},
         "steps": [{"label": str(state.index + 1), "method": "animate",
                    "args": [[str(state.index)], _frame_args(0)]} for state in states],

@@ -28,6 +28,7 @@ from figures.placement import (
     LABEL_LIMIT,
     MARGIN,
     REGION_PADDING,
+    VIEW_PADDING,
     Box,
     Placement,
     edge_label_point,
@@ -52,7 +53,6 @@ CURVE_POINTS = 9
 MIN_PLOT_HEIGHT = 240  # px
 # px; a taller drawing makes the page scroll up to this height, and is zoomed out past it
 MAX_PLOT_HEIGHT = 2400
-VIEW_PADDING = 6.0  # px of layout round the outermost boxes
 MIN_ZOOMED = 4.0  # px: markers and arrowheads never shrink below this
 LEGEND_FONT = 11
 LEGEND_ROW = 21  # px per row of legend entries
@@ -515,11 +515,11 @@ def legend_names(canvas: Canvas, extra: Sequence[str] = ()) -> list[str]:
 
 
 def legend_height(names: Sequence[str], width: float) -> float:
-    """The px the horizontal legend takes above the plot, its entries wrapped in rows at `width`."""
+    """The px the horizontal legend takes under the plot, its entries wrapped in rows at `width`."""
     if not names:
         return 0.0
     # A legend wraps at the figure's edge. Its entries are measured closer than labels are: an entry
-    # that takes more room than this only pushes the legend into the tool bar's strip above it.
+    # that takes more room than this only makes the legend reach a little further down.
     rows, used = 1, 0.0
     for name in names:
         item = 40 + LEGEND_CHAR_EM * LEGEND_FONT * len(name)
@@ -549,18 +549,19 @@ def base_layout(canvas: Canvas, *, title_height: float = 0.0, bottom: float = 0.
     shapes, annotations = region_layout(canvas)
     axis = {"visible": False, "showgrid": False, "zeroline": False, "fixedrange": False}
     legend = legend_height(legend_names(canvas, legend_extra), canvas.placement.width)
-    top = MODEBAR_STRIP + title_height + legend + MARGIN
+    top = MODEBAR_STRIP + title_height + MARGIN
+    # The legend goes under the plot: above it, plotly's tool bar (top right) would cover its end.
     return {
         **background_layout(canvas.theme),
         "xaxis": {**axis, "range": view.x_range}, "yaxis": {**axis, "range": view.y_range},
         "showlegend": True,
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0,
+        "legend": {"orientation": "h", "yanchor": "top", "y": 0, "xanchor": "left", "x": 0,
                    "font": {"size": LEGEND_FONT}, "itemclick": False, "itemdoubleclick": False},
-        "margin": {"l": MARGIN, "r": MARGIN, "t": top, "b": MARGIN + bottom, "autoexpand": False},
+        "margin": {"l": MARGIN, "r": MARGIN, "t": top, "b": MARGIN + legend + bottom, "autoexpand": False},
         "hovermode": "closest",
         "clickmode": "event+select",
         "dragmode": "pan",
-        "height": int(round(view.plot_height + top + MARGIN + bottom)),
+        "height": int(round(view.plot_height + top + MARGIN + legend + bottom)),
         "uirevision": canvas.graph.graph.get("view", "graph"),
         "shapes": shapes,
         "annotations": annotations,

@@ -32,6 +32,7 @@ NODE_SPACE = 10.0  # px between neighbouring boxes in a layer
 REGION_PADDING = 4.0  # px between a no_grad box and its nodes' boxes
 REGION_FONT = 10  # px, the no_grad caption at the default label font (it grows with the labels)
 EDGE_LABEL_ROOM = 6.0  # px left on each side of an edge label
+VIEW_PADDING = 6.0  # px of layout a figure keeps round the outermost boxes
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,7 @@ def place(graph: nx.DiGraph, *, lang: str = "en", direction: str = AUTO, width: 
                               followers=followers)
         placement = Placement(layout, extents, float(width), show_labels, clearance, float(font))
         x0, x1, _, _ = placement.bounds()
-        if x1 - x0 <= plot_width(width):
+        if x1 - x0 + 2 * VIEW_PADDING <= plot_width(width):
             return placement
         placements.append((x1 - x0, len(placements), placement))
     return min(placements)[2]

@@ -214,9 +214,20 @@ def test_selecting_a_node_fills_the_inspector():
     at.selectbox(key="node").select(leaf).run()
     assert not at.exception
     table = at.table[0].value
-    shown = " ".join(str(value) for value in table.iloc[:, 1])
+    # Cells are markdown, escaped so that they show as typed; un-escaped is what the reader sees.
+    shown = re.sub(r"\\(.)", r"\1", " ".join(str(value) for value in table.iloc[:, 1]))
     assert "tensor([1., 1., 1.])" in shown
     assert "True" in shown
+
+
+def test_the_inspector_shows_code_as_code_not_markdown():
+    program = "import torch\nx = torch.ones(3, requires_grad=True)\ny = x + 1\nz = y*y*3\n"
+    at = start("en", "app_pages/playground.py", program=program)
+    z = next(node for node in at.selectbox(key="node").options if node.startswith("z"))
+    at.selectbox(key="node").select(z).run()
+    assert not at.exception
+    cells = " ".join(str(value) for value in at.table[0].value.iloc[:, 1])
+    assert r"z = y\*y\*3" in cells
 
 
 def test_the_gradient_check_agrees_with_autograd():
