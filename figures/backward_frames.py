@@ -51,7 +51,6 @@ GRAD_OFFSET = ACTIVE_RING / 2 + 4  # px from a node's point to its `.grad` text
 # The edge from an AccumulateGrad to its leaf carries the gradient unchanged into `.grad += g`, which the
 # leaf's own text already shows, so that edge gets no arithmetic label.
 ACCUMULATE_LOCAL = ".grad += g"
-_UNKNOWN = object()
 OVERLAYS = ("executed", "gradient_edges", "edge_labels", "active", "grads")
 
 
@@ -109,14 +108,6 @@ def _seed(call: Any) -> np.ndarray:
     return np.ones(root.shape, dtype=root.value.dtype)
 
 
-def _grad_before(call: Any, tensor_id: int) -> np.ndarray | None:
-    before = getattr(call, "grads_before", None) or {}
-    if tensor_id in before:
-        return before[tensor_id]
-    info = call.graph.tensors.get(tensor_id)
-    return None if info is None else info.grad
-
-
 def _start_node(call: Any) -> int | None:
     root = call.graph.tensors.get(call.root)
     if root is None:
@@ -140,34 +131,25 @@ class _Replay:
     def draw_as(self, node: Hashable) -> Hashable:
         return self.shown.get(node, node)
 
-    def writes_grad(self, tensor_id: int, grad: np.ndarray) -> bool:
-        """Whether the call added to this tensor's `.grad`: `autograd.grad()` and `backward(inputs=...)`
-        run the same steps but leave (some) `.grad`s alone, which the recorded grads_after tell."""
-        after = (getattr(self.call, "grads_after", None) or {}).get(tensor_id, _UNKNOWN)
-        if after is _UNKNOWN or not np.any(grad):
-            return True
-        before = _grad_before(self.call, tensor_id)
-        unchanged = (after is None and before is None) or (
-            after is not None and before is not None and np.array_equal(after, before))
-        return not unchanged
-
-    def accumulate(self, tensor_id: int, grad: np.ndarray) -> tuple[Hashable, np.ndarray]:
+    def write(self, tensor_id: int, step: Any) -> Hashable | None:
+        """Show the `.grad` this step left, as the run recorded it; the tensor's node when the step
+        changed it (`autograd.grad()` runs the same steps and leaves every `.grad` alone)."""
+        if step.grad_after is None:
+            return None
         node = tensor_node(tensor_id)
-        before = self.grads.get(node)
-        if before is None:
-            before = _grad_before(self.call, tensor_id)
-        self.grads[node] = np.array(grad, copy=True) if before is None else before + grad
-        return node, grad
+        self.grads[node] = step.grad_after
+        before = step.grad_before
+        unchanged = before is not None and np.array_equal(before, step.grad_after)
+        return None if unchanged else node
 
     def state(self, index: int, step: Any) -> StepState:
         info = self.call.graph.nodes[step.node]
         node = fn_node(step.node)
         contributions = tuple(self.pending.pop(step.node, ()))
         edges = self.gradient_edges(info, node, step)
-        accumulated = added = None
         target = info.tensor if info.name == "AccumulateGrad" else self.retained.get(step.node)
-        if target is not None and self.writes_grad(target, step.grad_in):
-            accumulated, added = self.accumulate(target, step.grad_in)
+        accumulated = None if target is None else self.write(target, step)
+        added = None if accumulated is None else step.grad_in
         state = StepState(
             index=index, node=self.draw_as(node), name=info.name, formula=info.formula,
             grad_in=step.grad_in, contributions=contributions or (step.grad_in,), edges=edges,
