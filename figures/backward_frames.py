@@ -401,7 +401,9 @@ def backward_placement(source: Any, *, lang: str = "en", direction: str = AUTO, 
 
 def _prepare(source: Any, theme: str, direction: str, lang: str, placement: Placement | None,
              show_labels: bool | None, width: float,
-             bottom: float = 0.0) -> tuple[Any, Canvas, list[StepState], go.Figure]:
+             bottom: float = 0.0) -> tuple[Any, Canvas, list[StepState], list[go.Scatter], dict[str, Any]]:
+    """The call, its framed canvas, its states, and the traces and layout every step shares (the
+    figure is made once, by the caller: each plotly Figure costs milliseconds to validate)."""
     call, graph = _call_and_graph(source)
     if placement is None:
         placement = backward_placement(graph, lang=lang, direction=direction, width=width,
@@ -411,8 +413,7 @@ def _prepare(source: Any, theme: str, direction: str, lang: str, placement: Plac
     frame(canvas, [*edge_label_boxes(canvas), *overlay_boxes(states, canvas, call)])
     layout = base_layout(canvas, title_height=_title_height(states, call, lang), bottom=bottom,
                          legend_extra=[text("edge.gradient", lang)])
-    figure = go.Figure(data=[*edge_traces(canvas), *node_traces(canvas)], layout=layout)
-    return call, canvas, states, figure
+    return call, canvas, states, [*edge_traces(canvas), *node_traces(canvas)], layout
 
 
 def _title(states: list[StepState], index: int | None, call: Any, lang: str) -> dict[str, Any]:
@@ -438,13 +439,13 @@ def backward_step_figure(source: Any, step: int, *, theme: str = "light", direct
     Returns:
         The graph with the running node, the gradients it sends and the `.grad`s so far.
     """
-    call, canvas, states, figure = _prepare(source, theme, direction, lang, placement, show_labels, width)
+    call, canvas, states, data, layout = _prepare(source, theme, direction, lang, placement, show_labels,
+                                                  width)
     if not -len(states) <= step < len(states):
         raise IndexError(f"step {step} is out of range for a backward pass of {len(states)} steps")
     state = states[step]
-    figure.add_traces(overlay_traces(state, canvas, call))
-    figure.update_layout(title=_title(states, state.index, call, lang))
-    return figure
+    return go.Figure(data=[*data, *overlay_traces(state, canvas, call)],
+                     layout={**layout, "title": _title(states, state.index, call, lang)})
 
 
 def backward_animation(source: Any, *, theme: str = "light", direction: str = AUTO, lang: str = "en",
@@ -461,10 +462,11 @@ def backward_animation(source: Any, *, theme: str = "light", direction: str = AU
     Returns:
         A figure whose frames play in the browser, no server round trip.
     """
-    call, canvas, states, figure = _prepare(source, theme, direction, lang, placement, show_labels, width,
-                                            bottom=ANIMATION_CONTROLS)
-    first = len(figure.data)
-    figure.add_traces(overlay_traces(states[0] if states else None, canvas, call))
+    call, canvas, states, data, layout = _prepare(source, theme, direction, lang, placement, show_labels,
+                                                  width, bottom=ANIMATION_CONTROLS)
+    figure = go.Figure(data=[*data, *overlay_traces(states[0] if states else None, canvas, call)],
+                       layout=layout)
+    first = len(data)
     overlay_indices = list(range(first, first + len(OVERLAYS)))
     figure.frames = [
         go.Frame(name=str(state.index), data=overlay_traces(state, canvas, call), traces=overlay_indices,

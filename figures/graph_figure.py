@@ -40,7 +40,7 @@ from figures.placement import (
     text_rect,
 )
 from figures.texts import text
-from figures.theme import Theme, background_layout, get_theme
+from figures.theme import Theme, get_theme, graph_background
 from graph.model import Kind, Style, lineage, no_grad_regions, slot_edges
 
 __all__ = ["LABEL_LIMIT", "Canvas", "View", "fit_view", "frame", "graph_figure", "hover_card", "make_canvas"]
@@ -552,7 +552,7 @@ def base_layout(canvas: Canvas, *, title_height: float = 0.0, bottom: float = 0.
     top = MODEBAR_STRIP + title_height + MARGIN
     # The legend goes under the plot: above it, plotly's tool bar (top right) would cover its end.
     return {
-        **background_layout(canvas.theme),
+        **graph_background(canvas.theme),
         "xaxis": {**axis, "range": view.x_range}, "yaxis": {**axis, "range": view.y_range},
         "showlegend": True,
         "legend": {"orientation": "h", "yanchor": "top", "y": 0, "xanchor": "left", "x": 0,
