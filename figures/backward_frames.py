@@ -205,10 +205,31 @@ def _short(array: np.ndarray | None) -> str:
 
 def arithmetic(edge: GradientEdge) -> str:
     """`upstream × local = contribution`, with the local derivative's value when the op saved it."""
-    local = edge.local
+    return f"{_short(edge.upstream)} × {_local_text(edge)} = {_short(edge.contribution)}"
+
+
+def _local_text(edge: GradientEdge) -> str:
+    """The local derivative, with its value when the op saved a small one: `(b=3.)`."""
     if edge.local_value is not None and np.asarray(edge.local_value).size <= 3:
-        local = f"({local}={_short(edge.local_value)})"
-    return f"{_short(edge.upstream)} × {local} = {_short(edge.contribution)}"
+        return f"({edge.local}={_short(edge.local_value)})"
+    return edge.local
+
+
+MAX_EDGE_TEXT = 34  # characters of arithmetic drawn on an edge; the page prints it whole under the figure
+
+
+def _brief(array: np.ndarray | None) -> str:
+    return preview(array, limit=3, width=18) or "None"
+
+
+def edge_text(edge: GradientEdge) -> str:
+    """The arithmetic drawn on an edge, shortened to what fits beside it: the whole product when it is
+    short, else `× local = contribution`, else the contribution."""
+    for candidate in (arithmetic(edge), f"× {_local_text(edge)} = {_brief(edge.contribution)}",
+                      f"= {_brief(edge.contribution)}"):
+        if len(candidate) <= MAX_EDGE_TEXT:
+            return candidate
+    return f"= {_brief(edge.contribution)}"
 
 
 def fan_in_text(state: StepState, lang: str = "en") -> str:
@@ -254,7 +275,7 @@ def _labelled_edges(state: StepState | None, canvas: Canvas,
                     call: Any) -> tuple[list[GradientEdge], list[str]]:
     """The gradient edges a frame draws (the start edge first on step 0) and the text on each."""
     edges = [] if state is None else list(state.edges)
-    labels = [arithmetic(edge) if edge.local != ACCUMULATE_LOCAL else "" for edge in edges]
+    labels = [edge_text(edge) if edge.local != ACCUMULATE_LOCAL else "" for edge in edges]
     start = None if state is None else _start_edge(call, canvas, state)
     if start is not None:
         edges.insert(0, start)
@@ -316,8 +337,8 @@ def overlay_traces(state: StepState | None, canvas: Canvas, call: Any) -> list[g
 
 
 def grad_position(direction: str) -> str:
-    """Where a node's `.grad` is written: on the side away from its label."""
-    return "bottom center" if direction == "LR" else "middle left"
+    """Where a node's `.grad` is written: under it (its label is above it or to its right)."""
+    return "bottom center"
 
 
 def overlay_boxes(states: list[StepState], canvas: Canvas, call: Any) -> list[Box]:
@@ -338,9 +359,9 @@ def overlay_boxes(states: list[StepState], canvas: Canvas, call: Any) -> list[Bo
 
 
 def _grad_lines(state: StepState, node: Hashable, lang: str) -> list[str]:
-    lines = [f".grad = {_short(state.grads[node])}"]
+    lines = [f".grad = {_brief(state.grads[node])}"]
     if node == state.accumulated:
-        lines.insert(0, text("anim.accumulate", lang, value=_short(state.added)))
+        lines.insert(0, text("anim.accumulate", lang, value=_brief(state.added)))
     return lines
 
 
@@ -390,7 +411,7 @@ def backward_placement(source: Any, *, lang: str = "en", direction: str = AUTO, 
     states = backward_states(graph)
     stacked = max((len(state.edges) for state in states), default=0) + 1
     line = LINE_EM * font
-    widest = max((text_width(arithmetic(edge), font) for state in states for edge in state.edges),
+    widest = max((text_width(edge_text(edge), font) for state in states for edge in state.edges),
                  default=0.0)
     widest = max(widest, text_width(start_text(call, lang), font))
     layer_space = {"TB": max(LAYER_SPACE["TB"], stacked * line + 8), "LR": widest + 12}

@@ -94,7 +94,7 @@ def node_extent(kind: str, label: tuple[float, float], direction: str, under: tu
     Args:
         kind: the node's kind (its marker size).
         label: (width, height) of its label in px; (0, 0) for none.
-        direction: "LR" (label above, `under` below) or "TB" (label right, `under` left).
+        direction: "LR" (label above, `under` below) or "TB" (label right, `under` below).
         under: (width, height) of text drawn on the other side (a `.grad` during backward).
         clearance: px round the point that labels keep clear of.
     """
@@ -107,10 +107,13 @@ def node_extent(kind: str, label: tuple[float, float], direction: str, under: tu
         above = max(radius, start + height) if height else radius
         below = max(radius, start + under_height) if under_height else radius
         return half, half, below, above
-    right = max(radius, start + width) if width else radius
-    left = max(radius, start + under_width) if under_width else radius
-    half = max(radius, height / 2, under_height / 2)
-    return left, right, half, half
+    # Top-to-bottom, `under` goes below the node, centred: height is cheap there (the page scrolls),
+    # width is not (a layer's nodes stand side by side).
+    right = max(radius, start + width if width else 0.0, under_width / 2)
+    left = max(radius, under_width / 2)
+    half = max(radius, height / 2)
+    below = max(half, start + under_height) if under_height else half
+    return left, right, below, half
 
 
 def region_caption(lang: str) -> str:
