@@ -181,18 +181,19 @@ def run_source(source: str, backward_details: int | None = None) -> Any:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def graph_of(source: str, view: str, expanded: tuple[str, ...] = (), call: int = WHOLE_RUN) -> Any:
+def graph_of(source: str, view: str, expanded: tuple[str, ...] = (), call: int = WHOLE_RUN,
+             values: bool = False) -> Any:
     """The graph view of a program's run (or of one backward `call`), long repeated chains folded unless
-    `expanded`."""
-    return collapse_chains(graph_for(run_source(source), call, view), expanded=expanded)
+    `expanded`; `values` draws data | grad cards."""
+    return collapse_chains(graph_for(run_source(source), call, view, values), expanded=expanded)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def figure_of(source: str, view: str, selected: str | None, theme_name: str, lang_name: str,
               expanded: tuple[str, ...] = (), width: int = DEFAULT_WIDTH, call: int = WHOLE_RUN,
-              font: float = LABEL_FONT) -> Any:
+              font: float = LABEL_FONT, values: bool = False) -> Any:
     """The plotly figure of a program's graph, with `selected` highlighted, laid out for `width` px."""
-    return graph_figure(graph_of(source, view, expanded, call), selected=selected, theme=theme_name,
+    return graph_figure(graph_of(source, view, expanded, call, values), selected=selected, theme=theme_name,
                         lang=lang_name, width=width, font=font)
 
 

@@ -56,6 +56,7 @@ GRAPH_WIDTH = 560
 PRESENT_WIDTH = 960  # presenting: the page at 1440 px with the sidebar open
 NODE_KEY = "node"
 EXPANDED = "pg_expanded"
+VALUES_KEY = "pg_values"  # data | grad cards on the autograd view's tensors
 CALL_KEY = "pg_call"  # which backward call's graph is drawn
 CALL_SOURCE = "pg_call_source"  # the program that choice was made for
 FORM_ERROR = "pg_form_error"
@@ -226,10 +227,13 @@ with graph_on_top if presenting else graph_below:
             tr("pg.view"), VIEWS, key="view", required=True, format_func=labels(lambda key: f"pg.view.{key}"),
             persist_state="session",
         ) or VIEWS[0]
+        # The tensor view always shows values; the autograd view on request, micrograd-style.
+        values = view == "autograd" and st.toggle(tr("pg.values"), key=VALUES_KEY, help=tr("pg.values.help"),
+                                                  persist_state="session")
         st.toggle(tr("pg.present"), key="present", help=tr("pg.present.help"), persist_state="session")
     expanded = tuple(st.session_state.get(EXPANDED, ()))
     call = pick_graph(record, source)
-    graph = graph_of(source, view, expanded, call)
+    graph = graph_of(source, view, expanded, call, values)
     choices = [node for node, data in graph.nodes(data=True) if data["kind"] != "collapsed"]
     if st.session_state.get(NODE_KEY) not in choices:
         st.session_state[NODE_KEY] = None
@@ -239,7 +243,8 @@ with graph_on_top if presenting else graph_below:
         missing = call != WHOLE_RUN and record.error is None
         st.info(tr("pg.graph_of.missing" if missing else "common.empty_graph"), icon=":material/info:")
     width, font = (PRESENT_WIDTH, PRESENTATION_FONT) if presenting else (GRAPH_WIDTH, LABEL_FONT)
-    figure = figure_of(source, view, selected, theme(), lang(), expanded, width=width, call=call, font=font)
+    figure = figure_of(source, view, selected, theme(), lang(), expanded, width=width, call=call, font=font,
+                       values=values)
     st.plotly_chart(figure, key=GRAPH_KEY, on_select=graph_clicked, selection_mode="points",
                     alt=tr("common.graph_alt"), config={"displaylogo": False, "scrollZoom": True})
     st.caption(tr("pg.click_hint"))
@@ -375,5 +380,5 @@ elif panel == "check":
     check_panel()
 else:
     download_buttons(source, graph, lambda: figure_of(source, view, None, "light", lang(), expanded,
-                                                      width=GRAPH_WIDTH, call=call),
+                                                      width=GRAPH_WIDTH, call=call, values=values),
                      key="pg_download")

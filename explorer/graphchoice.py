@@ -48,10 +48,11 @@ def option_text(record: Any, option: int) -> tuple[str, dict[str, object]]:
     return "pg.graph_of.call", {"k": option + 1, "n": len(calls), "line": calls[option].line}
 
 
-def graph_for(record: Any, option: int, view: str) -> nx.DiGraph:
-    """The graph view a choice stands for (unfolded)."""
+def graph_for(record: Any, option: int, view: str, values: bool = False) -> nx.DiGraph:
+    """The graph view a choice stands for (unfolded); `values` puts a data | grad card on each tensor."""
     calls = backward_calls(record)
     if option == WHOLE_RUN:
         # The values constants had (freed by backward, kept in each call's own graph).
-        return graph_from_snapshot(with_saved_values(record.graph, [call.graph for call in calls]), view)
-    return graph_from_call(calls[option], record.graph, view)
+        snap = with_saved_values(record.graph, [call.graph for call in calls])
+        return graph_from_snapshot(snap, view, show_values=values)
+    return graph_from_call(calls[option], record.graph, view, show_values=values)

@@ -249,6 +249,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Click a node to inspect it.",
         "vi": "Bấm vào một nút để xem chi tiết.",
     },
+    "pg.values": {"en": "Show values", "vi": "Hiện giá trị"},
+    "pg.values.help": {
+        "en": "Each tensor shows its data and its .grad, as micrograd draws them.",
+        "vi": "Mỗi tensor hiện dữ liệu và .grad của nó, như micrograd vẽ.",
+    },
     "pg.present": {"en": "Presentation mode", "vi": "Chế độ trình chiếu"},
     "pg.present.help": {
         "en": "The graph first, across the page, with big labels for a projector. The link keeps it.",

@@ -177,7 +177,8 @@ def _formula_lines(data: Mapping[str, Any], lang: str) -> list[str]:
         pairs = ", ".join(f"{key}={_escape(value, 30)}" for key, value in data["attrs"].items())
         lines.append(f"{text('field.attrs', lang)}: {pairs}")
     if data.get("saved"):
-        pairs = ", ".join(f"{name} {shape}" for name, shape in data["saved"].items())
+        # Under torch's own names: `y.grad_fn._saved_self` is how a learner reads them in torch.
+        pairs = ", ".join(f"_saved_{name} {shape}" for name, shape in data["saved"].items())
         lines.append(f"{text('field.saved', lang)}: {_escape(pairs)}")
     return lines
 

@@ -263,6 +263,15 @@ def _makers(snap: GraphSnapshot) -> dict[int, list[int]]:
     return makers
 
 
+def _value_card(attrs: dict[str, Any], value: np.ndarray | None, grad: np.ndarray | None) -> Caption:
+    """micrograd's `data | grad` card, kept short: the hover card has the longer previews."""
+    lines = (((CaptionLine.VALUE, _caption_preview(value)),) if value is not None
+             else _shape_caption(attrs["shape"]))
+    if grad is not None:
+        lines += ((CaptionLine.GRAD, _caption_preview(grad)),)
+    return lines
+
+
 class _Builder:
     """Shared state and steps of both views."""
 
@@ -339,10 +348,15 @@ class _Builder:
 
 class _AutogradBuilder(_Builder):
     def __init__(self, snap: GraphSnapshot, roots: Sequence[int], reachable_only: bool,
-                 show_saved: bool, show_attrs: bool) -> None:
+                 show_saved: bool, show_attrs: bool, show_values: bool = False) -> None:
         super().__init__(snap, roots, reachable_only, AUTOGRAD)
         self.show_saved = show_saved
         self.show_attrs = show_attrs
+        self.show_values = show_values
+
+    def tensor_caption(self, attrs: dict[str, Any], value: np.ndarray | None,
+                       grad: np.ndarray | None) -> Caption:
+        return _value_card(attrs, value, grad) if self.show_values else _shape_caption(attrs["shape"])
 
     def build(self) -> nx.DiGraph:
         for fn in self.fns:
@@ -446,12 +460,7 @@ class _TensorBuilder(_Builder):
 
     def tensor_caption(self, attrs: dict[str, Any], value: np.ndarray | None,
                        grad: np.ndarray | None) -> Caption:
-        # micrograd's `data | grad` card, kept short: the hover card has the longer previews.
-        lines = (((CaptionLine.VALUE, _caption_preview(value)),) if value is not None
-                 else _shape_caption(attrs["shape"]))
-        if grad is not None:
-            lines += ((CaptionLine.GRAD, _caption_preview(grad)),)
-        return lines
+        return _value_card(attrs, value, grad)
 
     def shown_tensors(self) -> list[int]:
         if not self.reachable_only:
@@ -516,7 +525,7 @@ class _TensorBuilder(_Builder):
 
 def graph_from_snapshot(snap: GraphSnapshot, view: str = AUTOGRAD, *, roots: Iterable[int] = (),
                         reachable_only: bool = False, show_saved: bool = False,
-                        show_attrs: bool = False) -> nx.DiGraph:
+                        show_attrs: bool = False, show_values: bool = False) -> nx.DiGraph:
     """Build one view of a snapshot.
 
     Args:
@@ -527,6 +536,7 @@ def graph_from_snapshot(snap: GraphSnapshot, view: str = AUTOGRAD, *, roots: Ite
         reachable_only: keep only what a backward from `roots` reaches.
         show_saved: autograd view: add each saved tensor as its own node (torchviz `show_saved`).
         show_attrs: autograd view: list each node's attributes under its name (torchviz `show_attrs`).
+        show_values: autograd view: a `data | grad` card on each tensor (the tensor view always has one).
 
     Returns:
         A DiGraph whose nodes carry every key of NODE_FIELDS and whose edges carry `style`, `slots`
@@ -537,7 +547,7 @@ def graph_from_snapshot(snap: GraphSnapshot, view: str = AUTOGRAD, *, roots: Ite
         raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
     roots = list(roots)
     if view == AUTOGRAD:
-        graph = _AutogradBuilder(snap, roots, reachable_only, show_saved, show_attrs).build()
+        graph = _AutogradBuilder(snap, roots, reachable_only, show_saved, show_attrs, show_values).build()
     else:
         graph = _TensorBuilder(snap, roots, reachable_only).build()
     if not graph.graph["roots"]:
@@ -625,7 +635,8 @@ def with_saved_values(final: GraphSnapshot, earlier: Iterable[GraphSnapshot]) ->
 
 
 def graph_from_call(call: BackwardLike, fallback: GraphSnapshot, view: str = AUTOGRAD, *,
-                    show_saved: bool = False, show_attrs: bool = False) -> nx.DiGraph:
+                    show_saved: bool = False, show_attrs: bool = False,
+                    show_values: bool = False) -> nx.DiGraph:
     """One backward call's graph: what its root reaches, as that call saw it.
 
     A run keeps the full graph of only its first few calls; for a later one the run's final graph
@@ -635,13 +646,13 @@ def graph_from_call(call: BackwardLike, fallback: GraphSnapshot, view: str = AUT
     Args:
         call: a BackwardCall of a run record.
         fallback: the run record's final `graph`.
-        view, show_saved, show_attrs: see graph_from_snapshot.
+        view, show_saved, show_attrs, show_values: see graph_from_snapshot.
     """
     snap = call.graph if call.graph.nodes and call.root in call.graph.tensors else fallback
     if call.root not in snap.tensors:
         return nx.DiGraph(view=view, roots=[])
     return graph_from_snapshot(snap, view, roots=[call.root], reachable_only=True, show_saved=show_saved,
-                               show_attrs=show_attrs)
+                               show_attrs=show_attrs, show_values=show_values)
 
 
 # -- queries figures use ----------------------------------------------------------------------------

@@ -62,3 +62,13 @@ def test_literal_constants_keep_their_value_after_backward_freed_it():
     graph = graph_for(record, WHOLE_RUN, AUTOGRAD)
     values = [data["value"] for _, data in graph.nodes(data=True) if data["kind"] == Kind.CONSTANT]
     assert "3." in values  # the 3 of `a * 3`, saved by MulBackward0 and freed by e.backward()
+
+
+def test_show_values_puts_data_and_grad_on_each_tensor_of_the_autograd_view():
+    record = sandbox.run(LINEAR_REGRESSION, seed=0)
+    plain = graph_for(record, 19, AUTOGRAD)
+    cards = graph_for(record, 19, AUTOGRAD, values=True)
+    leaves = [node for node, data in cards.nodes(data=True) if data["kind"] == Kind.LEAF]
+    assert leaves and all({kind for kind, _ in cards.nodes[node]["caption"]} == {"value", "grad"}
+                          for node in leaves)
+    assert all(plain.nodes[node]["caption"] == (("shape", "[1]"),) for node in leaves)

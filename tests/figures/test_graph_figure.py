@@ -228,3 +228,12 @@ def test_a_tensor_used_twice_by_one_op_is_drawn_as_two_edges():
     paths = [path for path in np.split(points, np.where(np.isnan(points[:, 0]))[0]) if len(path) > 1]
     middles = {tuple(np.round(np.nanmean(path, axis=0), 3)) for path in paths}
     assert len(middles) == 2  # the two bow apart rather than lying on one line
+
+
+def test_hover_card_names_saved_tensors_as_torch_does():
+    from graph import graph_from_tensors
+
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = x * x
+    card = hover_card(graph_from_tensors(y).nodes[f"fn:{y.grad_fn.sequence_nr}"])
+    assert "_saved_self [2]" in card and "_saved_other [2]" in card
