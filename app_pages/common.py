@@ -191,10 +191,10 @@ def graph_of(source: str, view: str, expanded: tuple[str, ...] = (), call: int =
 @st.cache_resource(max_entries=64, show_spinner=False)
 def figure_of(source: str, view: str, selected: str | None, theme_name: str, lang_name: str,
               expanded: tuple[str, ...] = (), width: int = DEFAULT_WIDTH, call: int = WHOLE_RUN,
-              font: float = LABEL_FONT, values: bool = False) -> Any:
+              font: float = LABEL_FONT, values: bool = False, reading: str = "forward") -> Any:
     """The plotly figure of a program's graph, with `selected` highlighted, laid out for `width` px."""
     return graph_figure(graph_of(source, view, expanded, call, values), selected=selected, theme=theme_name,
-                        lang=lang_name, width=width, font=font)
+                        lang=lang_name, width=width, font=font, reading=reading)
 
 
 OUTPUT_KEY = "run_output"

@@ -43,7 +43,7 @@ from explorer.runinfo import (
     node_choice_label,
     statement_toggles,
 )
-from explorer.urlparams import PANELS, VIEWS
+from explorer.urlparams import PANELS, READINGS, VIEWS
 from figures import TEXTS as FIGURE_TEXTS
 from figures import text as figure_text
 from figures.labels import LABEL_FONT, PRESENTATION_FONT
@@ -230,6 +230,10 @@ with graph_on_top if presenting else graph_below:
         # The tensor view always shows values; the autograd view on request, micrograd-style.
         values = view == "autograd" and st.toggle(tr("pg.values"), key=VALUES_KEY, help=tr("pg.values.help"),
                                                   persist_state="session")
+        reading = st.segmented_control(
+            tr("pg.reading"), READINGS, key="reading", required=True, help=tr("pg.reading.help"),
+            format_func=labels(lambda key: f"pg.reading.{key}"), persist_state="session",
+        ) or READINGS[0]
         st.toggle(tr("pg.present"), key="present", help=tr("pg.present.help"), persist_state="session")
     expanded = tuple(st.session_state.get(EXPANDED, ()))
     call = pick_graph(record, source)
@@ -244,7 +248,7 @@ with graph_on_top if presenting else graph_below:
         st.info(tr("pg.graph_of.missing" if missing else "common.empty_graph"), icon=":material/info:")
     width, font = (PRESENT_WIDTH, PRESENTATION_FONT) if presenting else (GRAPH_WIDTH, LABEL_FONT)
     figure = figure_of(source, view, selected, theme(), lang(), expanded, width=width, call=call, font=font,
-                       values=values)
+                       values=values, reading=reading)
     st.plotly_chart(figure, key=GRAPH_KEY, on_select=graph_clicked, selection_mode="points",
                     alt=tr("common.graph_alt"), config={"displaylogo": False, "scrollZoom": True})
     st.caption(tr("pg.click_hint"))
@@ -380,5 +384,6 @@ elif panel == "check":
     check_panel()
 else:
     download_buttons(source, graph, lambda: figure_of(source, view, None, "light", lang(), expanded,
-                                                      width=GRAPH_WIDTH, call=call, values=values),
+                                                      width=GRAPH_WIDTH, call=call, values=values,
+                                                      reading=reading),
                      key="pg_download")

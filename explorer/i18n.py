@@ -254,6 +254,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Each tensor shows its data and its .grad, as micrograd draws them.",
         "vi": "Mỗi tensor hiện dữ liệu và .grad của nó, như micrograd vẽ.",
     },
+    "pg.reading": {"en": "Reading", "vi": "Chiều đọc"},
+    "pg.reading.forward": {"en": "inputs first", "vi": "đầu vào trước"},
+    "pg.reading.backward": {"en": "output first", "vi": "đầu ra trước"},
+    "pg.reading.help": {
+        "en": "Inputs first: data flows along the arrows, as the lessons explain. Output first: the arrows "
+              "follow grad_fn.next_functions, as torchviz draws the graph.",
+        "vi": "Đầu vào trước: dữ liệu đi theo mũi tên, như trong bài học. Đầu ra trước: mũi tên đi theo "
+              "grad_fn.next_functions, như torchviz vẽ đồ thị.",
+    },
     "pg.present": {"en": "Presentation mode", "vi": "Chế độ trình chiếu"},
     "pg.present.help": {
         "en": "The graph first, across the page, with big labels for a projector. The link keeps it.",

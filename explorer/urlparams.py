@@ -13,6 +13,7 @@ from explorer.training import LEARNING_RATES, MAX_EPOCHS, MODELS, UPDATES, ZERO_
 VIEWS = ("autograd", "tensor")
 PANELS = ("toggles", "form", "check", "downloads")
 SPEEDS = ("slow", "normal", "fast")
+READINGS = ("forward", "backward")
 
 _TRAINING = TrainingSettings()
 
@@ -24,6 +25,7 @@ PARAMS: dict[str, Param] = {param.key: param for param in (
     Param("view", "autograd", VIEWS),
     Param("node", ""),
     Param("panel", "toggles", PANELS),
+    Param("reading", "forward", READINGS),  # forward: inputs first; backward: the output first (torchviz)
     Param("present", False),  # presentation mode: the graph first, across the page, in big letters
     # Backward
     Param("bw_root", ""),
@@ -43,7 +45,7 @@ PARAMS: dict[str, Param] = {param.key: param for param in (
 
 PAGE_PARAMS: dict[str, tuple[str, ...]] = {
     "learn": ("lesson",),
-    "playground": ("view", "node", "panel", "present"),
+    "playground": ("view", "node", "panel", "reading", "present"),
     "backward": ("bw_root", "bw_grad", "bw_retain", "bw_twice", "bw_call", "bw_step", "bw_speed"),
     "training": ("tr_model", "tr_epochs", "tr_lr", "tr_zero", "tr_update"),
 }

@@ -27,6 +27,7 @@ from figures.placement import (
     DEFAULT_WIDTH,
     LABEL_LIMIT,
     MARGIN,
+    READINGS,
     REGION_PADDING,
     VIEW_PADDING,
     Box,
@@ -37,6 +38,7 @@ from figures.placement import (
     place,
     plot_width,
     region_caption,
+    reversed_reading,
     text_rect,
 )
 from figures.texts import text
@@ -86,6 +88,8 @@ class Canvas:
     lang: str
     dimmed: set[Hashable] = field(default_factory=set)
     view: View | None = None
+    # Backward reading: arrows point from each node to its inputs, as next_functions do.
+    reverse_arrows: bool = False
 
     @property
     def zoom(self) -> float:
@@ -363,7 +367,7 @@ def edge_traces(canvas: Canvas) -> list[go.Scatter]:
     for style, edges in by_style.items():
         if not edges:
             continue
-        x, y, sizes = edge_segments(canvas, edges)
+        x, y, sizes = edge_segments(canvas, edges, reverse=canvas.reverse_arrows)
         is_detach = style == Style.DETACH
         traces.append(arrow_trace(x, y, sizes, _edge_look(style, canvas.theme),
                                   name=text("edge.detach", canvas.lang) if is_detach else "",
@@ -441,7 +445,7 @@ def selection_traces(canvas: Canvas, selected: Hashable) -> list[go.Scatter]:
     down = descendants | {selected}
     edges = [(u, v) for u, v, _, _ in slot_edges(canvas.graph)
              if (u in up and v in up) or (u in down and v in down)]
-    x, y, sizes = edge_segments(canvas, edges)
+    x, y, sizes = edge_segments(canvas, edges, reverse=canvas.reverse_arrows)
     traces = [arrow_trace(x, y, sizes, {"color": HIGHLIGHT, "width": 2.4, "dash": "solid"},
                           meta={"role": "selection_edges"})]
     family = [node for node in canvas.graph if node in ancestors or node in descendants]
@@ -572,7 +576,7 @@ def base_layout(canvas: Canvas, *, title_height: float = 0.0, bottom: float = 0.
 def graph_figure(graph: nx.DiGraph, *, selected: Hashable | None = None, theme: str = "light",
                  direction: str = AUTO, lang: str = "en", placement: Placement | None = None,
                  show_labels: bool | None = None, width: float = DEFAULT_WIDTH,
-                 font: float = LABEL_FONT) -> go.Figure:
+                 font: float = LABEL_FONT, reading: str = "forward") -> go.Figure:
     """Draw a graph view (a backward pass's steps: figures.backward_frames).
 
     Args:
@@ -586,12 +590,19 @@ def graph_figure(graph: nx.DiGraph, *, selected: Hashable | None = None, theme: 
         width: the width in px the figure will be shown at (no label overlaps another at this width
             or wider).
         font: the labels' font size in px (presentation mode: PRESENTATION_FONT).
+        reading: "forward" (inputs first, data flowing along the arrows, as the lessons explain) or
+            "backward" (the output first, arrows along next_functions, as torchviz draws).
 
     Returns:
         A new figure showing the whole graph; node traces carry the node ids in `customdata`.
     """
+    if reading not in READINGS:
+        raise ValueError(f"reading must be one of {READINGS}, got {reading!r}")
     canvas = make_canvas(graph, theme=theme, direction=direction, lang=lang, placement=placement,
                          show_labels=show_labels, width=width, font=font)
+    if reading == "backward":
+        canvas.placement = reversed_reading(canvas.placement)
+        canvas.reverse_arrows = True
     if selected is not None and selected not in graph:
         selected = None
     if selected is not None:

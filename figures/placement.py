@@ -116,6 +116,24 @@ def node_extent(kind: str, label: tuple[float, float], direction: str, under: tu
     return left, right, below, half
 
 
+READINGS = ("forward", "backward")
+
+
+def reversed_reading(placement: Placement) -> Placement:
+    """The placement read the other way: output first (on top, or on the left), as torchviz draws
+    `next_functions` pointing down. A mirror image along the reading direction, so every gap the
+    layout kept stays; each layer's span stays in reading order (its first bound nearest the start)."""
+    layout = placement.layout
+    if layout.direction == "LR":
+        positions = {node: (-x, y) for node, (x, y) in layout.positions.items()}
+    else:
+        positions = {node: (x, -y) for node, (x, y) in layout.positions.items()}
+    bands = tuple((-low, -high) for low, high in layout.bands)
+    flipped = Layout(layout.direction, positions, layout.layers, bands)
+    return Placement(flipped, placement.extents, placement.width, placement.show_labels, placement.clearance,
+                     placement.font)
+
+
 def region_caption(lang: str) -> str:
     return text("region.no_grad", lang)
 

@@ -237,3 +237,32 @@ def test_hover_card_names_saved_tensors_as_torch_does():
     y = x * x
     card = hover_card(graph_from_tensors(y).nodes[f"fn:{y.grad_fn.sequence_nr}"])
     assert "_saved_self [2]" in card and "_saved_other [2]" in card
+
+
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+def test_backward_reading_puts_the_output_first_and_points_along_next_functions(seed_graph, direction):
+    forward = graph_figure(seed_graph, direction=direction)
+    backward = graph_figure(seed_graph, direction=direction, reading="backward")
+    axis = 0 if direction == "LR" else 1
+
+    def where(figure, kind):
+        trace = next(t for t in _role(figure, "nodes") if t.meta["kind"] == kind)
+        return float(np.asarray(trace.x if axis == 0 else trace.y, dtype=float)[0])
+
+    def first(a, b):  # a comes before b in the reading direction
+        return a < b if direction == "LR" else a > b
+
+    assert first(where(forward, Kind.LEAF), where(forward, Kind.ROOT))
+    assert first(where(backward, Kind.ROOT), where(backward, Kind.LEAF))
+    # The arrows turn round: an arrowhead points at the leaf only when reading backward.
+    for figure, at_leaf in ((forward, False), (backward, True)):
+        leaf = next(t for t in _role(figure, "nodes") if t.meta["kind"] == Kind.LEAF)
+        spot = np.array([leaf.x[0], leaf.y[0]], dtype=float)
+        tips = []
+        for trace in _role(figure, "edges"):
+            heads = np.flatnonzero(np.asarray(trace.marker.size))
+            tips.extend(np.column_stack([_array(trace.x)[heads], _array(trace.y)[heads]]))
+        nearest = min(np.hypot(*(np.array(tip) - spot)) for tip in tips)
+        assert (nearest < 20) == at_leaf, (direction, nearest)
+    with pytest.raises(ValueError, match="reading"):
+        graph_figure(seed_graph, reading="sideways")

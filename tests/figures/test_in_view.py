@@ -53,6 +53,8 @@ def test_every_program_is_whole_in_view(name):
             for width in WIDTHS:
                 assert_in_view(graph_figure(graph, lang=lang, width=width), width,
                                f"{name} {view} {lang} {width}px")
+        figure = graph_figure(graph, lang="vi", width=560, reading="backward")
+        assert_in_view(figure, 560, f"{name} {view} backward reading")
 
 
 @pytest.mark.parametrize("name", ["lesson:vjp", "issue:cuts", "issue:square", "issue:mlp_training"])
