@@ -276,8 +276,10 @@ def show_output(record: Any, source: str) -> None:
 
 # --- downloads ---------------------------------------------------------------------------------------
 
-def download_buttons(source: str, graph: Any, figure_maker: Callable[[], Any], key: str) -> None:
-    """Download the program (.py) and the graph (JSON, DOT, standalone HTML); files are made on click."""
+def download_buttons(source: str, graph: Any, figure_maker: Callable[[], Any], key: str,
+                     ledger: list[tuple[str, str]] | None = None) -> None:
+    """Download the program (.py) and the graph (JSON, DOT, standalone HTML with the program and the
+    `.grad` ledger beside it); files are made on click."""
     with st.container(horizontal=True):
         st.download_button(tr("common.download_py"), source, file_name="program.py", mime="text/x-python",
                            key=f"{key}_py", icon=":material/download:", on_click="ignore")
@@ -290,6 +292,7 @@ def download_buttons(source: str, graph: Any, figure_maker: Callable[[], Any], k
                            file_name="graph.dot",
                            mime="text/vnd.graphviz", key=f"{key}_dot", icon=":material/download:",
                            on_click="ignore")
-        st.download_button(tr("common.download_html"), lambda: standalone_html(figure_maker()),
+        st.download_button(tr("common.download_html"),
+                           lambda: standalone_html(figure_maker(), code=source, ledger=ledger or ()),
                            file_name="graph.html", mime="text/html", key=f"{key}_html",
                            icon=":material/download:", on_click="ignore")

@@ -31,7 +31,14 @@ from explorer import codeedit
 from explorer.codeedit import CodeEditError, append_line
 from explorer.formbuilder import OPS, build_line
 from explorer.gradcheck import check_gradients
-from explorer.graphchoice import WHOLE_RUN, chosen_graph, default_graph, graph_options, option_text
+from explorer.graphchoice import (
+    WHOLE_RUN,
+    chosen_graph,
+    default_graph,
+    grad_ledger,
+    graph_options,
+    option_text,
+)
 from explorer.markdown import literal
 from explorer.presets import PRESETS, PRESETS_BY_ID
 from explorer.runinfo import (
@@ -386,4 +393,4 @@ else:
     download_buttons(source, graph, lambda: figure_of(source, view, None, "light", lang(), expanded,
                                                       width=GRAPH_WIDTH, call=call, values=values,
                                                       reading=reading),
-                     key="pg_download")
+                     key="pg_download", ledger=grad_ledger(record, call))

@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from explorer.runinfo import backward_calls
+from explorer.runinfo import backward_calls, value_text
 from graph import graph_from_call, graph_from_snapshot
 from graph.model import with_saved_values
 
@@ -56,3 +56,20 @@ def graph_for(record: Any, option: int, view: str, values: bool = False) -> nx.D
         snap = with_saved_values(record.graph, [call.graph for call in calls])
         return graph_from_snapshot(snap, view, show_values=values)
     return graph_from_call(calls[option], record.graph, view, show_values=values)
+
+
+def grad_ledger(record: Any, option: int) -> list[tuple[str, str]]:
+    """(name, `.grad` as torch prints it) of each named tensor that has a `.grad` after the chosen
+    call, or at the end of the run."""
+    if option == WHOLE_RUN:
+        grads = {tid: info.grad for tid, info in record.graph.tensors.items()}
+        tensors = record.graph.tensors
+    else:
+        call = backward_calls(record)[option]
+        grads, tensors = call.grads_after, {**record.graph.tensors, **call.graph.tensors}
+    rows = []
+    for tensor_id, grad in sorted(grads.items()):
+        info = tensors.get(tensor_id)
+        if grad is not None and info is not None and info.label:
+            rows.append((info.label, value_text(grad)))
+    return rows

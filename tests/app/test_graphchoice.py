@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import sandbox
-from explorer.graphchoice import WHOLE_RUN, chosen_graph, default_graph, graph_for, graph_options, option_text
+from explorer.graphchoice import (
+    WHOLE_RUN,
+    chosen_graph,
+    default_graph,
+    grad_ledger,
+    graph_for,
+    graph_options,
+    option_text,
+)
 from explorer.i18n import t
 from graph import AUTOGRAD, TENSOR_VIEW, Kind, collapse_chains
 from tests.figures.issue_programs import CUTS, LINEAR_REGRESSION, MLP_TRAINING
@@ -72,3 +80,11 @@ def test_show_values_puts_data_and_grad_on_each_tensor_of_the_autograd_view():
     assert leaves and all({kind for kind, _ in cards.nodes[node]["caption"]} == {"value", "grad"}
                           for node in leaves)
     assert all(plain.nodes[node]["caption"] == (("shape", "[1]"),) for node in leaves)
+
+
+def test_the_grad_ledger_of_a_call_and_of_the_whole_run():
+    record = sandbox.run(CUTS, seed=0)
+    # de/da = 3 * a.mean() + (c + d.sum()) / 3 = 6 + 12 (b and d are cut off)
+    assert grad_ledger(record, WHOLE_RUN) == [("a", "tensor([18., 18., 18.])")]
+    loop = sandbox.run(LINEAR_REGRESSION, seed=0)
+    assert [name for name, _ in grad_ledger(loop, 0)] == ["w", "b"]
