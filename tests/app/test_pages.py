@@ -398,3 +398,30 @@ def test_every_preset_steps_through_backward(preset):
     at.button(key="bw_last").click().run()
     assert not at.exception
     assert t("bw.done", "vi") in texts(at)
+
+
+def _label_fonts(figure: dict) -> set[float]:
+    return {trace["textfont"]["size"] for trace in figure["data"]
+            if trace.get("meta", {}).get("role") in ("nodes", "node_labels") and trace.get("text")}
+
+
+def test_a_presentation_link_draws_the_graph_first_with_16_px_labels():
+    at = start("vi", "app_pages/playground.py", program=preset_code("seed10"), query={"present": "true"})
+    assert not at.exception
+    assert _label_fonts(figure_json(at)) == {16}
+    assert "present" in at.query_params  # the link keeps it
+    at.toggle(key="present").set_value(False).run()
+    assert _label_fonts(figure_json(at)) == {12}
+    assert "present" not in at.query_params  # the default stays out of the link
+
+
+def test_a_training_loop_opens_on_its_last_backward_call_and_switches_to_the_whole_run():
+    from tests.figures.issue_programs import MLP_TRAINING
+
+    at = start("en", "app_pages/playground.py", program=MLP_TRAINING)
+    assert not at.exception
+    chooser = at.selectbox(key="pg_call")
+    assert chooser.value == 49 and t("pg.graph_of.call", "en", k=50, n=50, line=11) in chooser.options
+    one = len(_node_names(figure_json(at)))
+    chooser.select(-1).run()
+    assert len(_node_names(figure_json(at))) > 3 * one
