@@ -31,6 +31,7 @@ from explorer.backwardplan import (
     leaf_ledger,
     root_choices,
 )
+from explorer.backwardsteps import Player, failure_hint, second_call, usable_calls
 from explorer.runinfo import backward_calls, value_text
 from figures import (
     arithmetic,
@@ -129,33 +130,31 @@ if choices:
     st.code("\n".join(appended), language="python")
     record = run_source(script)
     calls = backward_calls(record)
-    usable = [index for index, call in enumerate(calls) if not call.error and call.steps]
+    usable = usable_calls(calls)
 
     if not usable:
-        error = record.error
-        if error is not None and "implicitly created only for scalar" in error.message:
-            st.info(tr("bw.implicit"), icon=":material/lightbulb:")
-        if error is not None:
-            show_error(error, script)
+        hint = failure_hint(choice, gradient_text)
+        if hint is not None:
+            st.info(tr(hint), icon=":material/lightbulb:")
+        if record.error is not None:
+            show_error(record.error, script)
         elif calls and calls[0].error:
             st.error(calls[0].error)
         st.stop()
 
-    if len(calls) > 1:
-        second = calls[1]
-        if second.error or (record.error is not None and len(usable) < 2):
-            message = second.error or (record.error.message if record.error else "")
-            st.warning(tr("bw.second_error"), icon=":material/warning:")
-            st.code(message, language="text")
-        else:
-            st.info(tr("bw.accumulated"), icon=":material/add_circle:")
+    said = second_call(calls, record)
+    if said is not None and said.error is not None:
+        st.warning(tr(said.message_id), icon=":material/warning:")
+        st.code(said.error, language="text")
+    elif said is not None:
+        st.info(tr(said.message_id), icon=":material/add_circle:")
     call_index = pick_call(usable[:2], {usable[0]: tr("bw.call.first"), usable[-1]: tr("bw.call.second")})
 else:
     # No tensor is left to call backward() on after the forward part (the program calls it inside a
     # loop, say): replay the program's own calls instead.
     script = source
     calls = backward_calls(run_source(source))
-    usable = [index for index, call in enumerate(calls) if not call.error and call.steps]
+    usable = usable_calls(calls)
     if not usable:
         st.info(tr("bw.no_roots"), icon=":material/info:")
         st.stop()
@@ -168,24 +167,30 @@ call, graph, states = replay(script, call_index)
 count = len(states)
 
 
-def move(delta: int | None = None, to: int | None = None) -> None:
-    current = int(st.session_state.get(STEP_KEY, 1))
-    target = to if to is not None else current + (delta or 0)
-    st.session_state[STEP_KEY] = max(1, min(count, target))
-    if st.session_state.get(PLAYING):
-        pause()
+def player() -> Player:
+    return Player(int(st.session_state.get(STEP_KEY, 1) or 1), count, bool(st.session_state.get(PLAYING)))
+
+
+def keep(state: Player) -> None:
+    st.session_state[STEP_KEY] = state.step
+    st.session_state[PLAYING] = state.playing
+
+
+def move(delta: int = 0, to: int | None = None) -> None:
+    was_playing = player().playing
+    keep(player().moved(delta, to))
+    if was_playing:
+        st.rerun()  # the timer goes off with a full rerun
 
 
 def play() -> None:
     # Playing reruns only the steps fragment on a timer; switching the timer on needs a full rerun.
-    if int(st.session_state.get(STEP_KEY, 1)) >= count:
-        st.session_state[STEP_KEY] = 1
-    st.session_state[PLAYING] = True
+    keep(player().started())
     st.rerun()
 
 
 def pause() -> None:
-    st.session_state[PLAYING] = False
+    keep(player().paused())
     st.rerun()
 
 
@@ -194,15 +199,9 @@ speed_names = {key: tr(f"bw.speed.{key}") for key in SPEEDS}
 
 def render_steps() -> None:
     """Step controls, the figure of the current step, its arithmetic and the .grad ledger."""
-    if st.session_state.get(PLAYING):
-        current = int(st.session_state.get(STEP_KEY, 1))
-        if current >= count:
-            st.session_state[PLAYING] = False
-        else:
-            st.session_state[STEP_KEY] = current + 1
-    step = max(1, min(count, int(st.session_state.get(STEP_KEY, 1) or 1)))
-    st.session_state[STEP_KEY] = step
-    playing = bool(st.session_state.get(PLAYING))
+    playback = player().ticked()
+    keep(playback)
+    step, playing = playback.step, playback.playing
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.button(tr("bw.first"), key="bw_first", icon=":material/first_page:", on_click=move,
                   kwargs={"to": 1})
@@ -260,9 +259,9 @@ def render_steps() -> None:
             st.success(tr("bw.done"), icon=":material/check_circle:")
             st.code("\n".join(f"{label}.grad = {value_text(current)}" for label, _, current in rows),
                     language="text")
-    if playing and step >= count:
+    if playback.finished:
         # The end: a full rerun draws the steps again without the timer.
-        st.session_state[PLAYING] = False
+        keep(playback.paused())
         st.rerun()
 
 

@@ -15,12 +15,14 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 import sandbox
 from explorer import codeedit
 from explorer.errorhints import available_fixes, hint_for
+from explorer.graphchoice import WHOLE_RUN, graph_for
 from explorer.i18n import t
 from explorer.presets import DEFAULT_PRESET, preset_code
 from explorer.runinfo import backward_calls
 from explorer.state import LANGS, MAX_SOURCE_CHARS, decode_source, encode_source, read_params, write_params
 from explorer.urlparams import LINK_PARAMS, PAGE_PARAMS, PAGES_WITH_CODE, PARAMS
 from figures import (
+    DEFAULT_WIDTH,
     backward_placement,
     backward_states,
     backward_step_figure,
@@ -29,7 +31,8 @@ from figures import (
     node_name,
     standalone_html,
 )
-from graph import collapse_chains, graph_from_backward, graph_from_record, to_dot, to_json
+from figures.labels import LABEL_FONT
+from graph import collapse_chains, graph_from_backward, to_dot, to_json
 
 PROGRAM = "program"            # the program the Playground and the Backward page share (plain session state)
 CODE_WIDGET = "pg_code"        # the Playground's text box
@@ -198,16 +201,20 @@ def _session_id() -> str | None:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def graph_of(source: str, view: str, expanded: tuple[str, ...] = ()) -> Any:
-    """The graph view of a program's run, long repeated chains folded unless `expanded`."""
-    return collapse_chains(graph_from_record(run_source(source), view=view), expanded=expanded)
+def graph_of(source: str, view: str, expanded: tuple[str, ...] = (), call: int = WHOLE_RUN,
+             values: bool = False) -> Any:
+    """The graph view of a program's run (or of one backward `call`), long repeated chains folded unless
+    `expanded`; `values` draws data | grad cards."""
+    return collapse_chains(graph_for(run_source(source), call, view, values), expanded=expanded)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def figure_of(source: str, view: str, selected: str | None, theme_name: str, lang_name: str,
-              expanded: tuple[str, ...] = ()) -> Any:
-    """The plotly figure of a program's graph, with `selected` highlighted."""
-    return graph_figure(graph_of(source, view, expanded), selected=selected, theme=theme_name, lang=lang_name)
+              expanded: tuple[str, ...] = (), width: int = DEFAULT_WIDTH, call: int = WHOLE_RUN,
+              font: float = LABEL_FONT, values: bool = False, reading: str = "forward") -> Any:
+    """The plotly figure of a program's graph, with `selected` highlighted, laid out for `width` px."""
+    return graph_figure(graph_of(source, view, expanded, call, values), selected=selected, theme=theme_name,
+                        lang=lang_name, width=width, font=font, reading=reading)
 
 
 OUTPUT_KEY = "run_output"
@@ -222,8 +229,9 @@ def code_styles() -> None:
     )
 
 
-# The Backward page draws its figure across the whole page: a wide layout needs less height.
-BACKWARD_WIDTH = 720
+# The Backward page draws its figure across the whole page: laid out for its width at 1024 px with the
+# sidebar open (wider screens spread it out).
+BACKWARD_WIDTH = 560
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -309,8 +317,10 @@ def show_output(record: Any, source: str, fix_key: str | None = None) -> None:
 
 # --- downloads ---------------------------------------------------------------------------------------
 
-def download_buttons(source: str, graph: Any, figure_maker: Callable[[], Any], key: str) -> None:
-    """Download the program (.py) and the graph (JSON, DOT, standalone HTML); files are made on click."""
+def download_buttons(source: str, graph: Any, figure_maker: Callable[[], Any], key: str,
+                     ledger: list[tuple[str, str]] | None = None) -> None:
+    """Download the program (.py) and the graph (JSON, DOT, standalone HTML with the program and the
+    `.grad` ledger beside it); files are made on click."""
     with st.container(horizontal=True):
         st.download_button(tr("common.download_py"), source, file_name="program.py", mime="text/x-python",
                            key=f"{key}_py", icon=":material/download:", on_click="ignore")
@@ -323,6 +333,7 @@ def download_buttons(source: str, graph: Any, figure_maker: Callable[[], Any], k
                            file_name="graph.dot",
                            mime="text/vnd.graphviz", key=f"{key}_dot", icon=":material/download:",
                            on_click="ignore")
-        st.download_button(tr("common.download_html"), lambda: standalone_html(figure_maker()),
+        st.download_button(tr("common.download_html"),
+                           lambda: standalone_html(figure_maker(), code=source, ledger=ledger or ()),
                            file_name="graph.html", mime="text/html", key=f"{key}_html",
                            icon=":material/download:", on_click="ignore")

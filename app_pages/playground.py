@@ -32,6 +32,15 @@ from explorer.codeedit import CodeEditError
 from explorer.errorhints import empty_graph_key
 from explorer.formbuilder import AT_END, OPS, build_line, default_position, insert_line, insert_positions
 from explorer.gradcheck import check_gradients
+from explorer.graphchoice import (
+    WHOLE_RUN,
+    chosen_graph,
+    default_graph,
+    grad_ledger,
+    graph_options,
+    option_text,
+)
+from explorer.markdown import literal
 from explorer.presets import PRESETS, PRESETS_BY_ID
 from explorer.runinfo import (
     MAX_TOGGLES,
@@ -43,14 +52,22 @@ from explorer.runinfo import (
     statement_toggles,
 )
 from explorer.share import region_key
-from explorer.urlparams import PANELS, VIEWS
+from explorer.urlparams import PANELS, READINGS, VIEWS
 from figures import TEXTS as FIGURE_TEXTS
 from figures import text as figure_text
+from figures.labels import LABEL_FONT, PRESENTATION_FONT
 from graph.model import preview
 
 GRAPH_KEY = "pg_graph"
+# The graph is laid out for the page's width at 1024 px with the sidebar open; wider screens spread
+# it out, a phone squeezes it (still whole).
+GRAPH_WIDTH = 560
+PRESENT_WIDTH = 960  # presenting: the page at 1440 px with the sidebar open
 NODE_KEY = "node"
 EXPANDED = "pg_expanded"
+VALUES_KEY = "pg_values"  # data | grad cards on the autograd view's tensors
+CALL_KEY = "pg_call"  # which backward call's graph is drawn
+CALL_SOURCE = "pg_call_source"  # the program that choice was made for
 FORM_ERROR = "pg_form_error"
 FORM_WHERE = "pg_form_where"
 EDIT_ERROR = "pg_edit_error"
@@ -143,7 +160,8 @@ def _row_value(row: Any) -> str:
     # Node kinds are named in the figures' catalogue, the same words as the legend.
     if row.field == "pg.field.kind" and f"kind.{row.value}" in FIGURE_TEXTS:
         return figure_text(f"kind.{row.value}", lang())
-    return row.value
+    # Cells are markdown: `z = y*y*3` must not turn into italics.
+    return literal(str(row.value))
 
 
 def _numeric_text(check: Any) -> str:
@@ -157,6 +175,24 @@ def _array_text(array: Any) -> str:
     return preview(array, limit=8, width=120) or "None"
 
 
+def pick_graph(record: Any, source: str) -> int:
+    """The chooser of which backward call's graph is drawn (see explorer.graphchoice); a new program
+    starts at its default, the last call."""
+    options = graph_options(record)
+    if not options:
+        return WHOLE_RUN
+    if st.session_state.get(CALL_SOURCE) != source:
+        st.session_state[CALL_SOURCE] = source
+        st.session_state[CALL_KEY] = default_graph(record)
+    st.session_state[CALL_KEY] = chosen_graph(record, st.session_state.get(CALL_KEY))
+    names = {}
+    for option in options:
+        key, params = option_text(record, option)
+        names[option] = tr(key, **params)
+    return st.selectbox(tr("pg.graph_of"), options, key=CALL_KEY, format_func=names.__getitem__,
+                        help=tr("pg.graph_of.help"))
+
+
 # --- page ------------------------------------------------------------------------------------------------
 
 page_state("playground")
@@ -168,7 +204,13 @@ if st.session_state.pop("bad_link", False):
 source = program()
 st.session_state[CODE_WIDGET] = source
 
-code_column, graph_column = st.columns([11, 9], gap="medium")
+# The code and its output side by side, the graph under them across the whole page: a graph needs the
+# width more than the code does (at 1024 px with the sidebar open, a column would leave it 240 px).
+# Presenting, the graph comes first.
+presenting = bool(st.session_state.get("present"))
+graph_on_top = st.container()
+code_column, output_column = st.columns([3, 2], gap="medium")
+graph_below = st.container()
 
 with code_column, st.container(key=region_key("code", "playground")):
     st.selectbox(tr("pg.preset"), [preset.id for preset in PRESETS], index=None, key="pg_preset",
@@ -193,24 +235,37 @@ if too_long(source):
     st.stop()
 record = run_source(source)
 
-with code_column, st.container(key=region_key("output", "playground")):
+with output_column, st.container(key=region_key("output", "playground")):
     show_output(record, source, fix_key="pg_fix")
 
-with graph_column:
-    view = st.segmented_control(
-        tr("pg.view"), VIEWS, key="view", required=True, format_func=labels(lambda key: f"pg.view.{key}"),
-        persist_state="session",
-    ) or VIEWS[0]
+with graph_on_top if presenting else graph_below:
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        view = st.segmented_control(
+            tr("pg.view"), VIEWS, key="view", required=True, format_func=labels(lambda key: f"pg.view.{key}"),
+            persist_state="session",
+        ) or VIEWS[0]
+        # The tensor view always shows values; the autograd view on request, micrograd-style.
+        values = view == "autograd" and st.toggle(tr("pg.values"), key=VALUES_KEY, help=tr("pg.values.help"),
+                                                  persist_state="session")
+        reading = st.segmented_control(
+            tr("pg.reading"), READINGS, key="reading", required=True, help=tr("pg.reading.help"),
+            format_func=labels(lambda key: f"pg.reading.{key}"), persist_state="session",
+        ) or READINGS[0]
+        st.toggle(tr("pg.present"), key="present", help=tr("pg.present.help"), persist_state="session")
     expanded = tuple(st.session_state.get(EXPANDED, ()))
-    graph = graph_of(source, view, expanded)
+    call = pick_graph(record, source)
+    graph = graph_of(source, view, expanded, call, values)
     choices = [node for node, data in graph.nodes(data=True) if data["kind"] != "collapsed"]
     if st.session_state.get(NODE_KEY) not in choices:
         st.session_state[NODE_KEY] = None
     choice_names = {node: node_choice_label(node_data(graph.nodes[node])) for node in choices}
     selected = st.session_state.get(NODE_KEY)
     if graph.number_of_nodes() == 0:
-        st.info(tr(empty_graph_key(record)), icon=":material/info:")
-    figure = figure_of(source, view, selected, theme(), lang(), expanded)
+        missing = call != WHOLE_RUN and record.error is None
+        st.info(tr("pg.graph_of.missing" if missing else empty_graph_key(record)), icon=":material/info:")
+    width, font = (PRESENT_WIDTH, PRESENTATION_FONT) if presenting else (GRAPH_WIDTH, LABEL_FONT)
+    figure = figure_of(source, view, selected, theme(), lang(), expanded, width=width, call=call, font=font,
+                       values=values, reading=reading)
     st.plotly_chart(figure, key=GRAPH_KEY, on_select=graph_clicked, selection_mode="points",
                     alt=tr("common.graph_alt"), config={"displaylogo": False, "scrollZoom": True})
     st.caption(tr("pg.click_hint"))
@@ -353,5 +408,7 @@ with tools:
     elif panel == "check":
         check_panel()
     else:
-        download_buttons(source, graph, lambda: figure_of(source, view, None, "light", lang(), expanded),
-                         key="pg_download")
+        download_buttons(source, graph, lambda: figure_of(source, view, None, "light", lang(), expanded,
+                                                          width=GRAPH_WIDTH, call=call, values=values,
+                                                          reading=reading),
+                         key="pg_download", ledger=grad_ledger(record, call))

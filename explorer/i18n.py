@@ -388,6 +388,40 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Click a node to inspect it.",
         "vi": "Bấm vào một nút để xem chi tiết.",
     },
+    "pg.values": {"en": "Show values", "vi": "Hiện giá trị"},
+    "pg.values.help": {
+        "en": "Each tensor shows its data and its .grad, as micrograd draws them.",
+        "vi": "Mỗi tensor hiện dữ liệu và .grad của nó, như micrograd vẽ.",
+    },
+    "pg.reading": {"en": "Reading", "vi": "Chiều đọc"},
+    "pg.reading.forward": {"en": "inputs first", "vi": "đầu vào trước"},
+    "pg.reading.backward": {"en": "output first", "vi": "đầu ra trước"},
+    "pg.reading.help": {
+        "en": "Inputs first: data flows along the arrows, as the lessons explain. Output first: the arrows "
+              "follow grad_fn.next_functions, as torchviz draws the graph.",
+        "vi": "Đầu vào trước: dữ liệu đi theo mũi tên, như trong bài học. Đầu ra trước: mũi tên đi theo "
+              "grad_fn.next_functions, như torchviz vẽ đồ thị.",
+    },
+    "pg.present": {"en": "Presentation mode", "vi": "Chế độ trình chiếu"},
+    "pg.present.help": {
+        "en": "The graph first, across the page, with big labels for a projector. The link keeps it.",
+        "vi": "Đồ thị lên đầu, rộng hết trang, chữ lớn để chiếu lên màn hình. Đường liên kết giữ chế độ này.",
+    },
+    "pg.graph_of": {"en": "Graph of", "vi": "Đồ thị của"},
+    "pg.graph_of.call": {"en": "backward call {k} of {n} (line {line})",
+                         "vi": "lần gọi backward {k} trên {n} (dòng {line})"},
+    "pg.graph_of.all": {"en": "the whole program (every call at once)",
+                        "vi": "cả chương trình (mọi lần gọi cùng lúc)"},
+    "pg.graph_of.help": {
+        "en": "Each backward() call walks the graph built since the last one. Shown one at a time, "
+              "a training loop's graph is the same small graph each iteration.",
+        "vi": "Mỗi lần gọi backward() đi qua đồ thị được tạo từ lần gọi trước. Xem từng lần một, "
+              "đồ thị của một vòng lặp huấn luyện là cùng một đồ thị nhỏ ở mỗi vòng.",
+    },
+    "pg.graph_of.missing": {
+        "en": "The run did not keep this call's graph. Choose a later call or the whole program.",
+        "vi": "Lần chạy không giữ đồ thị của lần gọi này. Hãy chọn một lần gọi sau hoặc cả chương trình.",
+    },
     "pg.inspect": {"en": "Inspect node", "vi": "Xem chi tiết nút"},
     "pg.inspect.placeholder": {"en": "Click a node or choose one…", "vi": "Bấm vào một nút hoặc chọn…"},
     "pg.inspector": {"en": "Inspector", "vi": "Chi tiết"},

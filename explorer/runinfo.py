@@ -163,7 +163,7 @@ def inspector_rows(data: dict[str, Any], record: Any, source: str) -> list[Inspe
         rows.append(InspectorRow("pg.field.formula", data["formula"]))
     node = record.graph.nodes.get(data.get("fn")) if data.get("fn") is not None else None
     if node is not None and node.saved:
-        saved = "\n".join(f"{name} = {value_text(value)}" for name, value in node.saved.items())
+        saved = "\n".join(f"_saved_{name} = {value_text(value)}" for name, value in node.saved.items())
         rows.append(InspectorRow("pg.field.saved", saved))
     if data.get("no_grad"):
         rows.append(InspectorRow("pg.field.no_grad", "True"))

@@ -14,6 +14,7 @@ from explorer.training import LEARNING_RATES, MAX_EPOCHS, MODELS, UPDATES, ZERO_
 VIEWS = ("autograd", "tensor")
 PANELS = ("toggles", "form", "check", "downloads")
 SPEEDS = ("slow", "normal", "fast")
+READINGS = ("forward", "backward")
 
 _TRAINING = TrainingSettings()
 
@@ -27,6 +28,8 @@ PARAMS: dict[str, Param] = {param.key: param for param in (
     Param("view", "autograd", VIEWS),
     Param("node", ""),
     Param("panel", "toggles", PANELS),
+    Param("reading", "forward", READINGS),  # forward: inputs first; backward: the output first (torchviz)
+    Param("present", False),  # presentation mode: the graph first, across the page, in big letters
     # Backward
     Param("bw_root", ""),
     Param("bw_grad", None),   # None: the root's own default; "" (typed empty) is kept in a link
@@ -45,11 +48,10 @@ PARAMS: dict[str, Param] = {param.key: param for param in (
 
 PAGE_PARAMS: dict[str, tuple[str, ...]] = {
     "learn": ("lesson",),
-    "playground": ("view", "node", "panel"),
+    "playground": ("view", "node", "panel", "reading", "present"),
     "backward": ("bw_root", "bw_grad", "bw_retain", "bw_twice", "bw_call", "bw_step", "bw_speed"),
     "training": ("tr_model", "tr_epochs", "tr_lr", "tr_zero", "tr_update"),
 }
 PAGES_WITH_CODE = ("playground", "backward")
 # State that belongs to the link rather than to one page: kept on every page the viewer moves to.
-# `present` (presentation mode) joins as soon as it is declared above.
 LINK_PARAMS: tuple[str, ...] = tuple(key for key in (HIDE_PARAM, PRESENT_PARAM) if key in PARAMS)

@@ -27,6 +27,7 @@ from figures.graph_figure import (
     edge_label_position,
     edge_segments,
     edge_traces,
+    frame,
     make_canvas,
     node_traces,
 )
@@ -50,7 +51,6 @@ GRAD_OFFSET = ACTIVE_RING / 2 + 4  # px from a node's point to its `.grad` text
 # The edge from an AccumulateGrad to its leaf carries the gradient unchanged into `.grad += g`, which the
 # leaf's own text already shows, so that edge gets no arithmetic label.
 ACCUMULATE_LOCAL = ".grad += g"
-_UNKNOWN = object()
 OVERLAYS = ("executed", "gradient_edges", "edge_labels", "active", "grads")
 
 
@@ -108,14 +108,6 @@ def _seed(call: Any) -> np.ndarray:
     return np.ones(root.shape, dtype=root.value.dtype)
 
 
-def _grad_before(call: Any, tensor_id: int) -> np.ndarray | None:
-    before = getattr(call, "grads_before", None) or {}
-    if tensor_id in before:
-        return before[tensor_id]
-    info = call.graph.tensors.get(tensor_id)
-    return None if info is None else info.grad
-
-
 def _start_node(call: Any) -> int | None:
     root = call.graph.tensors.get(call.root)
     if root is None:
@@ -139,34 +131,25 @@ class _Replay:
     def draw_as(self, node: Hashable) -> Hashable:
         return self.shown.get(node, node)
 
-    def writes_grad(self, tensor_id: int, grad: np.ndarray) -> bool:
-        """Whether the call added to this tensor's `.grad`: `autograd.grad()` and `backward(inputs=...)`
-        run the same steps but leave (some) `.grad`s alone, which the recorded grads_after tell."""
-        after = (getattr(self.call, "grads_after", None) or {}).get(tensor_id, _UNKNOWN)
-        if after is _UNKNOWN or not np.any(grad):
-            return True
-        before = _grad_before(self.call, tensor_id)
-        unchanged = (after is None and before is None) or (
-            after is not None and before is not None and np.array_equal(after, before))
-        return not unchanged
-
-    def accumulate(self, tensor_id: int, grad: np.ndarray) -> tuple[Hashable, np.ndarray]:
+    def write(self, tensor_id: int, step: Any) -> Hashable | None:
+        """Show the `.grad` this step left, as the run recorded it; the tensor's node when the step
+        changed it (`autograd.grad()` runs the same steps and leaves every `.grad` alone)."""
+        if step.grad_after is None:
+            return None
         node = tensor_node(tensor_id)
-        before = self.grads.get(node)
-        if before is None:
-            before = _grad_before(self.call, tensor_id)
-        self.grads[node] = np.array(grad, copy=True) if before is None else before + grad
-        return node, grad
+        self.grads[node] = step.grad_after
+        before = step.grad_before
+        unchanged = before is not None and np.array_equal(before, step.grad_after)
+        return None if unchanged else node
 
     def state(self, index: int, step: Any) -> StepState:
         info = self.call.graph.nodes[step.node]
         node = fn_node(step.node)
         contributions = tuple(self.pending.pop(step.node, ()))
         edges = self.gradient_edges(info, node, step)
-        accumulated = added = None
         target = info.tensor if info.name == "AccumulateGrad" else self.retained.get(step.node)
-        if target is not None and self.writes_grad(target, step.grad_in):
-            accumulated, added = self.accumulate(target, step.grad_in)
+        accumulated = None if target is None else self.write(target, step)
+        added = None if accumulated is None else step.grad_in
         state = StepState(
             index=index, node=self.draw_as(node), name=info.name, formula=info.formula,
             grad_in=step.grad_in, contributions=contributions or (step.grad_in,), edges=edges,
@@ -222,10 +205,31 @@ def _short(array: np.ndarray | None) -> str:
 
 def arithmetic(edge: GradientEdge) -> str:
     """`upstream × local = contribution`, with the local derivative's value when the op saved it."""
-    local = edge.local
+    return f"{_short(edge.upstream)} × {_local_text(edge)} = {_short(edge.contribution)}"
+
+
+def _local_text(edge: GradientEdge) -> str:
+    """The local derivative, with its value when the op saved a small one: `(b=3.)`."""
     if edge.local_value is not None and np.asarray(edge.local_value).size <= 3:
-        local = f"({local}={_short(edge.local_value)})"
-    return f"{_short(edge.upstream)} × {local} = {_short(edge.contribution)}"
+        return f"({edge.local}={_short(edge.local_value)})"
+    return edge.local
+
+
+MAX_EDGE_TEXT = 34  # characters of arithmetic drawn on an edge; the page prints it whole under the figure
+
+
+def _brief(array: np.ndarray | None) -> str:
+    return preview(array, limit=3, width=18) or "None"
+
+
+def edge_text(edge: GradientEdge) -> str:
+    """The arithmetic drawn on an edge, shortened to what fits beside it: the whole product when it is
+    short, else `× local = contribution`, else the contribution."""
+    for candidate in (arithmetic(edge), f"× {_local_text(edge)} = {_brief(edge.contribution)}",
+                      f"= {_brief(edge.contribution)}"):
+        if len(candidate) <= MAX_EDGE_TEXT:
+            return candidate
+    return f"= {_brief(edge.contribution)}"
 
 
 def fan_in_text(state: StepState, lang: str = "en") -> str:
@@ -271,7 +275,7 @@ def _labelled_edges(state: StepState | None, canvas: Canvas,
                     call: Any) -> tuple[list[GradientEdge], list[str]]:
     """The gradient edges a frame draws (the start edge first on step 0) and the text on each."""
     edges = [] if state is None else list(state.edges)
-    labels = [arithmetic(edge) if edge.local != ACCUMULATE_LOCAL else "" for edge in edges]
+    labels = [edge_text(edge) if edge.local != ACCUMULATE_LOCAL else "" for edge in edges]
     start = None if state is None else _start_edge(call, canvas, state)
     if start is not None:
         edges.insert(0, start)
@@ -308,7 +312,7 @@ def overlay_traces(state: StepState | None, canvas: Canvas, call: Any) -> list[g
     grad_nodes = [] if state is None else [node for node in state.grads if node in canvas.positions]
     grad_x, grad_y = _points(canvas, grad_nodes)
     grad_text = [_grad_label(state, node, canvas.lang) for node in grad_nodes]
-    ring = {"symbol": "circle-open", "size": 24, "color": theme.muted, "line": {"width": 1.5}}
+    ring = {"symbol": "circle-open", "size": canvas.scaled(24), "color": theme.muted, "line": {"width": 1.5}}
     return [
         go.Scatter(x=executed_x, y=executed_y, mode="markers", hoverinfo="skip", showlegend=False,
                    name=text("anim.executed", canvas.lang), meta={"role": "executed"}, marker=ring),
@@ -317,22 +321,24 @@ def overlay_traces(state: StepState | None, canvas: Canvas, call: Any) -> list[g
                     meta={"role": "gradient_edges"}),
         go.Scatter(x=middle[:, 0], y=middle[:, 1], mode="text", text=labels, hoverinfo="skip",
                    showlegend=False, textposition=edge_label_position(canvas.direction),
-                   textfont={"size": LABEL_FONT, "color": theme.gradient_text}, meta={"role": "edge_labels"}),
+                   textfont={"size": canvas.font, "color": theme.gradient_text}, cliponaxis=False,
+                   meta={"role": "edge_labels"}),
         go.Scatter(x=active_x, y=active_y, mode="markers", showlegend=False, hoverinfo="skip",
                    name=text("anim.active", canvas.lang), meta={"role": "active"},
-                   marker={"symbol": "circle-open", "size": ACTIVE_RING, "color": HIGHLIGHT,
+                   marker={"symbol": "circle-open", "size": canvas.scaled(ACTIVE_RING), "color": HIGHLIGHT,
                            "line": {"width": 3.5}}),
         # An invisible marker as wide as the active ring keeps the text clear of the ring.
         go.Scatter(x=grad_x, y=grad_y, mode="markers+text", text=grad_text, hoverinfo="skip",
-                   showlegend=False, marker={"size": 2 * GRAD_OFFSET, "opacity": 0},
+                   showlegend=False, marker={"size": canvas.scaled(2 * GRAD_OFFSET), "opacity": 0},
+                   cliponaxis=False,
                    textposition=grad_position(canvas.direction),
-                   textfont={"size": LABEL_FONT, "color": theme.gradient_text}, meta={"role": "grads"}),
+                   textfont={"size": canvas.font, "color": theme.gradient_text}, meta={"role": "grads"}),
     ]
 
 
 def grad_position(direction: str) -> str:
-    """Where a node's `.grad` is written: on the side away from its label."""
-    return "bottom center" if direction == "LR" else "middle left"
+    """Where a node's `.grad` is written: under it (its label is above it or to its right)."""
+    return "bottom center"
 
 
 def overlay_boxes(states: list[StepState], canvas: Canvas, call: Any) -> list[Box]:
@@ -343,19 +349,19 @@ def overlay_boxes(states: list[StepState], canvas: Canvas, call: Any) -> list[Bo
         edges, labels = _labelled_edges(state, canvas, call)
         for (x, y), label in zip(_label_points(edges, labels, canvas), labels):
             if label:
-                boxes.append(text_rect(x, y, text_box([label]), position))
+                boxes.append(text_rect(x, y, text_box([label], canvas.placement.font), position))
         for node in state.grads:
             if node in canvas.positions:
-                size = text_box(_grad_lines(state, node, canvas.lang))
+                size = text_box(_grad_lines(state, node, canvas.lang), canvas.placement.font)
                 boxes.append(text_rect(*canvas.positions[node], size, grad_position(canvas.direction),
                                        GRAD_OFFSET))
     return boxes
 
 
 def _grad_lines(state: StepState, node: Hashable, lang: str) -> list[str]:
-    lines = [f".grad = {_short(state.grads[node])}"]
+    lines = [f".grad = {_brief(state.grads[node])}"]
     if node == state.accumulated:
-        lines.insert(0, text("anim.accumulate", lang, value=_short(state.added)))
+        lines.insert(0, text("anim.accumulate", lang, value=_brief(state.added)))
     return lines
 
 
@@ -377,26 +383,26 @@ def _title_height(states: list[StepState], call: Any, lang: str) -> float:
     return lines * TITLE_LINE + 12
 
 
-def _grad_room(states: list[StepState], lang: str) -> dict[Hashable, tuple[float, float]]:
+def _grad_room(states: list[StepState], lang: str, font: float) -> dict[Hashable, tuple[float, float]]:
     """The room each node's `.grad` text needs, over every step."""
     room: dict[Hashable, tuple[float, float]] = {}
     for state in states:
         for node in state.grads:
-            width, height = text_box(_grad_lines(state, node, lang))
+            width, height = text_box(_grad_lines(state, node, lang), font)
             old_width, old_height = room.get(node, (0.0, 0.0))
-            room[node] = (max(width, old_width), max(height, old_height, 2 * LINE_EM * LABEL_FONT))
+            room[node] = (max(width, old_width), max(height, old_height, 2 * LINE_EM * font))
     return room
 
 
 def backward_placement(source: Any, *, lang: str = "en", direction: str = AUTO, width: float = DEFAULT_WIDTH,
-                       show_labels: bool | None = None) -> Placement:
+                       show_labels: bool | None = None, font: float = LABEL_FONT) -> Placement:
     """One placement for every step of a backward pass: room for the `.grad`s and the arithmetic.
 
     Top-to-bottom is tried first: there the arithmetic reads along the gap between two layers.
 
     Args:
         source: a graph from `graph_from_backward`, or a backward call.
-        lang, direction, width, show_labels: as for graph_figure.
+        lang, direction, width, show_labels, font: as for graph_figure.
 
     Returns:
         The placement, to pass to each step's figure.
@@ -404,29 +410,31 @@ def backward_placement(source: Any, *, lang: str = "en", direction: str = AUTO, 
     call, graph = _call_and_graph(source)
     states = backward_states(graph)
     stacked = max((len(state.edges) for state in states), default=0) + 1
-    line = LINE_EM * LABEL_FONT
-    widest = max((text_width(arithmetic(edge)) for state in states for edge in state.edges), default=0.0)
-    widest = max(widest, text_width(start_text(call, lang)))
+    line = LINE_EM * font
+    widest = max((text_width(edge_text(edge), font) for state in states for edge in state.edges),
+                 default=0.0)
+    widest = max(widest, text_width(start_text(call, lang), font))
     layer_space = {"TB": max(LAYER_SPACE["TB"], stacked * line + 8), "LR": widest + 12}
     return place(graph, lang=lang, direction=direction, width=width, show_labels=show_labels,
-                 under=_grad_room(states, lang), layer_space=layer_space, clearance=ACTIVE_RING / 2 + 2,
-                 prefer=("TB", "LR"))
+                 under=_grad_room(states, lang, font), font=font, layer_space=layer_space,
+                 clearance=ACTIVE_RING / 2 + 2, prefer=("TB", "LR"))
 
 
 def _prepare(source: Any, theme: str, direction: str, lang: str, placement: Placement | None,
              show_labels: bool | None, width: float,
-             bottom: float = 0.0) -> tuple[Any, Canvas, list[StepState], go.Figure]:
+             bottom: float = 0.0) -> tuple[Any, Canvas, list[StepState], list[go.Scatter], dict[str, Any]]:
+    """The call, its framed canvas, its states, and the traces and layout every step shares (the
+    figure is made once, by the caller: each plotly Figure costs milliseconds to validate)."""
     call, graph = _call_and_graph(source)
     if placement is None:
         placement = backward_placement(graph, lang=lang, direction=direction, width=width,
                                        show_labels=show_labels)
     canvas = make_canvas(graph, theme=theme, lang=lang, placement=placement)
     states = backward_states(graph)
-    extra = [*edge_label_boxes(canvas), *overlay_boxes(states, canvas, call)]
-    layout = base_layout(canvas, title_height=_title_height(states, call, lang), bottom=bottom, extra=extra,
+    frame(canvas, [*edge_label_boxes(canvas), *overlay_boxes(states, canvas, call)])
+    layout = base_layout(canvas, title_height=_title_height(states, call, lang), bottom=bottom,
                          legend_extra=[text("edge.gradient", lang)])
-    figure = go.Figure(data=[*edge_traces(canvas), *node_traces(canvas)], layout=layout)
-    return call, canvas, states, figure
+    return call, canvas, states, [*edge_traces(canvas), *node_traces(canvas)], layout
 
 
 def _title(states: list[StepState], index: int | None, call: Any, lang: str) -> dict[str, Any]:
@@ -452,13 +460,13 @@ def backward_step_figure(source: Any, step: int, *, theme: str = "light", direct
     Returns:
         The graph with the running node, the gradients it sends and the `.grad`s so far.
     """
-    call, canvas, states, figure = _prepare(source, theme, direction, lang, placement, show_labels, width)
+    call, canvas, states, data, layout = _prepare(source, theme, direction, lang, placement, show_labels,
+                                                  width)
     if not -len(states) <= step < len(states):
         raise IndexError(f"step {step} is out of range for a backward pass of {len(states)} steps")
     state = states[step]
-    figure.add_traces(overlay_traces(state, canvas, call))
-    figure.update_layout(title=_title(states, state.index, call, lang))
-    return figure
+    return go.Figure(data=[*data, *overlay_traces(state, canvas, call)],
+                     layout={**layout, "title": _title(states, state.index, call, lang)})
 
 
 def backward_animation(source: Any, *, theme: str = "light", direction: str = AUTO, lang: str = "en",
@@ -475,10 +483,11 @@ def backward_animation(source: Any, *, theme: str = "light", direction: str = AU
     Returns:
         A figure whose frames play in the browser, no server round trip.
     """
-    call, canvas, states, figure = _prepare(source, theme, direction, lang, placement, show_labels, width,
-                                            bottom=ANIMATION_CONTROLS)
-    first = len(figure.data)
-    figure.add_traces(overlay_traces(states[0] if states else None, canvas, call))
+    call, canvas, states, data, layout = _prepare(source, theme, direction, lang, placement, show_labels,
+                                                  width, bottom=ANIMATION_CONTROLS)
+    figure = go.Figure(data=[*data, *overlay_traces(states[0] if states else None, canvas, call)],
+                       layout=layout)
+    first = len(data)
     overlay_indices = list(range(first, first + len(OVERLAYS)))
     figure.frames = [
         go.Frame(name=str(state.index), data=overlay_traces(state, canvas, call), traces=overlay_indices,
@@ -487,11 +496,13 @@ def backward_animation(source: Any, *, theme: str = "light", direction: str = AU
     ]
     figure.update_layout(title=_title(states, 0 if states else None, call, lang))
     if states:
-        buttons = _play_buttons(frame_ms, lang)
+        # The controls go under the legend, which sits under the plot.
+        legend = figure.layout.margin.b - MARGIN - ANIMATION_CONTROLS
+        buttons = _play_buttons(frame_ms, lang, legend)
         # The slider starts where the buttons end (their words are longer in some languages).
         labels = sum(text_width(button["label"], BUTTON_FONT) + 24 for button in buttons["buttons"])
         start = min(0.5, (labels + 16) / max(1.0, canvas.placement.width - 2 * MARGIN))
-        figure.update_layout(updatemenus=[buttons], sliders=[_slider(states, lang, start)])
+        figure.update_layout(updatemenus=[buttons], sliders=[_slider(states, lang, start, legend)])
     return figure
 
 
@@ -506,10 +517,10 @@ def _frame_args(duration: int) -> dict[str, Any]:
 BUTTON_FONT = 12
 
 
-def _play_buttons(frame_ms: int, lang: str) -> dict[str, Any]:
+def _play_buttons(frame_ms: int, lang: str, below: float) -> dict[str, Any]:
     return {
         "type": "buttons", "direction": "left", "showactive": False, "x": 0.0, "y": 0, "xanchor": "left",
-        "yanchor": "top", "pad": {"t": 40, "r": 10}, "font": {"size": BUTTON_FONT},
+        "yanchor": "top", "pad": {"t": 40 + below, "r": 10}, "font": {"size": BUTTON_FONT},
         "buttons": [
             {"label": "▶ " + text("anim.play", lang), "method": "animate",
              "args": [None, _frame_args(frame_ms)]},
@@ -519,9 +530,9 @@ def _play_buttons(frame_ms: int, lang: str) -> dict[str, Any]:
     }
 
 
-def _slider(states: list[StepState], lang: str, start: float) -> dict[str, Any]:
+def _slider(states: list[StepState], lang: str, start: float, below: float) -> dict[str, Any]:
     return {
-        "active": 0, "x": start, "len": 1 - start, "y": 0, "yanchor": "top", "pad": {"t": 30},
+        "active": 0, "x": start, "len": 1 - start, "y": 0, "yanchor": "top", "pad": {"t": 30 + below},
         "currentvalue": {"prefix": text("anim.slider", lang)},
         "steps": [{"label": str(state.index + 1), "method": "animate",
                    "args": [[str(state.index)], _frame_args(0)]} for state in states],

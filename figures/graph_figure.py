@@ -11,6 +11,7 @@ exactly that many px: every label gets the room the layout kept for it, so none 
 from __future__ import annotations
 
 import html
+from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,8 +27,9 @@ from figures.placement import (
     DEFAULT_WIDTH,
     LABEL_LIMIT,
     MARGIN,
-    REGION_FONT,
+    READINGS,
     REGION_PADDING,
+    VIEW_PADDING,
     Box,
     Placement,
     edge_label_point,
@@ -36,22 +38,24 @@ from figures.placement import (
     place,
     plot_width,
     region_caption,
+    reversed_reading,
     text_rect,
 )
 from figures.texts import text
-from figures.theme import Theme, background_layout, get_theme
-from graph.model import Kind, Style, lineage, no_grad_regions
+from figures.theme import Theme, get_theme, graph_background
+from graph.model import Kind, Style, lineage, no_grad_regions, slot_edges
 
-__all__ = ["LABEL_LIMIT", "Canvas", "graph_figure", "hover_card", "make_canvas"]
+__all__ = ["LABEL_LIMIT", "Canvas", "View", "fit_view", "frame", "graph_figure", "hover_card", "make_canvas"]
 
-# A deeper graph drawn without labels opens on its last layers (where the output is).
-VISIBLE_LAYERS = 30
 ARROW_SIZE = 9
 # Edges that skip a layer bow out by this many px, sampled at CURVE_POINTS points.
 BEND = 22.0
+PARALLEL_BEND = 11.0  # px each of two edges between the same nodes bows to its side
 CURVE_POINTS = 9
 MIN_PLOT_HEIGHT = 240  # px
-MAX_PLOT_HEIGHT = 1000  # px; a taller drawing opens on the part nearest its output (pan for the rest)
+# px; a taller drawing makes the page scroll up to this height, and is zoomed out past it
+MAX_PLOT_HEIGHT = 2400
+MIN_ZOOMED = 4.0  # px: markers and arrowheads never shrink below this
 LEGEND_FONT = 11
 LEGEND_ROW = 21  # px per row of legend entries
 LEGEND_CHAR_EM = 0.5
@@ -63,6 +67,17 @@ _FLAG_FIELDS = (
 )
 
 
+@dataclass(frozen=True)
+class View:
+    """What a figure shows: axis ranges in px of layout, the plot's height in px, and the zoom
+    (screen px per px of layout) at the width the figure is drawn for."""
+
+    x_range: list[float]
+    y_range: list[float]
+    plot_height: float
+    zoom: float
+
+
 @dataclass
 class Canvas:
     """A graph with its placement and drawing settings, shared by the static and animated figures."""
@@ -72,6 +87,22 @@ class Canvas:
     theme: Theme
     lang: str
     dimmed: set[Hashable] = field(default_factory=set)
+    view: View | None = None
+    # Backward reading: arrows point from each node to its inputs, as next_functions do.
+    reverse_arrows: bool = False
+
+    @property
+    def zoom(self) -> float:
+        return 1.0 if self.view is None else self.view.zoom
+
+    def scaled(self, size: float, least: float = MIN_ZOOMED) -> float:
+        """A px size (marker, font) at the canvas's zoom; markers never vanish."""
+        return max(least, size * self.zoom) if size else 0.0
+
+    @property
+    def font(self) -> float:
+        """The labels' font size on screen."""
+        return max(1.0, self.placement.font * self.zoom)
 
     @property
     def positions(self) -> Mapping[Hashable, tuple[float, float]]:
@@ -150,7 +181,8 @@ def _formula_lines(data: Mapping[str, Any], lang: str) -> list[str]:
         pairs = ", ".join(f"{key}={_escape(value, 30)}" for key, value in data["attrs"].items())
         lines.append(f"{text('field.attrs', lang)}: {pairs}")
     if data.get("saved"):
-        pairs = ", ".join(f"{name} {shape}" for name, shape in data["saved"].items())
+        # Under torch's own names: `y.grad_fn._saved_self` is how a learner reads them in torch.
+        pairs = ", ".join(f"_saved_{name} {shape}" for name, shape in data["saved"].items())
         lines.append(f"{text('field.saved', lang)}: {_escape(pairs)}")
     return lines
 
@@ -191,12 +223,12 @@ def node_traces(canvas: Canvas) -> list[go.Scatter]:
         traces.append(go.Scatter(
             x=x, y=y, mode="markers+text" if inline else "markers",
             name=text(f"kind.{kind}", canvas.lang), legendgroup=kind, meta={"role": "nodes", "kind": kind},
-            marker={"symbol": style.symbol, "size": style.size, "color": colours,
+            marker={"symbol": style.symbol, "size": canvas.scaled(style.size), "color": colours,
                     "opacity": opacity if (opacity != 1.0).any() else 1.0,
                     "line": {"width": 1, "color": theme.background}},
             text=labels if inline else None,
-            textposition=label_offset(canvas.direction), textfont={"size": LABEL_FONT, "color": theme.text},
-            customdata=np.array(nodes, dtype=object),
+            textposition=label_offset(canvas.direction), textfont={"size": canvas.font, "color": theme.text},
+            cliponaxis=False, customdata=np.array(nodes, dtype=object),
             hovertext=[hover_card(d, canvas.lang) for d in data],
             hovertemplate="%{hovertext}<extra></extra>",
         ))
@@ -207,9 +239,9 @@ def node_traces(canvas: Canvas) -> list[go.Scatter]:
     if separate:
         traces.append(go.Scatter(
             x=np.concatenate(label_x), y=np.concatenate(label_y), mode="markers+text", text=label_text,
-            marker={"size": 2 * (canvas.placement.clearance + 1), "opacity": 0}, showlegend=False,
-            hoverinfo="skip", textposition=label_offset(canvas.direction),
-            textfont={"size": LABEL_FONT, "color": theme.text}, meta={"role": "node_labels"},
+            marker={"size": canvas.scaled(2 * (canvas.placement.clearance + 1)), "opacity": 0},
+            showlegend=False, hoverinfo="skip", textposition=label_offset(canvas.direction), cliponaxis=False,
+            textfont={"size": canvas.font, "color": theme.text}, meta={"role": "node_labels"},
         ))
     return traces
 
@@ -218,8 +250,21 @@ def _bend(canvas: Canvas, edges: Sequence[tuple[Hashable, Hashable]]) -> np.ndar
     """How far each edge bows out: edges that skip layers curve, so they do not run through the nodes
     of the layers in between (a straightened chain lies on one line)."""
     layers = canvas.placement.layout.layers
-    spans = np.array([abs(layers[v] - layers[u]) for u, v in edges], dtype=float)
-    return np.where(spans >= 2, BEND, 0.0)
+    spans = np.array([abs(layers[v] - layers[u]) for u, v in edges], dtype=float).reshape(-1)
+    return np.where(spans >= 2, BEND, 0.0) + _parallel_spread(edges)
+
+
+def _parallel_spread(edges: Sequence[tuple[Hashable, Hashable]]) -> np.ndarray:
+    """Edges listed more than once between the same two nodes (`x * x` feeds both inputs of one node)
+    bow apart, one to each side, so each of them can be seen."""
+    counts = Counter(edges)
+    seen: Counter = Counter()
+    spread = np.zeros(len(edges))
+    for i, edge in enumerate(edges):
+        if counts[edge] > 1:
+            spread[i] = (seen[edge] - (counts[edge] - 1) / 2) * 2 * PARALLEL_BEND
+            seen[edge] += 1
+    return spread
 
 
 def edge_paths(canvas: Canvas, edges: list[tuple[Hashable, Hashable]]) -> tuple[np.ndarray, np.ndarray]:
@@ -255,18 +300,19 @@ def edge_segments(canvas: Canvas, edges: list[tuple[Hashable, Hashable]],
     if reverse:
         paths = paths[:, ::-1, :]
     radius = np.array([marker_radius(canvas.graph.nodes[tip]["kind"]) for tip in tips])
-    curved = _bend(canvas, edges) > 0
+    curved = _bend(canvas, edges) != 0
     xs, ys, sizes = [], [], []
     for group, points in ((curved, paths), (~curved, paths[:, [0, -1], :])):
         if group.any():
-            x, y, size = _polylines(points[group], radius[group])
+            x, y, size = _polylines(points[group], radius[group], canvas.scaled(ARROW_SIZE))
             xs.append(x)
             ys.append(y)
             sizes.append(size)
     return np.concatenate(xs), np.concatenate(ys), np.concatenate(sizes)
 
 
-def _polylines(points: np.ndarray, radius: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _polylines(points: np.ndarray, radius: np.ndarray,
+               arrow: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Flatten paths of equal length into plotly's gap-separated form, pulling each tip back to the
     edge of the marker it points at."""
     count, length, _ = points.shape
@@ -280,7 +326,7 @@ def _polylines(points: np.ndarray, radius: np.ndarray) -> tuple[np.ndarray, np.n
     x = np.hstack([points[:, :, 0], gap]).ravel()
     y = np.hstack([points[:, :, 1], gap]).ravel()
     size = np.zeros(length + 1)
-    size[length - 1] = ARROW_SIZE
+    size[length - 1] = arrow
     return x, y, np.tile(size, count)
 
 
@@ -315,18 +361,18 @@ def arrow_trace(x: np.ndarray, y: np.ndarray, sizes: np.ndarray, line: Mapping[s
 def edge_traces(canvas: Canvas) -> list[go.Scatter]:
     """One trace per edge style, plus the `detach()` labels."""
     by_style: dict[str, list[tuple[Hashable, Hashable]]] = {style: [] for style in Style.ALL}
-    for u, v, style in canvas.graph.edges(data="style"):
-        by_style.setdefault(style, []).append((u, v))
+    for u, v, data, _ in slot_edges(canvas.graph):
+        by_style.setdefault(data["style"], []).append((u, v))
     traces = []
     for style, edges in by_style.items():
         if not edges:
             continue
-        x, y, sizes = edge_segments(canvas, edges)
+        x, y, sizes = edge_segments(canvas, edges, reverse=canvas.reverse_arrows)
         is_detach = style == Style.DETACH
         traces.append(arrow_trace(x, y, sizes, _edge_look(style, canvas.theme),
                                   name=text("edge.detach", canvas.lang) if is_detach else "",
                                   showlegend=is_detach, meta={"role": "edges", "style": style}))
-        labelled = [(u, v) for u, v in edges if canvas.graph.edges[u, v].get("label")]
+        labelled = list(dict.fromkeys((u, v) for u, v in edges if canvas.graph.edges[u, v].get("label")))
         if labelled and canvas.show_labels:
             traces.append(_edge_label_trace(canvas, labelled))
     return traces
@@ -342,7 +388,8 @@ def edge_label_boxes(canvas: Canvas) -> list[Box]:
     if not canvas.show_labels:
         return []
     position = edge_label_position(canvas.direction)
-    return [text_rect(*edge_label_point(canvas.placement, u, v), text_box([label]), position)
+    font = canvas.placement.font
+    return [text_rect(*edge_label_point(canvas.placement, u, v), text_box([label], font), position)
             for u, v, label in canvas.graph.edges(data="label") if label]
 
 
@@ -353,8 +400,8 @@ def _edge_label_trace(canvas: Canvas, edges: list[tuple[Hashable, Hashable]]) ->
     position = edge_label_position(canvas.direction)
     return go.Scatter(
         x=points[:, 0], y=points[:, 1], mode="text", text=labels, showlegend=False, hoverinfo="skip",
-        textposition=position, textfont={"size": LABEL_FONT, "color": canvas.theme.text},
-        meta={"role": "edge_labels"},
+        textposition=position, textfont={"size": canvas.font, "color": canvas.theme.text},
+        cliponaxis=False, meta={"role": "edge_labels"},
     )
 
 
@@ -381,7 +428,8 @@ def region_layout(canvas: Canvas) -> tuple[list[dict], list[dict]]:
         annotations.append({
             "x": x0 + REGION_PADDING, "y": y0 + REGION_PADDING, "xanchor": "left", "yanchor": "bottom",
             "showarrow": False, "text": f"<i>{region_caption(canvas.lang)}</i>",
-            "font": {"size": REGION_FONT, "color": canvas.theme.text}, "borderpad": 0,
+            "font": {"size": canvas.placement.region_font * canvas.zoom, "color": canvas.theme.text},
+            "borderpad": 0,
         })
     return shapes, annotations
 
@@ -395,12 +443,13 @@ def selection_traces(canvas: Canvas, selected: Hashable) -> list[go.Scatter]:
     ancestors, descendants = lineage(canvas.graph, selected)
     up = ancestors | {selected}
     down = descendants | {selected}
-    edges = [(u, v) for u, v in canvas.graph.edges if (u in up and v in up) or (u in down and v in down)]
-    x, y, sizes = edge_segments(canvas, edges)
+    edges = [(u, v) for u, v, _, _ in slot_edges(canvas.graph)
+             if (u in up and v in up) or (u in down and v in down)]
+    x, y, sizes = edge_segments(canvas, edges, reverse=canvas.reverse_arrows)
     traces = [arrow_trace(x, y, sizes, {"color": HIGHLIGHT, "width": 2.4, "dash": "solid"},
                           meta={"role": "selection_edges"})]
     family = [node for node in canvas.graph if node in ancestors or node in descendants]
-    for nodes, size, opacity in ((family, 24, 0.28), ([selected], 32, 0.5)):
+    for nodes, size, opacity in ((family, canvas.scaled(24), 0.28), ([selected], canvas.scaled(32), 0.5)):
         fx, fy = canvas.xy(nodes)
         traces.append(go.Scatter(
             x=fx, y=fy, mode="markers", showlegend=False, hoverinfo="skip", meta={"role": "selection"},
@@ -414,50 +463,13 @@ def selection_traces(canvas: Canvas, selected: Hashable) -> list[go.Scatter]:
 
 def make_canvas(graph: nx.DiGraph, *, theme: str = "light", direction: str = AUTO, lang: str = "en",
                 placement: Placement | None = None, show_labels: bool | None = None,
-                width: float = DEFAULT_WIDTH) -> Canvas:
+                width: float = DEFAULT_WIDTH, font: float = LABEL_FONT) -> Canvas:
     """Lay the graph out (unless a `placement` is given) and fix the drawing settings."""
     text("kind.leaf", lang)  # fails early on an unknown language
     if placement is None:
-        placement = place(graph, lang=lang, direction=direction, width=width, show_labels=show_labels)
+        placement = place(graph, lang=lang, direction=direction, width=width, show_labels=show_labels,
+                          font=font)
     return Canvas(graph=graph, placement=placement, theme=get_theme(theme), lang=lang)
-
-
-def _window(low: float, high: float, room: float, keep_high: bool,
-            spans: Sequence[tuple[float, float]] = (), centre: bool = True) -> list[float]:
-    """An axis range `room` wide: round [low, high] when it fits, else its end nearest the output,
-    moved inwards so that no box (its `spans` along the axis) is cut at the far edge; with `centre`,
-    the room that leaves empty is shared between both ends where no box gets cut."""
-    if high - low <= room:
-        middle = (low + high) / 2
-        return [middle - room / 2, middle + room / 2]
-    if keep_high:
-        start = high - room
-        while cut := [b for a, b in spans if a < start < b]:
-            start = max(cut)
-        if centre:
-            wanted = start - (start + room - high) / 2
-            start = max([wanted, *(b for a, b in spans if a < wanted < b)])
-        return [start, start + room]
-    end = low + room
-    while cut := [a for a, b in spans if a < end < b]:
-        end = min(cut)
-    if centre:
-        wanted = end + (low - (end - room)) / 2
-        end = min([wanted, *(a for a, b in spans if a < wanted < b)])
-    return [end - room, end]
-
-
-def _unlabelled_extent(canvas: Canvas, bounds: Box) -> tuple[list[float], list[float], float]:
-    """A graph too big for labels: all of it, or its last VISIBLE_LAYERS layers, squeezed into view."""
-    x0, x1, y0, y1 = bounds
-    bands = [band for band in canvas.placement.layout.bands if band[1] > band[0]]
-    if len(bands) > VISIBLE_LAYERS:
-        if canvas.direction == "LR":
-            x0 = bands[-VISIBLE_LAYERS][0]
-        else:
-            y1 = bands[-VISIBLE_LAYERS][1]
-    plot_height = min(MAX_PLOT_HEIGHT, max(MIN_PLOT_HEIGHT, y1 - y0))
-    return [x0, x1], [y0, y1], plot_height
 
 
 def _span(boxes: Sequence[Box]) -> Box:
@@ -465,48 +477,37 @@ def _span(boxes: Sequence[Box]) -> Box:
             max(b[3] for b in boxes))
 
 
-def figure_extent(canvas: Canvas, extra: Iterable[Box] = ()) -> tuple[list[float], list[float], float]:
-    """The x and y ranges, in px, and the plot's height: one px per px of layout, so labels keep their room.
+def fit_view(canvas: Canvas, extra: Iterable[Box] = ()) -> View:
+    """The whole drawing in view: axis ranges round every box, and the height and zoom that show it.
 
-    A drawing bigger than the plot opens on the part nearest its output (pan for the rest): the end of
-    the reading direction first, then, across it, the side where that part's nodes are.
+    A drawing no wider than the plot is shown at one px per px of layout. A wider one is zoomed out
+    until it fits (markers and texts shrink with it, so no label grows into its neighbour); a taller
+    one makes the figure taller, up to MAX_PLOT_HEIGHT (the page scrolls), and past that is zoomed out
+    too. Nothing is ever outside the ranges: a learner never has to pan to find a node.
 
     Args:
         canvas: the drawing.
         extra: boxes of other texts drawn on it (edge labels, `.grad`s) to keep in view.
     """
     nodes = [canvas.placement.box(node) for node in canvas.positions]
-    boxes = [*nodes, *region_boxes(canvas), *extra] or [(-1.0, 1.0, -1.0, 1.0)]
-    if not canvas.show_labels:
-        return _unlabelled_extent(canvas, _span(boxes))
-    x0, x1, y0, y1 = _span(boxes)
-    plot_height = min(MAX_PLOT_HEIGHT, max(MIN_PLOT_HEIGHT, y1 - y0 + 2 * MARGIN))
+    x0, x1, y0, y1 = _span([*nodes, *region_boxes(canvas), *extra] or [(-1.0, 1.0, -1.0, 1.0)])
+    x0, x1, y0, y1 = x0 - VIEW_PADDING, x1 + VIEW_PADDING, y0 - VIEW_PADDING, y1 + VIEW_PADDING
     room = plot_width(canvas.placement.width)
-    if canvas.direction == "LR":
-        # The output is on the right: keep the right end, then the top of what is there.
-        x_range = _window(x0 - MARGIN / 2, x1 + MARGIN / 2, room, keep_high=True,
-                          spans=[(b[0], b[1]) for b in boxes])
-        shown = [b for b in boxes if b[1] > x_range[0] and b[0] < x_range[1]] or boxes
-        if y1 - y0 + 2 * MARGIN > plot_height:
-            _, _, y0, y1 = _span(shown)
-        y_range = _window(y0 - MARGIN, y1 + MARGIN, plot_height, keep_high=True,
-                          spans=[(b[2], b[3]) for b in shown], centre=False)
-    else:
-        # The output is at the bottom: keep the bottom, then the left of what is there.
-        y_range = _window(y0 - MARGIN, y1 + MARGIN, plot_height, keep_high=False,
-                          spans=[(b[2], b[3]) for b in boxes])
-        shown = [b for b in boxes if b[3] > y_range[0] and b[2] < y_range[1]] or boxes
-        if x1 - x0 + MARGIN > room:
-            x0, x1, _, _ = _span(shown)
-        x_range = _window(x0 - MARGIN / 2, x1 + MARGIN / 2, room, keep_high=False,
-                          spans=[(b[0], b[1]) for b in shown], centre=False)
-    # The height is the figure's own: a window that stepped past a cut box shrinks instead of
-    # showing empty room.
-    y_range = [max(y_range[0], y0 - MARGIN), min(y_range[1], y1 + MARGIN)]
-    if y_range[1] - y_range[0] < plot_height:
-        plot_height = max(MIN_PLOT_HEIGHT, y_range[1] - y_range[0])
-        y_range = _window(y_range[0], y_range[1], plot_height, keep_high=True)
-    return x_range, y_range, plot_height
+    zoom = min(1.0, room / (x1 - x0), MAX_PLOT_HEIGHT / (y1 - y0))
+    plot_height = max(MIN_PLOT_HEIGHT, (y1 - y0) * zoom)
+    # Where the drawing is smaller than the plot, the ranges grow round its middle, so the scale
+    # stays `zoom` px per px both ways.
+    half_x = max(x1 - x0, room / zoom) / 2
+    half_y = max(y1 - y0, plot_height / zoom) / 2
+    middle_x, middle_y = (x0 + x1) / 2, (y0 + y1) / 2
+    return View([middle_x - half_x, middle_x + half_x], [middle_y - half_y, middle_y + half_y],
+                float(plot_height), float(zoom))
+
+
+def figure_extent(canvas: Canvas, extra: Iterable[Box] = ()) -> tuple[list[float], list[float], float]:
+    """The x and y ranges, in px of layout, and the plot's height in px (see fit_view)."""
+    view = fit_view(canvas, extra)
+    return view.x_range, view.y_range, view.plot_height
 
 
 def legend_names(canvas: Canvas, extra: Sequence[str] = ()) -> list[str]:
@@ -519,11 +520,11 @@ def legend_names(canvas: Canvas, extra: Sequence[str] = ()) -> list[str]:
 
 
 def legend_height(names: Sequence[str], width: float) -> float:
-    """The px the horizontal legend takes above the plot, its entries wrapped in rows at `width`."""
+    """The px the horizontal legend takes under the plot, its entries wrapped in rows at `width`."""
     if not names:
         return 0.0
     # A legend wraps at the figure's edge. Its entries are measured closer than labels are: an entry
-    # that takes more room than this only pushes the legend into the tool bar's strip above it.
+    # that takes more room than this only makes the legend reach a little further down.
     rows, used = 1, 0.0
     for name in names:
         item = 40 + LEGEND_CHAR_EM * LEGEND_FONT * len(name)
@@ -533,49 +534,54 @@ def legend_height(names: Sequence[str], width: float) -> float:
     return rows * LEGEND_ROW + 6
 
 
+def frame(canvas: Canvas, extra: Iterable[Box] = ()) -> Canvas:
+    """Fix the canvas's view (see fit_view) before its traces are drawn: their sizes follow its zoom."""
+    canvas.view = fit_view(canvas, extra)
+    return canvas
+
+
 def base_layout(canvas: Canvas, *, title_height: float = 0.0, bottom: float = 0.0,
-                extra: Iterable[Box] = (), legend_extra: Sequence[str] = ()) -> dict[str, Any]:
+                legend_extra: Sequence[str] = ()) -> dict[str, Any]:
     """Axes hidden, pan by default, click selects, the theme's colours, regions drawn below.
 
     Args:
-        canvas: the drawing.
+        canvas: the drawing, framed (see `frame`).
         title_height: px kept above the legend for a title.
         bottom: px kept under the plot (an animation's buttons and slider).
-        extra: boxes of other texts drawn on the plot, kept in view.
         legend_extra: legend entries of traces added later (the backward pass's gradient arrows).
     """
+    view = canvas.view or fit_view(canvas)
     shapes, annotations = region_layout(canvas)
     axis = {"visible": False, "showgrid": False, "zeroline": False, "fixedrange": False}
-    x_range, y_range, plot_height = figure_extent(canvas, extra)
     legend = legend_height(legend_names(canvas, legend_extra), canvas.placement.width)
-    top = MODEBAR_STRIP + title_height + legend + MARGIN
+    top = MODEBAR_STRIP + title_height + MARGIN
+    # The legend goes under the plot: above it, plotly's tool bar (top right) would cover its end.
     return {
-        **background_layout(canvas.theme),
-        "xaxis": {**axis, "range": x_range}, "yaxis": {**axis, "range": y_range},
+        **graph_background(canvas.theme),
+        "xaxis": {**axis, "range": view.x_range}, "yaxis": {**axis, "range": view.y_range},
         "showlegend": True,
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0,
+        "legend": {"orientation": "h", "yanchor": "top", "y": 0, "xanchor": "left", "x": 0,
                    "font": {"size": LEGEND_FONT}, "itemclick": False, "itemdoubleclick": False},
-        "margin": {"l": MARGIN, "r": MARGIN, "t": top, "b": MARGIN + bottom, "autoexpand": False},
+        "margin": {"l": MARGIN, "r": MARGIN, "t": top, "b": MARGIN + legend + bottom, "autoexpand": False},
         "hovermode": "closest",
         "clickmode": "event+select",
         "dragmode": "pan",
-        "height": int(round(plot_height + top + MARGIN + bottom)),
+        "height": int(round(view.plot_height + top + MARGIN + legend + bottom)),
         "uirevision": canvas.graph.graph.get("view", "graph"),
         "shapes": shapes,
         "annotations": annotations,
     }
 
 
-def graph_figure(graph: nx.DiGraph, *, selected: Hashable | None = None, step: int | None = None,
-                 theme: str = "light", direction: str = AUTO, lang: str = "en",
-                 placement: Placement | None = None, show_labels: bool | None = None,
-                 width: float = DEFAULT_WIDTH) -> go.Figure:
-    """Draw a graph view.
+def graph_figure(graph: nx.DiGraph, *, selected: Hashable | None = None, theme: str = "light",
+                 direction: str = AUTO, lang: str = "en", placement: Placement | None = None,
+                 show_labels: bool | None = None, width: float = DEFAULT_WIDTH,
+                 font: float = LABEL_FONT, reading: str = "forward") -> go.Figure:
+    """Draw a graph view (a backward pass's steps: figures.backward_frames).
 
     Args:
         graph: a view from graph (collapsed or not).
         selected: a node id to highlight with its ancestors and descendants (others are dimmed).
-        step: for a graph from `graph_from_backward`, draw backward step `step` (0-based) instead.
         theme: "light" or "dark".
         direction: "LR", "TB", or "auto": left-to-right when that fits `width`, else top-to-bottom.
         lang: "en" or "vi" for every text on the figure.
@@ -583,24 +589,28 @@ def graph_figure(graph: nx.DiGraph, *, selected: Hashable | None = None, step: i
         show_labels: draw labels next to nodes; by default only up to LABEL_LIMIT nodes.
         width: the width in px the figure will be shown at (no label overlaps another at this width
             or wider).
+        font: the labels' font size in px (presentation mode: PRESENTATION_FONT).
+        reading: "forward" (inputs first, data flowing along the arrows, as the lessons explain) or
+            "backward" (the output first, arrows along next_functions, as torchviz draws).
 
     Returns:
-        A new figure; node traces carry the node ids in `customdata`.
+        A new figure showing the whole graph; node traces carry the node ids in `customdata`.
     """
-    if step is not None:
-        from figures.backward_frames import backward_step_figure
-
-        return backward_step_figure(graph, step, theme=theme, direction=direction, lang=lang,
-                                    placement=placement, show_labels=show_labels, width=width)
+    if reading not in READINGS:
+        raise ValueError(f"reading must be one of {READINGS}, got {reading!r}")
     canvas = make_canvas(graph, theme=theme, direction=direction, lang=lang, placement=placement,
-                         show_labels=show_labels, width=width)
+                         show_labels=show_labels, width=width, font=font)
+    if reading == "backward":
+        canvas.placement = reversed_reading(canvas.placement)
+        canvas.reverse_arrows = True
     if selected is not None and selected not in graph:
         selected = None
     if selected is not None:
         ancestors, descendants = lineage(graph, selected)
         canvas.dimmed = {node for node in graph if node != selected and node not in ancestors
                          and node not in descendants}
+    frame(canvas, edge_label_boxes(canvas))
     # The rings go under the nodes, so each node's marker and label stay readable on top of its ring.
     rings = selection_traces(canvas, selected) if selected is not None else []
     data = [*edge_traces(canvas), *rings, *node_traces(canvas)]
-    return go.Figure(data=data, layout=base_layout(canvas, extra=edge_label_boxes(canvas)))
+    return go.Figure(data=data, layout=base_layout(canvas))

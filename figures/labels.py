@@ -13,7 +13,8 @@ from typing import Any
 from figures.texts import TEXTS, text
 from graph.model import CaptionLine, Kind
 
-LABEL_FONT = 10  # px, node labels and edge labels
+LABEL_FONT = 12  # px, node labels and edge labels (legible on a projector at 1440 px)
+PRESENTATION_FONT = 16  # px, the labels in presentation mode
 CHAR_EM = 0.62
 LINE_EM = 1.3
 MAX_CHARS = 40  # longer label lines are cut with `…` (the hover card has the whole text)

@@ -30,8 +30,9 @@ RING_RADIUS = 12  # px kept clear round every node's point (its marker, most of 
 LAYER_SPACE = {"LR": 30.0, "TB": 24.0}  # px between the boxes of neighbouring layers
 NODE_SPACE = 10.0  # px between neighbouring boxes in a layer
 REGION_PADDING = 4.0  # px between a no_grad box and its nodes' boxes
-REGION_FONT = 9
+REGION_FONT = 10  # px, the no_grad caption at the default label font (it grows with the labels)
 EDGE_LABEL_ROOM = 6.0  # px left on each side of an edge label
+VIEW_PADDING = 6.0  # px of layout a figure keeps round the outermost boxes
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,11 @@ class Placement:
     width: float
     show_labels: bool
     clearance: float = 0.0  # px round each point its label keeps clear of (a ring drawn there)
+    font: float = LABEL_FONT  # px, the labels' font size the room was measured for
+
+    @property
+    def region_font(self) -> float:
+        return REGION_FONT * self.font / LABEL_FONT
 
     @property
     def direction(self) -> str:
@@ -88,7 +94,7 @@ def node_extent(kind: str, label: tuple[float, float], direction: str, under: tu
     Args:
         kind: the node's kind (its marker size).
         label: (width, height) of its label in px; (0, 0) for none.
-        direction: "LR" (label above, `under` below) or "TB" (label right, `under` left).
+        direction: "LR" (label above, `under` below) or "TB" (label right, `under` below).
         under: (width, height) of text drawn on the other side (a `.grad` during backward).
         clearance: px round the point that labels keep clear of.
     """
@@ -101,10 +107,31 @@ def node_extent(kind: str, label: tuple[float, float], direction: str, under: tu
         above = max(radius, start + height) if height else radius
         below = max(radius, start + under_height) if under_height else radius
         return half, half, below, above
-    right = max(radius, start + width) if width else radius
-    left = max(radius, start + under_width) if under_width else radius
-    half = max(radius, height / 2, under_height / 2)
-    return left, right, half, half
+    # Top-to-bottom, `under` goes below the node, centred: height is cheap there (the page scrolls),
+    # width is not (a layer's nodes stand side by side).
+    right = max(radius, start + width if width else 0.0, under_width / 2)
+    left = max(radius, under_width / 2)
+    half = max(radius, height / 2)
+    below = max(half, start + under_height) if under_height else half
+    return left, right, below, half
+
+
+READINGS = ("forward", "backward")
+
+
+def reversed_reading(placement: Placement) -> Placement:
+    """The placement read the other way: output first (on top, or on the left), as torchviz draws
+    `next_functions` pointing down. A mirror image along the reading direction, so every gap the
+    layout kept stays; each layer's span stays in reading order (its first bound nearest the start)."""
+    layout = placement.layout
+    if layout.direction == "LR":
+        positions = {node: (-x, y) for node, (x, y) in layout.positions.items()}
+    else:
+        positions = {node: (x, -y) for node, (x, y) in layout.positions.items()}
+    bands = tuple((-low, -high) for low, high in layout.bands)
+    flipped = Layout(layout.direction, positions, layout.layers, bands)
+    return Placement(flipped, placement.extents, placement.width, placement.show_labels, placement.clearance,
+                     placement.font)
 
 
 def region_caption(lang: str) -> str:
@@ -112,15 +139,17 @@ def region_caption(lang: str) -> str:
 
 
 def _extents(graph: nx.DiGraph, direction: str, lang: str, show_labels: bool,
-             under: Mapping[Hashable, tuple[float, float]], clearance: float) -> dict[Hashable, Extent]:
+             under: Mapping[Hashable, tuple[float, float]], clearance: float,
+             font: float) -> dict[Hashable, Extent]:
     extents = {}
     for node, data in graph.nodes(data=True):
-        label = text_box(node_lines(data, lang)) if show_labels else (0.0, 0.0)
+        label = text_box(node_lines(data, lang), font) if show_labels else (0.0, 0.0)
         extents[node] = node_extent(data["kind"], label, direction, under.get(node, (0.0, 0.0)), clearance)
     # A no_grad box keeps a strip under its nodes for its caption, and is as wide as the caption:
     # each member keeps that room clear.
-    strip = REGION_FONT * LINE_EM + REGION_PADDING
-    caption = text_width(region_caption(lang), REGION_FONT) + REGION_PADDING
+    region_font = REGION_FONT * font / LABEL_FONT
+    strip = region_font * LINE_EM + REGION_PADDING
+    caption = text_width(region_caption(lang), region_font) + REGION_PADDING
     pad = REGION_PADDING
     for region in no_grad_regions(graph):
         for node in region:
@@ -129,20 +158,20 @@ def _extents(graph: nx.DiGraph, direction: str, lang: str, show_labels: bool,
     return extents
 
 
-def _layer_space(graph: nx.DiGraph, direction: str, show_labels: bool, extra: float) -> float:
+def _layer_space(graph: nx.DiGraph, direction: str, show_labels: bool, extra: float, font: float) -> float:
     """Clear space between layers; left-to-right, wide enough for an edge label (`detach()`) in it."""
     space = max(LAYER_SPACE[direction], extra)
     if direction == "LR" and show_labels:
         labels = [label for _, _, label in graph.edges(data="label") if label]
         if labels:
-            space = max(space, max(text_width(label) for label in labels) + 2 * EDGE_LABEL_ROOM)
+            space = max(space, max(text_width(label, font) for label in labels) + 2 * EDGE_LABEL_ROOM)
     return space
 
 
 def place(graph: nx.DiGraph, *, lang: str = "en", direction: str = AUTO, width: float = DEFAULT_WIDTH,
           show_labels: bool | None = None, under: Mapping[Hashable, tuple[float, float]] | None = None,
           layer_space: Mapping[str, float] | None = None, clearance: float = 0.0,
-          prefer: Sequence[str] = DIRECTIONS) -> Placement:
+          prefer: Sequence[str] = DIRECTIONS, font: float = LABEL_FONT) -> Placement:
     """Lay a graph out in px for a figure `width` px wide, keeping room for every label.
 
     Args:
@@ -155,6 +184,7 @@ def place(graph: nx.DiGraph, *, lang: str = "en", direction: str = AUTO, width: 
         layer_space: direction -> least clear space between layers (edge labels that sit there).
         clearance: px round each node's point that its label keeps clear of (a ring drawn there).
         prefer: the directions `auto` tries, in order.
+        font: the labels' font size in px (presentation mode draws them bigger).
 
     Returns:
         The placement.
@@ -171,13 +201,13 @@ def place(graph: nx.DiGraph, *, lang: str = "en", direction: str = AUTO, width: 
         candidates = candidates[:1]  # nothing to fit: no need to lay a big graph out twice
     placements = []
     for candidate in candidates:
-        extents = _extents(graph, candidate, lang, show_labels, under, clearance)
-        space = _layer_space(graph, candidate, show_labels, (layer_space or {}).get(candidate, 0.0))
+        extents = _extents(graph, candidate, lang, show_labels, under, clearance, font)
+        space = _layer_space(graph, candidate, show_labels, (layer_space or {}).get(candidate, 0.0), font)
         layout = boxed_layout(graph, candidate, extents=extents, layer_space=space, node_space=NODE_SPACE,
                               followers=followers)
-        placement = Placement(layout, extents, float(width), show_labels, clearance)
+        placement = Placement(layout, extents, float(width), show_labels, clearance, float(font))
         x0, x1, _, _ = placement.bounds()
-        if x1 - x0 <= plot_width(width):
+        if x1 - x0 + 2 * VIEW_PADDING <= plot_width(width):
             return placement
         placements.append((x1 - x0, len(placements), placement))
     return min(placements)[2]
@@ -209,7 +239,7 @@ def edge_label_point(placement: Placement, source: Hashable, target: Hashable, l
         return x, y0 + t * (y1 - y0)
     start = layout.bands[previous][0] if previous < k else y0  # lower edge of the layer above
     end = layout.bands[k][1]
-    step = LABEL_FONT * LINE_EM
+    step = placement.font * LINE_EM
     y = (start + end) / 2 + ((lines - 1) / 2 - index) * step
     t = 0.5 if y1 == y0 else (y - y0) / (y1 - y0)
     return x0 + t * (x1 - x0) + EDGE_LABEL_ROOM, y  # just right of the line, not on it

@@ -17,6 +17,7 @@ from graph.model import (
     Style,
     fn_node,
     graph_from_backward,
+    graph_from_call,
     graph_from_record,
     graph_from_snapshot,
     graph_from_tensors,
@@ -30,7 +31,7 @@ from graph.model import (
 __all__ = [
     "AUTOGRAD", "NODE_FIELDS", "TENSOR_VIEW", "VIEWS", "BackwardTrace", "CaptionLine", "Kind", "Layout",
     "Style", "boxed_layout", "chain_id", "collapse_chains", "count_crossings", "fn_node",
-    "graph_from_backward", "graph_from_record", "graph_from_snapshot", "graph_from_tensors",
-    "layered_layout", "lineage", "no_grad_regions", "op_node", "plain_lines", "preview", "tensor_node",
-    "to_dot", "to_json", "to_node_link", "trace_backward",
+    "graph_from_backward", "graph_from_call", "graph_from_record", "graph_from_snapshot",
+    "graph_from_tensors", "layered_layout", "lineage", "no_grad_regions", "op_node", "plain_lines", "preview",
+    "tensor_node", "to_dot", "to_json", "to_node_link", "trace_backward",
 ]

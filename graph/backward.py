@@ -8,6 +8,7 @@ the figures accept either.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from engine import _trace
-from engine.autograd import AccumulateGrad
-from sandbox.snapshot import GraphSnapshot, StepInfo, reachable_nodes, snapshot, step_info
+from sandbox.recorder import StepLog, written_tensor
+from sandbox.snapshot import GraphSnapshot, StepInfo, reachable_nodes, snapshot
 
 
 @dataclass(frozen=True)
@@ -35,22 +36,15 @@ class BackwardTrace:
 
 
 class _StepRecorder:
-    """A trace recorder that keeps the steps and hands every event on to the recorder it replaced."""
+    """A trace recorder that logs the steps (the sandbox's StepLog) and hands every event on to the
+    recorder it replaced."""
 
-    def __init__(self, outer: Any, grads: dict[int, np.ndarray | None]) -> None:
+    def __init__(self, outer: Any, log: StepLog) -> None:
         self.outer = outer
-        self.grads = grads
-        self.steps: list[StepInfo] = []
+        self.log = log
 
     def backward_step(self, step: Any) -> None:
-        # Called once the consumer has handled the step, so an AccumulateGrad's `.grad` is already updated.
-        before = after = None
-        if isinstance(step.node, AccumulateGrad):
-            variable = step.node.variable
-            before = self.grads.get(variable._id)
-            after = None if variable._grad is None else np.array(variable._grad._data, copy=True)
-            self.grads[variable._id] = after
-        self.steps.append(step_info(step, before, after))
+        self.log.record(step)
         if self.outer is not None:
             self.outer.backward_step(step)
 
@@ -60,11 +54,16 @@ class _StepRecorder:
         return lambda *args, **kwargs: None
 
 
-def _leaf_grads(root: Any) -> dict[int, np.ndarray | None]:
-    start = [root.grad_fn] if root.grad_fn is not None else []
-    leaves = [node.variable for node in reachable_nodes(start) if isinstance(node, AccumulateGrad)]
-    return {leaf._id: None if leaf._grad is None else np.array(leaf._grad._data, copy=True)
-            for leaf in leaves}
+def _written(root: Any) -> list[Any]:
+    """The tensors whose `.grad` a backward from `root` may write: leaves and retained non-leaves."""
+    if root.grad_fn is None:
+        return [root] if root.requires_grad else []
+    found = {}
+    for node in reachable_nodes([root.grad_fn]):
+        tensor = written_tensor(node)
+        if tensor is not None:
+            found[tensor._id] = tensor
+    return list(found.values())
 
 
 def trace_backward(root: Any, gradient: Any = None, retain_graph: bool | None = None,
@@ -84,16 +83,16 @@ def trace_backward(root: Any, gradient: Any = None, retain_graph: bool | None = 
 
     named = [value for value in (labels or {}).values() if hasattr(value, "_id")]
     graph = snapshot([root, *named], _labels_by_id(labels))
-    before = _leaf_grads(root)
-    recorder = _StepRecorder(_trace.active(), dict(before))
-    with _trace.recording(recorder):
+    written = _written(root)
+    log = StepLog(written, limit=sys.maxsize)
+    with _trace.recording(_StepRecorder(_trace.active(), log)):
         root.backward(gradient, retain_graph=retain_graph)
     return BackwardTrace(
         root=root._id,
         gradient=None if gradient is None else np.array(gradient._data, copy=True),
         retain_graph=bool(retain_graph),
-        steps=tuple(recorder.steps),
+        steps=tuple(log.steps),
         graph=graph,
-        grads_before=before,
-        grads_after=_leaf_grads(root) if root.grad_fn is not None else dict(recorder.grads),
+        grads_before=log.grads_before,
+        grads_after=dict(log.current),
     )

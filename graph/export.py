@@ -12,7 +12,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from graph.model import Kind, Style, no_grad_regions
+from graph.model import Kind, Style, no_grad_regions, slot_edges
 
 # Only plain values of graph.graph are exported (the backward call kept for the animation is not).
 _GRAPH_KEYS = ("view", "roots", "collapsed")
@@ -53,13 +53,15 @@ def to_node_link(graph: nx.DiGraph) -> dict[str, Any]:
     Returns:
         A dict that `json.dumps` accepts and `networkx.node_link_graph(data, edges="edges")` reads back.
     """
+    # One edge per input slot, as on screen: `x * x` is two edges, so the reader is a multigraph.
+    edges = [{"source": _plain(u), "target": _plain(v), **_plain(data), "slot": slot}
+             for u, v, data, slot in slot_edges(graph)]
     return {
         "directed": True,
-        "multigraph": False,
+        "multigraph": len(edges) > graph.number_of_edges(),
         "graph": {key: _plain(graph.graph[key]) for key in _GRAPH_KEYS if key in graph.graph},
         "nodes": [{"id": _plain(node), **_plain(data)} for node, data in graph.nodes(data=True)],
-        "edges": [{"source": _plain(u), "target": _plain(v), **_plain(data)}
-                  for u, v, data in graph.edges(data=True)],
+        "edges": edges,
     }
 
 
@@ -114,10 +116,12 @@ def to_dot(graph: nx.DiGraph, direction: str = "LR", *, lines: NodeLines | None 
         in_region.update(region)
     out.extend(_dot_node(node, data, node_lines) for node, data in graph.nodes(data=True)
                if node not in in_region)
-    for source, target, data in graph.edges(data=True):
+    for source, target, data, slot in slot_edges(graph):
         attributes = [_DOT_EDGE_STYLES.get(data["style"], "")]
         if data.get("label"):
             attributes.append(f"label={_quote(data['label'])}")
+        elif len(data.get("slots") or ()) > 1:
+            attributes.append(f"headlabel={_quote(slot)}")  # which input each of the parallel edges is
         text = ", ".join(a for a in attributes if a)
         out.append(f"  {_quote(source)} -> {_quote(target)}" + (f" [{text}];" if text else ";"))
     out.append("}")

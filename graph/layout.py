@@ -56,7 +56,7 @@ def _topological_order(graph: nx.DiGraph, index: dict[Hashable, int]) -> list[Ha
 
 
 def assign_layers(graph: nx.DiGraph) -> dict[Hashable, int]:
-    """Layer of each node: one past its latest predecessor; sources sit just before their first consumer."""
+    """Layer of each node: as late as its consumers allow, outputs one past their latest input."""
     index = {node: i for i, node in enumerate(graph)}
     order = _topological_order(graph, index)
     position = {node: i for i, node in enumerate(order)}
@@ -64,11 +64,13 @@ def assign_layers(graph: nx.DiGraph) -> dict[Hashable, int]:
     for node in order:
         earlier = [layer[p] for p in graph.predecessors(node) if position[p] < position[node]]
         layer[node] = max(earlier) + 1 if earlier else 0
-    for node in order:
-        if graph.in_degree(node) == 0:
-            later = [layer[s] for s in graph.successors(node) if position[s] > position[node]]
-            if later:
-                layer[node] = min(later) - 1
+    # Then as late as each node can go (its earliest consumer's layer minus one), from the outputs
+    # back: the chains that feed a long sum one after another stagger down beside it instead of all
+    # crowding the first layers (eight parameters added up made one row eight boxes wide).
+    for node in reversed(order):
+        later = [layer[s] for s in graph.successors(node) if position[s] > position[node]]
+        if later:
+            layer[node] = min(later) - 1
     return layer
 
 

@@ -17,7 +17,8 @@ missing name and the line kinds into words of the reader's language.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 import networkx as nx
@@ -262,6 +263,15 @@ def _makers(snap: GraphSnapshot) -> dict[int, list[int]]:
     return makers
 
 
+def _value_card(attrs: dict[str, Any], value: np.ndarray | None, grad: np.ndarray | None) -> Caption:
+    """micrograd's `data | grad` card, kept short: the hover card has the longer previews."""
+    lines = (((CaptionLine.VALUE, _caption_preview(value)),) if value is not None
+             else _shape_caption(attrs["shape"]))
+    if grad is not None:
+        lines += ((CaptionLine.GRAD, _caption_preview(grad)),)
+    return lines
+
+
 class _Builder:
     """Shared state and steps of both views."""
 
@@ -338,10 +348,15 @@ class _Builder:
 
 class _AutogradBuilder(_Builder):
     def __init__(self, snap: GraphSnapshot, roots: Sequence[int], reachable_only: bool,
-                 show_saved: bool, show_attrs: bool) -> None:
+                 show_saved: bool, show_attrs: bool, show_values: bool = False) -> None:
         super().__init__(snap, roots, reachable_only, AUTOGRAD)
         self.show_saved = show_saved
         self.show_attrs = show_attrs
+        self.show_values = show_values
+
+    def tensor_caption(self, attrs: dict[str, Any], value: np.ndarray | None,
+                       grad: np.ndarray | None) -> Caption:
+        return _value_card(attrs, value, grad) if self.show_values else _shape_caption(attrs["shape"])
 
     def build(self) -> nx.DiGraph:
         for fn in self.fns:
@@ -445,12 +460,7 @@ class _TensorBuilder(_Builder):
 
     def tensor_caption(self, attrs: dict[str, Any], value: np.ndarray | None,
                        grad: np.ndarray | None) -> Caption:
-        # micrograd's `data | grad` card, kept short: the hover card has the longer previews.
-        lines = (((CaptionLine.VALUE, _caption_preview(value)),) if value is not None
-                 else _shape_caption(attrs["shape"]))
-        if grad is not None:
-            lines += ((CaptionLine.GRAD, _caption_preview(grad)),)
-        return lines
+        return _value_card(attrs, value, grad)
 
     def shown_tensors(self) -> list[int]:
         if not self.reachable_only:
@@ -515,7 +525,7 @@ class _TensorBuilder(_Builder):
 
 def graph_from_snapshot(snap: GraphSnapshot, view: str = AUTOGRAD, *, roots: Iterable[int] = (),
                         reachable_only: bool = False, show_saved: bool = False,
-                        show_attrs: bool = False) -> nx.DiGraph:
+                        show_attrs: bool = False, show_values: bool = False) -> nx.DiGraph:
     """Build one view of a snapshot.
 
     Args:
@@ -526,6 +536,7 @@ def graph_from_snapshot(snap: GraphSnapshot, view: str = AUTOGRAD, *, roots: Ite
         reachable_only: keep only what a backward from `roots` reaches.
         show_saved: autograd view: add each saved tensor as its own node (torchviz `show_saved`).
         show_attrs: autograd view: list each node's attributes under its name (torchviz `show_attrs`).
+        show_values: autograd view: a `data | grad` card on each tensor (the tensor view always has one).
 
     Returns:
         A DiGraph whose nodes carry every key of NODE_FIELDS and whose edges carry `style`, `slots`
@@ -536,8 +547,13 @@ def graph_from_snapshot(snap: GraphSnapshot, view: str = AUTOGRAD, *, roots: Ite
         raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
     roots = list(roots)
     if view == AUTOGRAD:
-        return _AutogradBuilder(snap, roots, reachable_only, show_saved, show_attrs).build()
-    return _TensorBuilder(snap, roots, reachable_only).build()
+        graph = _AutogradBuilder(snap, roots, reachable_only, show_saved, show_attrs, show_values).build()
+    else:
+        graph = _TensorBuilder(snap, roots, reachable_only).build()
+    if not graph.graph["roots"]:
+        # No root was asked for: the outputs are the roots (what an export's reader looks for first).
+        graph.graph["roots"] = [node for node, kind in graph.nodes(data="kind") if kind == Kind.ROOT]
+    return graph
 
 
 def _labels_by_id(labels: Mapping[str, Any] | None) -> dict[int, tuple[str, None, None]]:
@@ -599,6 +615,46 @@ def graph_from_backward(call: BackwardLike, *, show_saved: bool = False,
     return graph
 
 
+def with_saved_values(final: GraphSnapshot, earlier: Iterable[GraphSnapshot]) -> GraphSnapshot:
+    """`final` with each node's saved values as an earlier snapshot of the same run held them.
+
+    A backward() frees what its nodes saved, so a run's final graph has lost the values of its
+    constants (the 3 of `a * 3`); the graph each backward call saw still has them. Node ids are
+    creation numbers, the same in every snapshot of one run.
+    """
+    saved: dict[int, dict[str, np.ndarray]] = {}
+    for snap in earlier:
+        for node_id, info in snap.nodes.items():
+            if info.saved and node_id in final.nodes and not final.nodes[node_id].saved:
+                saved[node_id] = info.saved
+    if not saved:
+        return final
+    nodes = {node_id: replace(info, saved=saved[node_id]) if node_id in saved else info
+             for node_id, info in final.nodes.items()}
+    return GraphSnapshot(final.tensors, nodes)
+
+
+def graph_from_call(call: BackwardLike, fallback: GraphSnapshot, view: str = AUTOGRAD, *,
+                    show_saved: bool = False, show_attrs: bool = False,
+                    show_values: bool = False) -> nx.DiGraph:
+    """One backward call's graph: what its root reaches, as that call saw it.
+
+    A run keeps the full graph of only its first few calls; for a later one the run's final graph
+    (`fallback`, what the program still holds at the end, as torch does) is walked from the call's
+    root instead. The result is empty when neither holds the root.
+
+    Args:
+        call: a BackwardCall of a run record.
+        fallback: the run record's final `graph`.
+        view, show_saved, show_attrs, show_values: see graph_from_snapshot.
+    """
+    snap = call.graph if call.graph.nodes and call.root in call.graph.tensors else fallback
+    if call.root not in snap.tensors:
+        return nx.DiGraph(view=view, roots=[])
+    return graph_from_snapshot(snap, view, roots=[call.root], reachable_only=True, show_saved=show_saved,
+                               show_attrs=show_attrs, show_values=show_values)
+
+
 # -- queries figures use ----------------------------------------------------------------------------
 
 def no_grad_regions(graph: nx.DiGraph) -> list[list[str]]:
@@ -620,6 +676,15 @@ def no_grad_regions(graph: nx.DiGraph) -> list[list[str]]:
             regions.union(earlier, later)
     groups = [sorted(group, key=order.__getitem__) for group in regions.to_sets()]
     return sorted(groups, key=lambda group: order[group[0]])
+
+
+def slot_edges(graph: nx.DiGraph) -> Iterator[tuple[Hashable, Hashable, dict[str, Any], int | None]]:
+    """Every edge once per input slot it feeds: `y = x * x` is two edges into MulBackward0 (slots 0
+    and 1), which is why its gradient is 2x. A DiGraph keeps them as one edge with both `slots`; the
+    screen and every export draw them apart through this."""
+    for source, target, data in graph.edges(data=True):
+        for slot in data.get("slots") or (None,):
+            yield source, target, data, slot
 
 
 def lineage(graph: nx.DiGraph, node: str) -> tuple[set[str], set[str]]:

@@ -124,6 +124,38 @@ def capped_snapshot(tensors: list[Tensor], labels: Any, limit: int) -> GraphSnap
     return GraphSnapshot(infos, node_infos)
 
 
+def written_tensor(node: Node) -> Tensor | None:
+    """The tensor whose `.grad` a step of `node` may write: a leaf's (AccumulateGrad), or a non-leaf's
+    that called retain_grad()."""
+    return node.variable if isinstance(node, AccumulateGrad) else node.retained_tensor()
+
+
+class StepLog:
+    """The steps of one backward call in plain data, each with the `.grad` it wrote before and after.
+
+    The one place a step's ledger is read: the sandbox's recorder and graph.trace_backward both log
+    through it, and the figures show what it wrote instead of working `.grad` out again (a call of
+    `autograd.grad()` runs the same steps and writes nothing).
+    """
+
+    def __init__(self, watched: Any, limit: int) -> None:
+        self.limit = limit
+        self.grads_before = {t._id: _grad_copy(t, limit) for t in watched}
+        self.current = dict(self.grads_before)
+        self.steps: list[StepInfo] = []
+
+    def record(self, step: Any) -> None:
+        """Log a step once the engine has handled it (an AccumulateGrad's `.grad` already updated)."""
+        tensor = written_tensor(step.node)
+        if tensor is None:
+            self.steps.append(_capped_step(step, None, None, self.limit))
+            return
+        before = self.current.get(tensor._id)
+        after = _grad_copy(tensor, self.limit)
+        self.current[tensor._id] = after
+        self.steps.append(_capped_step(step, before, after, self.limit))
+
+
 class _Backward:
     """A backward call being recorded."""
 
@@ -145,9 +177,9 @@ class _Backward:
         self.graph = graph
         self.watched = watched  # leaves (and retained non-leaves) whose .grad the call may change
         self.limit = limit
-        self.grads_before = {t._id: _grad_copy(t, limit) for t in watched}
-        self.current = dict(self.grads_before)
-        self.steps: list[Any] = []
+        self.log = StepLog(watched, limit)
+        self.grads_before = self.log.grads_before
+        self.steps = self.log.steps
         self.detailed = detailed
 
     def event(self, error: str | None = None) -> BackwardCall:
@@ -289,7 +321,7 @@ class Recorder:
         nodes = reachable_nodes(t.grad_fn for t in roots)
         watched: dict[int, Tensor] = {t._id: t for t in roots if t.grad_fn is None and t._requires_grad}
         for node in nodes:
-            tensor = node.variable if isinstance(node, AccumulateGrad) else node.retained_tensor()
+            tensor = written_tensor(node)
             if tensor is not None:
                 watched[tensor._id] = tensor
         self._owns_grads(watched.values())
@@ -311,17 +343,8 @@ class Recorder:
         if call is None or threading.get_ident() != self.thread:
             return
         self.state.tick()
-        if not call.detailed:
-            return
-        node = step.node
-        tensor = node.variable if isinstance(node, AccumulateGrad) else node.retained_tensor()
-        if tensor is None:
-            call.steps.append(_capped_step(step, None, None, call.limit))
-            return
-        before = call.current.get(tensor._id)
-        after = _grad_copy(tensor, call.limit)
-        call.current[tensor._id] = after
-        call.steps.append(_capped_step(step, before, after, call.limit))
+        if call.detailed:
+            call.log.record(step)
 
     def backward_finished(self) -> None:
         if threading.get_ident() != self.thread:

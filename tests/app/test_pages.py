@@ -214,9 +214,20 @@ def test_selecting_a_node_fills_the_inspector():
     at.selectbox(key="node").select(leaf).run()
     assert not at.exception
     table = at.table[0].value
-    shown = " ".join(str(value) for value in table.iloc[:, 1])
+    # Cells are markdown, escaped so that they show as typed; un-escaped is what the reader sees.
+    shown = re.sub(r"\\(.)", r"\1", " ".join(str(value) for value in table.iloc[:, 1]))
     assert "tensor([1., 1., 1.])" in shown
     assert "True" in shown
+
+
+def test_the_inspector_shows_code_as_code_not_markdown():
+    program = "import torch\nx = torch.ones(3, requires_grad=True)\ny = x + 1\nz = y*y*3\n"
+    at = start("en", "app_pages/playground.py", program=program)
+    z = next(node for node in at.selectbox(key="node").options if node.startswith("z"))
+    at.selectbox(key="node").select(z).run()
+    assert not at.exception
+    cells = " ".join(str(value) for value in at.table[0].value.iloc[:, 1])
+    assert r"z = y\*y\*3" in cells
 
 
 def test_the_gradient_check_agrees_with_autograd():
@@ -462,3 +473,30 @@ def test_the_form_builder_can_put_the_line_at_the_end():
     at.selectbox(key="pg_form_where").select(0)
     at.button[-1].click().run()
     assert at.session_state["program"].endswith("print(x.grad)\n")
+
+
+def _label_fonts(figure: dict) -> set[float]:
+    return {trace["textfont"]["size"] for trace in figure["data"]
+            if trace.get("meta", {}).get("role") in ("nodes", "node_labels") and trace.get("text")}
+
+
+def test_a_presentation_link_draws_the_graph_first_with_16_px_labels():
+    at = start("vi", "app_pages/playground.py", program=preset_code("seed10"), query={"present": "true"})
+    assert not at.exception
+    assert _label_fonts(figure_json(at)) == {16}
+    assert "present" in at.query_params  # the link keeps it
+    at.toggle(key="present").set_value(False).run()
+    assert _label_fonts(figure_json(at)) == {12}
+    assert "present" not in at.query_params  # the default stays out of the link
+
+
+def test_a_training_loop_opens_on_its_last_backward_call_and_switches_to_the_whole_run():
+    from tests.figures.learner_programs import MLP_TRAINING
+
+    at = start("en", "app_pages/playground.py", program=MLP_TRAINING)
+    assert not at.exception
+    chooser = at.selectbox(key="pg_call")
+    assert chooser.value == 49 and t("pg.graph_of.call", "en", k=50, n=50, line=11) in chooser.options
+    one = len(_node_names(figure_json(at)))
+    chooser.select(-1).run()
+    assert len(_node_names(figure_json(at))) > 3 * one

@@ -11,6 +11,7 @@ from explorer.lessons import LESSONS_BY_ID
 from explorer.presets import preset_code
 from explorer.state import encode_source
 from tests.browser.helpers import screenshot, wait_for_app
+from tests.figures.learner_programs import CUTS, EIGHT_PARAMETERS, LINEAR_REGRESSION, MLP_TRAINING
 
 PAGES = {"": "learn.title", "playground": "pg.title", "backward": "bw.title", "training": "tr.title"}
 
@@ -54,6 +55,7 @@ def test_clicking_a_node_fills_the_inspector(app_url: str, page: Page):
     expect(inspector).to_have_count(0)
     points = page.locator(".js-plotly-plot .scatterlayer path.point.plotly-customdata")
     expect(points.first).to_be_visible()
+    points.first.scroll_into_view_if_needed()  # the graph sits under the code
     box = points.first.bounding_box()
     assert box is not None
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
@@ -94,4 +96,23 @@ def test_open_in_the_playground_goes_there_with_the_lessons_code(app_url: str, p
     expect(page.locator("h1").first).to_have_text(t("pg.title", "vi"))
     expect(page.locator(".st-key-pg_code textarea")).to_have_value(LESSONS_BY_ID["vjp"].code)
     assert "/playground" in page.url and "code=" in page.url and "lang=vi" in page.url
+    assert_no_errors(page)
+
+
+@pytest.mark.parametrize("width, lang", [(1440, "en"), (1024, "vi"), (390, "vi")])
+@pytest.mark.parametrize("program", [LINEAR_REGRESSION, EIGHT_PARAMETERS, MLP_TRAINING, CUTS])
+def test_the_whole_graph_is_in_view(app_url: str, page: Page, program: str, width: int, lang: str):
+    page.set_viewport_size({"width": width, "height": 900})
+    open_page(page, app_url, "playground", lang=lang, code=encode_source(program))
+    plot = page.locator(".js-plotly-plot").first
+    expect(plot).to_be_visible()
+    area = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
+    points = page.locator(".js-plotly-plot .scatterlayer .trace path.point")
+    expect(points.first).to_be_attached()
+    boxes = points.evaluate_all("els => els.map(e => { const r = e.getBoundingClientRect(); "
+                                "return [r.x + r.width / 2, r.y + r.height / 2]; })")
+    assert len(boxes) >= 5
+    for x, y in boxes:
+        assert area["x"] - 1 <= x <= area["x"] + area["width"] + 1, (x, area)
+        assert area["y"] - 1 <= y <= area["y"] + area["height"] + 1, (y, area)
     assert_no_errors(page)

@@ -176,14 +176,36 @@ def test_graph_without_a_backward_call_is_refused():
         backward_animation(graph_from_tensors(names["root"]))
 
 
+def _recorded_calls(code: str) -> list:
+    import sandbox
+
+    record = sandbox.run(code, seed=0)
+    assert record.error is None
+    return [event for event in record.events if type(event).__name__ == "BackwardCall"]
+
+
 def test_autograd_grad_runs_the_steps_but_leaves_grad_alone():
-    x = torch.tensor([1.0, 2.0], requires_grad=True)
-    root = (x * x).sum()
-    trace = trace_backward(root, retain_graph=True)
-    untouched = dataclasses.replace(trace, grads_after={x._id: None})  # what autograd.grad records
-    states = backward_states(untouched)
-    assert [s.name for s in states] == [s.name for s in backward_states(trace)]
+    program = ("import torch\nx = torch.tensor([1.0, 2.0], requires_grad=True)\nroot = (x * x).sum()\n"
+               "{call}\n")
+    grad_call, = _recorded_calls(program.format(call="g = torch.autograd.grad(root, [x])"))
+    backward_call, = _recorded_calls(program.format(call="root.backward()"))
+    states = backward_states(grad_call)
+    assert [s.name for s in states] == [s.name for s in backward_states(backward_call)]
     assert all(s.accumulated is None for s in states) and not states[-1].grads
+    assert backward_states(backward_call)[-1].accumulated is not None
+
+
+def test_the_ledger_shows_the_recorded_grad_of_each_step():
+    # Twice into the same leaf: the second call's steps start from the first call's `.grad`.
+    program = ("import torch\nx = torch.tensor([1.0, 2.0], requires_grad=True)\n"
+               "(x * x).sum().backward()\n(x * 3).sum().backward()\n")
+    first, second = _recorded_calls(program)
+    final = backward_states(second)[-1]
+    written = next(step for step in second.steps if step.grad_after is not None)
+    node = final.accumulated
+    np.testing.assert_allclose(final.grads[node], written.grad_after)
+    np.testing.assert_allclose(written.grad_before, [2.0, 4.0])
+    np.testing.assert_allclose(final.grads[node], [5.0, 7.0])
 
 
 def test_a_call_graph_without_its_root_tensor_still_replays():

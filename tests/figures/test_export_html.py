@@ -29,3 +29,13 @@ def test_a_page_of_its_own_gets_the_themes_background():
     page = standalone_html(figure)
     assert '"paper_bgcolor":"#0E1117"' in page.replace(" ", "")
     assert figure.layout.paper_bgcolor == "rgba(0,0,0,0)"  # the figure itself is left as it was
+
+
+def test_the_html_export_carries_the_program_and_its_grad_ledger_escaped():
+    import plotly.graph_objects as go
+
+    from figures import standalone_html
+
+    page = standalone_html(go.Figure(), code="z = y*y*3  # <b>", ledger=[("w", "tensor([2., 4.])")])
+    assert "<pre>z = y*y*3  # &lt;b&gt;</pre>" in page
+    assert "<td>w.grad</td><td>tensor([2., 4.])</td>" in page

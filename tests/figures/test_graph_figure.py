@@ -90,10 +90,11 @@ def test_an_edge_that_skips_layers_curves_around_the_nodes_between():
     breaks = np.flatnonzero(np.isnan(x))
     lengths = np.diff(np.concatenate([[-1], breaks])) - 1
     assert sorted(set(lengths)) == [2, CURVE_POINTS]
-    assert np.count_nonzero(lengths == CURVE_POINTS) == 1
-    start = breaks[lengths == CURVE_POINTS][0] - CURVE_POINTS
-    curve_y = y[start:start + CURVE_POINTS]
-    assert np.ptp(curve_y) > 0.3  # it bows out of the straight line its ends share
+    # x * x's two edges bow apart; the + x skips layers: three curves.
+    assert np.count_nonzero(lengths == CURVE_POINTS) == 3
+    for end in breaks[lengths == CURVE_POINTS]:
+        curve_y = y[end - CURVE_POINTS:end]
+        assert np.ptp(curve_y) > 0.3  # it bows out of the straight line its ends share
 
 
 def test_detach_edge_is_dashed_and_labelled(cut_graph):
@@ -199,10 +200,69 @@ def test_big_graphs_leave_labels_to_hover_and_stay_small():
     json.loads(text)
 
 
-def test_step_argument_draws_that_backward_step():
-    from figures import backward_step_figure
-    from graph import graph_from_backward, trace_backward
+def test_graph_figure_does_not_import_the_backward_frames():
+    # backward_frames builds on graph_figure; the other way round would be an import cycle.
+    import ast
+    import importlib
+    from pathlib import Path
 
-    names = seed_chain(torch)
-    graph = graph_from_backward(trace_backward(names["root"], labels=names))
-    assert graph_figure(graph, step=2).to_json() == backward_step_figure(graph, 2).to_json()
+    module = importlib.import_module("figures.graph_figure")
+    tree = ast.parse(Path(module.__file__).read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert "figures.placement" in imported  # the walk sees the module's imports
+    assert "figures.backward_frames" not in imported
+
+
+def test_a_tensor_used_twice_by_one_op_is_drawn_as_two_edges():
+    from graph import graph_from_tensors
+
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    graph = graph_from_tensors(x * x, labels={"x": x})
+    figure = graph_figure(graph)
+    flow = next(trace for trace in figure.data if (trace.meta or {}).get("role") == "edges"
+                and trace.meta["style"] == "flow")
+    # Each drawn edge ends in one arrowhead; the flow edges are AccumulateGrad -> Mul twice.
+    heads = int(np.count_nonzero(np.asarray(flow.marker.size)))
+    assert heads == 2
+    points = np.column_stack([np.asarray(flow.x, dtype=float), np.asarray(flow.y, dtype=float)])
+    paths = [path for path in np.split(points, np.where(np.isnan(points[:, 0]))[0]) if len(path) > 1]
+    middles = {tuple(np.round(np.nanmean(path, axis=0), 3)) for path in paths}
+    assert len(middles) == 2  # the two bow apart rather than lying on one line
+
+
+def test_hover_card_names_saved_tensors_as_torch_does():
+    from graph import graph_from_tensors
+
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = x * x
+    card = hover_card(graph_from_tensors(y).nodes[f"fn:{y.grad_fn.sequence_nr}"])
+    assert "_saved_self [2]" in card and "_saved_other [2]" in card
+
+
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+def test_backward_reading_puts_the_output_first_and_points_along_next_functions(seed_graph, direction):
+    forward = graph_figure(seed_graph, direction=direction)
+    backward = graph_figure(seed_graph, direction=direction, reading="backward")
+    axis = 0 if direction == "LR" else 1
+
+    def where(figure, kind):
+        trace = next(t for t in _role(figure, "nodes") if t.meta["kind"] == kind)
+        return float(np.asarray(trace.x if axis == 0 else trace.y, dtype=float)[0])
+
+    def first(a, b):  # a comes before b in the reading direction
+        return a < b if direction == "LR" else a > b
+
+    assert first(where(forward, Kind.LEAF), where(forward, Kind.ROOT))
+    assert first(where(backward, Kind.ROOT), where(backward, Kind.LEAF))
+    # The arrows turn round: an arrowhead points at the leaf only when reading backward.
+    for figure, at_leaf in ((forward, False), (backward, True)):
+        leaf = next(t for t in _role(figure, "nodes") if t.meta["kind"] == Kind.LEAF)
+        spot = np.array([leaf.x[0], leaf.y[0]], dtype=float)
+        tips = []
+        for trace in _role(figure, "edges"):
+            heads = np.flatnonzero(np.asarray(trace.marker.size))
+            tips.extend(np.column_stack([_array(trace.x)[heads], _array(trace.y)[heads]]))
+        nearest = min(np.hypot(*(np.array(tip) - spot)) for tip in tips)
+        assert (nearest < 20) == at_leaf, (direction, nearest)
+    with pytest.raises(ValueError, match="reading"):
+        graph_figure(seed_graph, reading="sideways")
