@@ -20,7 +20,7 @@ THIRD_PARTY_ALLOWED = {
     "sandbox": {"numpy", "pyseccomp"},
     "graph": {"numpy", "networkx"},
     "figures": {"numpy", "networkx", "plotly"},
-    "explorer": {"numpy"},
+    "explorer": {"numpy", "networkx", "plotly"},  # above graph and figures: anything but streamlit
 }
 FORBIDDEN_LIBRARIES = {"torch", "streamlit", "plotly", "networkx", "scipy", "pandas"}
 
