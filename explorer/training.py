@@ -172,14 +172,6 @@ def _copy(array: np.ndarray | None) -> np.ndarray | None:
     return None if array is None else np.array(array)
 
 
-def first_element(array: np.ndarray | None) -> float | None:
-    """The first entry of a parameter or gradient (all entries move together in these models)."""
-    if array is None:
-        return None
-    flat = np.asarray(array).reshape(-1)
-    return float(flat[0]) if flat.size else None
-
-
 def chart_lines(values: dict[str, np.ndarray | None]) -> dict[str, Any]:
     """What to chart per parameter: one number when all its entries are equal (the lesson's four weights
     move together, and four identical lines would hide each other), else the array."""

@@ -330,13 +330,6 @@ def _polylines(points: np.ndarray, radius: np.ndarray,
     return x, y, np.tile(size, count)
 
 
-def edge_midpoints(canvas: Canvas, edges: list[tuple[Hashable, Hashable]]) -> np.ndarray:
-    """The middle of each edge's drawn path (E × 2)."""
-    if not edges:
-        return np.empty((0, 2))
-    return edge_paths(canvas, edges)[1]
-
-
 def _edge_look(style: str, theme: Theme) -> dict[str, Any]:
     looks = {
         Style.CONSTANT: {"color": theme.muted, "dash": "dot", "width": 1},
