@@ -114,6 +114,12 @@ class _Worker:
         except (ProcessLookupError, OSError):
             pass
 
+    def waiting(self) -> bool:
+        """Whether a warm worker is still there: it sends nothing until it has a program, so anything
+        readable on its socket is the end of it."""
+        readable, _, _ = select.select([self.sock], [], [], 0)
+        return not readable
+
     def close(self) -> None:
         self.sock.close()
         if self.pidfd >= 0:
@@ -269,10 +275,14 @@ class Pool:
         raise WorkerFailed("no worker")  # pragma: no cover - the loop returns or raises
 
     def _take_worker(self) -> _Worker:
-        try:
-            return self._warm.popleft()
-        except IndexError:
-            return self._new_worker()
+        while True:
+            try:
+                worker = self._warm.popleft()
+            except IndexError:
+                return self._new_worker()
+            if worker.waiting():
+                return worker
+            worker.close()  # it died while it waited (the machine ran short of memory)
 
     def _refill(self) -> None:
         # Keep one warm worker per slot, made while the current program runs.
@@ -337,19 +347,25 @@ class Pool:
         limits = limits or Limits()
         self._acquire(session)
         try:
-            try:
-                worker = self._take_worker()
-            except (OSError, WorkerFailed) as exc:
-                log.warning("no sandbox worker could be started: %s", exc)
-                return _failed_record(source, LimitExceeded("worker_unavailable", None, limit_name="workers"))
-            return self._run_on(worker, source, limits, seed)
+            # A worker that dies between the check and the program cannot take it: the next one does.
+            for _attempt in range(2):
+                try:
+                    worker = self._take_worker()
+                except (OSError, WorkerFailed) as exc:
+                    log.warning("no sandbox worker could be started: %s", exc)
+                    break
+                record = self._run_on(worker, source, limits, seed)
+                if record is not None:
+                    return record
+            return _failed_record(source, LimitExceeded("worker_unavailable", None, limit_name="workers"))
         finally:
             self._release()
             # The replacement is made after the run, not during it: on a small machine forking one
             # while a program runs slows that program down.
             threading.Thread(target=self._refill, daemon=True).start()
 
-    def _run_on(self, worker: _Worker, source: str, limits: Limits, seed: int | None) -> RunRecord:
+    def _run_on(self, worker: _Worker, source: str, limits: Limits, seed: int | None) -> RunRecord | None:
+        """The record of `source` run on `worker`; None when the worker could not even take it."""
         job = {"source": source, "limits": dataclasses.asdict(limits), "seed": seed}
         lines: list[int] = []
         started = time.monotonic()
@@ -357,7 +373,7 @@ class Pool:
             try:
                 worker.sock.sendall(wire.frame(wire.FRAME_JOB, json.dumps(job).encode()))
             except OSError:
-                return _stopped_record(source, limits, None, timed_out=False)
+                return None
             deadline = started + limits.max_seconds + GRACE_SECONDS
             answer = _read_frames(worker, deadline, until=wire.FRAME_RECORD, lines=lines)
             line = lines[-1] or None if lines else None

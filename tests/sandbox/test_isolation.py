@@ -242,3 +242,12 @@ def test_a_fork_server_that_died_is_started_again(small_pool: Pool) -> None:
     # The warm workers outlive it; once they are used up, a new fork server makes the next ones.
     outputs = [small_pool.run(f"print({n})\n").output for n in range(4)]
     assert outputs == ["0\n", "1\n", "2\n", "3\n"]
+
+
+def test_a_warm_worker_that_died_while_waiting_is_replaced(small_pool: Pool) -> None:
+    small_pool.warm_up()
+    for worker in list(small_pool._warm):
+        worker.kill()
+    time.sleep(0.2)
+    record = small_pool.run("print('still served')\n")
+    assert record.output == "still served\n", record.error
