@@ -1,6 +1,7 @@
 """Run a corpus program under real torch and under `python -m engine`, and compare what each prints.
 
     python -m tests.corpus.run            every program, one line each, and the match count
+    python -m tests.corpus.run --sandbox  the same through `python -m sandbox` (the app's path)
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ def _last_error_line(stderr: str) -> str:
     return lines[-1] if lines else ""
 
 
-def run(program: Path, engine: bool) -> Run:
-    """The program's stdout and, if it failed, the last line of its traceback."""
-    command = [sys.executable, "-m", "engine", str(program)] if engine else [sys.executable, str(program)]
+def run(program: Path, engine: bool, through: str = "engine") -> Run:
+    """The program's stdout and, if it failed, the last line of its traceback (`through`: the engine's
+    command line, "engine" or "sandbox", when `engine`)."""
+    command = [sys.executable, "-m", through, str(program)] if engine else [sys.executable, str(program)]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT, check=False)
     return Run(done.stdout, _last_error_line(done.stderr) if done.returncode else None)
 
@@ -38,9 +40,10 @@ def programs() -> list[Path]:
 
 
 def main() -> int:
+    through = "sandbox" if "--sandbox" in sys.argv[1:] else "engine"
     matched = 0
     for program in programs():
-        same = run(program, engine=True) == run(program, engine=False)
+        same = run(program, engine=True, through=through) == run(program, engine=False)
         matched += same
         print(f"{'match' if same else 'DIFF '}  {program.stem}")
     print(f"{matched}/{len(programs())} programs print what torch prints")
