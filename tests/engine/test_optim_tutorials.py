@@ -53,7 +53,7 @@ def _assert_same_training(make_optimizer):
     """Same printed optimizer; SGD bit for bit, the adaptive optimizers within float32 rounding.
 
     The adaptive ones divide by square roots, which torch's vectorised float32 kernels round
-    differently from numpy's in the last bit now and then (the issue about vectorised math).
+    differently from numpy's in the last bit now and then.
     """
     ours, theirs = _train(engine, make_optimizer), _train(torch, make_optimizer)
     assert ours[0] == theirs[0]
