@@ -202,7 +202,8 @@ class _Run:
             limit = self.limits.max_nesting
             return LimitExceeded("limit_nesting", exc.line, limit=limit, limit_name="max_nesting").to_error()
         try:
-            with _trace.recording(context.recorder), self._warnings(), Watchdog(state):
+            serving = self.safe_builtins.serving()
+            with _trace.recording(context.recorder), self._warnings(), Watchdog(state), serving:
                 state.start()
                 interpreter.run_module(body)
             return None
@@ -221,7 +222,8 @@ class _Run:
                 "limit_memory", state.line, limit=limit, limit_name="max_memory_bytes"
             ).to_error()
         except Exception as exc:
-            return self._program_error(exc)
+            with self.safe_builtins.serving():  # its message may come from the program's own __str__
+                return self._program_error(exc)
         finally:
             # Functions of the finished program may still be held by engine objects: refuse to run them.
             state.active = False

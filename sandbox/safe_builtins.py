@@ -8,8 +8,10 @@ doors out of the sandbox are not builtins at all: naming them is refused before 
 from __future__ import annotations
 
 import builtins
+import contextlib
 import math
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sandbox.errors import PYTHON_KINDS, SecurityViolation
@@ -88,47 +90,21 @@ class SafeBuiltins:
         namespace: dict[str, Any] = {name: getattr(builtins, name) for name in _PASS_THROUGH}
         namespace.update(_CLASSES)
         namespace.update({name: getattr(builtins, name) for name in PYTHON_KINDS})
-        functions = {
-            "print": self.print,
-            "str": self.str,
-            "repr": self.repr,
-            "format": self.format,
-            "list": self.list,
-            "tuple": self.tuple,
-            "set": self.set,
-            "frozenset": self.frozenset,
-            "dict": self.dict,
-            "sorted": self.sorted,
-            "sum": self.sum,
-            "min": self.min,
-            "max": self.max,
-            "any": self.any,
-            "all": self.all,
-            "enumerate": self.enumerate,
-            "zip": self.zip,
-            "map": self.map,
-            "filter": self.filter,
-            "reversed": self.reversed,
-            "iter": self.iter,
-            "pow": self.pow,
-            "round": self.round,
-            "isinstance": self.isinstance,
-            "super": self.super,
-            "type": self.type,
-            "hasattr": self.hasattr,
-        }
-        namespace.update(functions)
-        self.type_of = {
-            self.str: str,
-            self.list: list,
-            self.tuple: tuple,
-            self.set: set,
-            self.frozenset: frozenset,
-            self.dict: dict,
-        }
+        namespace.update(_FRONTS)
+        self.type_of = {_FRONTS[kind.__name__]: kind for kind in _CONTAINERS}
         # The very objects the program's names hold, so that `type(xs) is list` is true.
-        self.stand_ins = {kind: namespace[kind.__name__] for kind in self.type_of.values()}
+        self.stand_ins = {kind: _FRONTS[kind.__name__] for kind in _CONTAINERS}
         return namespace
+
+    @contextlib.contextmanager
+    def serving(self) -> Iterator[None]:
+        """Make these the builtins the program's calls reach, in this thread, for the block."""
+        previous = getattr(_serving, "builtins", None)
+        _serving.builtins = self
+        try:
+            yield
+        finally:
+            _serving.builtins = previous
 
     def exposed_c_functions(self) -> set[int]:
         return {id(getattr(builtins, name)) for name in _PASS_THROUGH}
@@ -356,6 +332,32 @@ class SafeBuiltins:
         if len(args) != 2 or not is_user_class(args[0]) or not builtins.isinstance(args[1], args[0]):
             raise SecurityViolation("super_arguments")
         return builtins.super(args[0], args[1])
+
+
+# The builtins a program holds are these plain functions, made once per process: they keep no state of
+# any run (a program that got hold of one and copied it, or kept it past its run, holds only a name).
+# Each call is served by the builtins of the run in progress in its thread; with none, it refuses.
+_serving = threading.local()
+_CONTAINERS = (builtins.str, builtins.list, builtins.tuple, builtins.set, builtins.frozenset, builtins.dict)
+_SERVED = (
+    "print", "str", "repr", "format", "list", "tuple", "set", "frozenset", "dict", "sorted", "sum", "min",
+    "max", "any", "all", "enumerate", "zip", "map", "filter", "reversed", "iter", "pow", "round",
+    "isinstance", "super", "type", "hasattr",
+)
+
+
+def _front(name: str) -> Callable[..., Any]:
+    def builtin(*args: Any, **kwargs: Any) -> Any:
+        served = getattr(_serving, "builtins", None)
+        if served is None:
+            raise SecurityViolation("program_finished")
+        return getattr(served, name)(*args, **kwargs)
+
+    builtin.__name__ = builtin.__qualname__ = name
+    return builtin
+
+
+_FRONTS: dict[str, Callable[..., Any]] = {name: _front(name) for name in _SERVED}
 
 
 def guarded_math(guards: Guards) -> dict[str, Callable[..., Any]]:

@@ -526,3 +526,21 @@ def test_ordinary_rounding_codecs_gcd_and_layer_subclasses_still_work() -> None:
     record = run(program)
     assert record.error is None, record.error
     assert record.output == python_output(program)[0]
+
+
+def test_the_builtins_a_program_holds_keep_no_run_state() -> None:
+    from sandbox.safe_builtins import SafeBuiltins
+
+    def builtins_of_a_run() -> dict:
+        state = RunState(Limits(), [])
+        guards = Guards(state)
+        return SafeBuiltins(state, guards, Policy(guards, set(), ())).build()
+
+    first, second = builtins_of_a_run(), builtins_of_a_run()
+    for name in ("print", "sorted", "map", "type", "str", "list"):
+        function = first[name]
+        assert function is second[name], name  # one object for every run: nothing of a run inside
+        cells = [cell.cell_contents for cell in function.__closure__ or ()]
+        assert cells == [name], name
+    with pytest.raises(SecurityViolation):
+        first["print"]("outside any run")
