@@ -179,6 +179,9 @@ def index_result_elements(shape: tuple[int, ...], index: Any, budget: int) -> in
             else:
                 advanced.append(data.shape)
                 covered += 1
+        elif isinstance(item, range):  # x[range(n), y]: a list of len(item) ints
+            advanced.append((len(item),))
+            covered += 1
         elif isinstance(item, list | tuple):
             if data_elements(item, budget) > budget:
                 return budget + 1

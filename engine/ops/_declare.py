@@ -5,15 +5,21 @@ gets; `bind()` (run once when `engine.ops` is imported) derives them all: `torch
 with `inplace=True`, `Tensor.sin_`, which writes the out-of-place result back into the tensor.
 
 Binding happens at import time and sets the callable itself on `Tensor`, so a method call costs what a
-hand-written assignment costs: no lookup or wrapper runs per call (the in-place variants have the one
-wrapper every in-place op needs).
+hand-written assignment costs: no lookup or wrapper runs per call. The exceptions are the in-place
+variants (the one wrapper every in-place op needs) and callables taking `dim`/`keepdim`, which also
+answer to numpy's names for them (`axis=`, `keepdims=`), as torch's own argument parser does.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+# numpy's keyword for a parameter -> torch's: torch accepts both wherever it takes the parameter.
+NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ DECLARATIONS: list[Declaration] = []
 def public(*aliases: str, name: str | None = None, function: bool = True, method: bool = True,
            method_aliases: tuple[str, ...] = (), inplace: bool = False, operator: str | None = None,
            reflect: bool = True, operators: tuple[str, ...] = (), prop: bool = False,
+           numpy_names: bool = True,
            **inplace_options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare a callable public.
 
@@ -49,14 +56,19 @@ def public(*aliases: str, name: str | None = None, function: bool = True, method
             `__radd__` (operands swapped; not with `reflect=False`) and, with `inplace`, `__iadd__`.
         reflect: whether `operator` gets its reflected dunder.
         operators: more dunders bound to the callable itself (`__neg__`, `__rsub__`).
+        numpy_names: accept `axis=`/`keepdims=` for `dim`/`keepdim` (torch's Python-level functions,
+            such as `norm`, do not).
         inplace_options: passed to the in-place writer (how its cast error names the dtype).
 
     Returns:
-        The decorator, which records the declaration and returns the callable unchanged.
+        The decorator, which records the declaration and returns the callable (wrapped to take numpy's
+        names, where it takes `dim` or `keepdim`).
     """
 
     def declare(target: Callable[..., Any]) -> Callable[..., Any]:
         published = name or target.__name__
+        if numpy_names:
+            target = _with_numpy_names(target, published)
         names = (published, *aliases)
         methods = (*names, *method_aliases) if method else ()
         dunders = (f"__{operator}__",) if operator else ()
@@ -73,6 +85,27 @@ def public(*aliases: str, name: str | None = None, function: bool = True, method
         return target
 
     return declare
+
+
+def _with_numpy_names(target: Callable[..., Any], published: str) -> Callable[..., Any]:
+    try:
+        parameters = inspect.signature(target).parameters
+    except (TypeError, ValueError):
+        return target
+    renames = {alias: real for alias, real in NUMPY_NAMES.items() if real in parameters}
+    if not renames:
+        return target
+
+    @functools.wraps(target)
+    def taking_numpy_names(*args: Any, **kwargs: Any) -> Any:
+        for alias, real in renames.items():
+            if alias in kwargs:
+                if real in kwargs:
+                    raise TypeError(f"{published}() got an unexpected keyword argument '{alias}'")
+                kwargs[real] = kwargs.pop(alias)
+        return target(*args, **kwargs)
+
+    return taking_numpy_names
 
 
 def _reflected(function: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:

@@ -98,7 +98,9 @@ def _index_items(index: Any) -> tuple[tuple, bool]:
 
 
 def _makes_tuple(item: Any) -> bool:
-    return item is None or item is Ellipsis or isinstance(item, slice | list | tuple | Tensor | np.ndarray)
+    return item is None or item is Ellipsis or isinstance(
+        item, slice | list | tuple | range | Tensor | np.ndarray
+    )
 
 
 def _index_array(item: Any) -> np.ndarray | int | bool:
@@ -125,7 +127,7 @@ def _normalized_item(item: Any) -> Any:
         return item
     if _is_int(item):
         return operator.index(item)
-    if isinstance(item, Tensor | list | tuple | np.ndarray):
+    if isinstance(item, Tensor | list | tuple | range | np.ndarray):
         return _index_array(item)
     if isinstance(item, str):
         raise TypeError(f"new(): invalid data type '{type(item).__name__}'")

@@ -615,7 +615,7 @@ def _spread(name: str, input: Tensor, dim: Any, unbiased: bool | None, keepdim: 
     return apply(name, input, dim=dims, correction=correction, keepdim=keepdim)
 
 
-@public()
+@public(numpy_names=False)
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
     """The vector p-norm over `dim` (all entries by default), recorded as LinalgVectorNormBackward0."""
     _require_tensor(input, "norm")

@@ -81,3 +81,33 @@ def test_unary_in_place_variant_matches_torch(name):
     ours = _unary_run(engine, lambda x: getattr(x, name)())
     theirs = _unary_run(torch, lambda x: getattr(x, name)())
     _assert_same_run(ours, theirs)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib, x: x.sum(axis=1, keepdims=True),
+        lambda lib, x: lib.sum(x, 0, keepdims=True),
+        lambda lib, x: x.mean(axis=0),
+        lambda lib, x: x.max(axis=1, keepdims=True).values,
+        lambda lib, x: x.softmax(axis=1),
+        lambda lib, x: lib.cat([x, x], axis=1),
+        lambda lib, x: x.unsqueeze(axis=0),
+        lambda lib, x: x.argmax(axis=1),
+    ],
+    ids=["sum", "torch.sum", "mean", "max", "softmax", "cat", "unsqueeze", "argmax"],
+)
+def test_numpy_names_for_dim_and_keepdim_are_accepted_as_torch_accepts_them(call):
+    data = [[1.0, 5.0, 2.0], [4.0, 0.5, 3.0]]
+    ours, theirs = call(engine, engine.tensor(data)), call(torch, torch.tensor(data))
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    # float32 exp and sums may round the last bit differently (softmax); the names are what is tested
+    np.testing.assert_allclose(ours.tolist(), theirs.tolist(), rtol=1e-6)
+
+
+def test_a_dim_given_twice_is_torchs_error():
+    with pytest.raises(TypeError) as ours:
+        engine.ones(2, 3).sum(dim=0, axis=0)
+    with pytest.raises(TypeError) as theirs:
+        torch.ones(2, 3).sum(dim=0, axis=0)
+    assert str(ours.value) == str(theirs.value)

@@ -338,6 +338,8 @@ INDEXES = {
     "list_of_lists": ([[0, 1], [1, 0]],), "lists_broadcast": ([0, 1], [[0], [1]]), "bool_list": [True, False],
     "empty_list": [], "ellipsis_list": (Ellipsis, [0, 3]), "true": True, "false": False,
     "true_int": (True, 1), "list_in_list": [0, ALL], "tuple_in_tuple": ((0, 1), 2), "float_list": [0.5],
+    "range": range(2), "range_and_list": (range(2), [0, 2]), "slice_range": (ALL, range(1, 3)),
+    "stepped_range": (ALL, ALL, range(3, -1, -2)),
 }
 
 

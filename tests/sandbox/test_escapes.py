@@ -495,6 +495,9 @@ _ONE_CALL_BOMBS = {
     "gcd_of_many_big_ints": (
         "import math\nx = 3**60000\nprint(math.gcd(*([x] * 10**5)))", "max_compare_items",
     ),
+    "tensor_indexed_by_a_huge_range": (
+        "import torch\nx = torch.ones(10, 10)\ny = x[range(10**9)]", "max_tensor_elements",
+    ),
     "layer_subclass_super_init": (
         "import torch.nn as nn\nclass L(nn.Linear):\n    def __init__(self):\n"
         "        super().__init__(9000, 9000)\nL()", "max_tensor_elements",
