@@ -19,7 +19,6 @@ import json
 import os
 import signal
 import socket
-import struct
 import sys
 import threading
 import time
@@ -28,10 +27,9 @@ from typing import Any
 
 from sandbox import confine, runner, state, wire
 from sandbox.limits import Limits
-from sandbox.record import RunRecord
+from sandbox.record import BackwardCall, RunRecord
+from sandbox.snapshot import GraphSnapshot
 
-PID = struct.Struct(">i")
-LINE = struct.Struct(">I")
 LINE_REPORT_SECONDS = 0.1
 _LIMIT_FIELDS = {f.name: f.type for f in fields(Limits)}
 _WARM_UP = """
@@ -84,24 +82,31 @@ def _report_lines(sock: socket.socket, done: threading.Event) -> None:
         if line != last:
             last = line
             try:
-                _send(sock, wire.FRAME_LINE, LINE.pack(line or 0))
+                _send(sock, wire.FRAME_LINE, wire.LINE.pack(line or 0))
             except OSError:
                 return
 
 
 def _sendable(record: RunRecord) -> bytes:
-    """The record as bytes, its error rendered in both languages; backward details are dropped, then
-    the graph, until it fits the wire's size limit."""
+    """The record as bytes, its error rendered in both languages. Until it fits the wire's size limit,
+    the backward calls lose their steps and graphs (keeping the `.grad` ledger, as calls past
+    `record_max_backward_details` do), then the record loses its events and graph."""
     if record.error is not None:
         record = replace(record, error=record.error.rendered())
     data = wire.encode(record)
     if len(data) <= wire.MAX_RECORD_BYTES:
         return data
-    record = replace(record, events=tuple(e for e in record.events if not hasattr(e, "steps")))
+    record = replace(record, events=tuple(_without_details(e) for e in record.events))
     data = wire.encode(record)
     if len(data) <= wire.MAX_RECORD_BYTES:
         return data
-    return wire.encode(replace(record, events=(), graph=runner.GraphSnapshot({}, {}), names={}))
+    return wire.encode(replace(record, events=(), graph=GraphSnapshot({}, {}), names={}))
+
+
+def _without_details(event: Any) -> Any:
+    if isinstance(event, BackwardCall):
+        return replace(event, steps=(), graph=GraphSnapshot({}, {}))
+    return event
 
 
 def worker_main(sock: socket.socket, settings: confine.Confinement, pre_touch: bool = True) -> None:
@@ -185,7 +190,7 @@ def _fork_worker(control: socket.socket, sock: socket.socket, settings: confine.
     except (AttributeError, OSError):
         pidfd = -1
     fds = [pidfd] if pidfd >= 0 else []
-    socket.send_fds(control, [PID.pack(pid)], fds)
+    socket.send_fds(control, [wire.PID.pack(pid)], fds)
     if pidfd >= 0:
         os.close(pidfd)
 

@@ -27,7 +27,6 @@ import os
 import select
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import threading
@@ -169,7 +168,7 @@ class _ForkServer:
         if len(message) != 4:
             mine.close()
             raise WorkerFailed("the fork server did not answer")
-        (pid,) = _PID.unpack(message)
+        (pid,) = wire.PID.unpack(message)
         worker = _Worker(mine, pid, fds[0] if fds else -1, {})
         ready = _read_frames(worker, time.monotonic() + START_SECONDS, until=wire.FRAME_READY)
         if ready is None:
@@ -187,8 +186,6 @@ class _ForkServer:
             self.process.kill()
 
 
-_PID = struct.Struct(">i")
-_LINE = struct.Struct(">I")
 
 
 def _announce(layers: dict[str, bool]) -> None:
@@ -226,8 +223,8 @@ def _read_frames(worker: _Worker, deadline: float, until: bytes, lines: list[int
         for kind, payload in reader.feed(data):
             if kind == until:
                 return kind, payload
-            if kind == wire.FRAME_LINE and lines is not None and len(payload) == _LINE.size:
-                lines.append(_LINE.unpack(payload)[0])
+            if kind == wire.FRAME_LINE and lines is not None and len(payload) == wire.LINE.size:
+                lines.append(wire.LINE.unpack(payload)[0])
 
 
 @dataclasses.dataclass

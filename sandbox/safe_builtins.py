@@ -69,9 +69,6 @@ class SafeBuiltins:
         self.state = state
         self.guards = guards
         self.policy = policy
-        # What `isinstance` sees for the names that are functions here.
-        self.type_of: dict[Callable[..., Any], type] = {}
-        self.stand_ins: dict[type, Callable[..., Any]] = {}
         # The interpreter's checked call (`invoke(callee, args, kwargs)`), set once it exists: callbacks
         # given to map, filter, sorted, min and max are called through it, like any call in the program.
         self.invoke: Callable[[Any, tuple[Any, ...], dict[str, Any] | None], Any] | None = None
@@ -91,9 +88,6 @@ class SafeBuiltins:
         namespace.update(_CLASSES)
         namespace.update({name: getattr(builtins, name) for name in PYTHON_KINDS})
         namespace.update(_FRONTS)
-        self.type_of = {_FRONTS[kind.__name__]: kind for kind in _CONTAINERS}
-        # The very objects the program's names hold, so that `type(xs) is list` is true.
-        self.stand_ins = {kind: _FRONTS[kind.__name__] for kind in _CONTAINERS}
         return namespace
 
     @contextlib.contextmanager
@@ -302,7 +296,7 @@ class SafeBuiltins:
         if builtins.isinstance(classinfo, builtins.tuple):
             return builtins.tuple(self._classinfo(item) for item in classinfo)
         if callable(classinfo) and not builtins.isinstance(classinfo, type):
-            mapped = self.type_of.get(classinfo)
+            mapped = _TYPE_OF.get(classinfo)
             if mapped is not None:
                 return mapped
         return classinfo
@@ -314,7 +308,7 @@ class SafeBuiltins:
             raise SecurityViolation("type_forbidden")
         kind = builtins.type(args[0])
         # The containers' classes are the sandbox's size-checked stand-ins (`type(xs) is list` holds).
-        stand_in = self.stand_ins.get(kind)
+        stand_in = _STAND_INS.get(kind)
         return stand_in if stand_in is not None else self.policy.check(kind)
 
     def hasattr(self, obj: Any, name: Any, /) -> bool:
@@ -358,6 +352,10 @@ def _front(name: str) -> Callable[..., Any]:
 
 
 _FRONTS: dict[str, Callable[..., Any]] = {name: _front(name) for name in _SERVED}
+# The containers' builtins are size-checked stand-ins: what `isinstance` reads them as, and what `type`
+# answers for their instances (the very objects the program's names hold, so `type(xs) is list`).
+_STAND_INS: dict[type, Callable[..., Any]] = {kind: _FRONTS[kind.__name__] for kind in _CONTAINERS}
+_TYPE_OF: dict[Callable[..., Any], type] = {front: kind for kind, front in _STAND_INS.items()}
 
 
 def guarded_math(guards: Guards) -> dict[str, Callable[..., Any]]:

@@ -377,6 +377,8 @@ FRAME_LINE = b"L"  # the line running now: 4-byte big-endian line number (0: non
 FRAME_RECORD = b"D"  # the run record, as `encode` makes it
 _FRAME = struct.Struct(">cI")
 MAX_FRAME_BYTES = MAX_RECORD_BYTES
+LINE = struct.Struct(">I")  # the payload of FRAME_LINE
+PID = struct.Struct(">i")  # the fork server's answer on the control socket: the worker's pid
 
 
 def frame(kind: bytes, payload: bytes) -> bytes:

@@ -126,3 +126,21 @@ def test_frames_are_split_and_capped() -> None:
     assert reader.feed(message[3:]) == [(wire.FRAME_LINE, b"\0\0\0\7"), (wire.FRAME_RECORD, b"xyz")]
     with pytest.raises(wire.WireError):
         wire.FrameReader().feed(struct.pack(">cI", b"D", wire.MAX_FRAME_BYTES + 1))
+
+
+def test_an_oversized_record_keeps_the_grad_ledger_of_its_backward_calls(monkeypatch) -> None:
+    from sandbox import forkserver
+
+    record = sandbox.interpret(PROGRAMS["preset_seed_zero"])
+    full = len(wire.encode(record))
+    monkeypatch.setattr(wire, "MAX_RECORD_BYTES", full - 1)
+    data = forkserver._sendable(record)
+    assert len(data) < full
+    monkeypatch.undo()
+    sent = wire.decode(data)
+    calls = [e for e in sent.events if isinstance(e, sandbox.BackwardCall)]
+    originals = [e for e in record.events if isinstance(e, sandbox.BackwardCall)]
+    assert len(calls) == len(originals) > 0
+    assert all(call.steps == () and call.graph.tensors == {} for call in calls)
+    assert [_same(c.grads_after, o.grads_after) for c, o in zip(calls, originals)] == [True] * len(calls)
+    assert sent.output == record.output
